@@ -1,0 +1,41 @@
+# Two commands set everything up on a fresh machine: `make run` and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+
+.PHONY: install run console test lint eval bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+# Migrates the database, then starts the bot (or the local console chat when no token is set).
+run: install
+	$(PY) -m bot run
+
+console: install
+	$(PY) -m bot console
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
+
+# Lint, type-check and run every test, storage tests on SQLite and on PostgreSQL.
+test: lint
+	$(VENV)/bin/pytest
+
+# Policy Q&A accuracy on the public dev set and our held-out set.
+eval: install
+	$(PY) -m policy.eval ../shared/regulation/dev_questions.tsv tests/policy/heldout_questions.tsv
+
+bench: install
+	$(PY) scripts/bench_policy.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,1 @@
+"""The chat: application, handlers, keyboards, texts."""

@@ -1,0 +1,162 @@
+"""Entry point: ``python -m bot [run|console|migrate|admin …|union …]``."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+
+from bot.config import ConfigError, Settings, load_settings
+from storage.accounts import AccountService
+from storage.db import make_engine, make_session_factory
+from storage.errors import DomainError
+from storage.migrate import upgrade
+from storage.models import UnionKind
+from storage.seed import ensure_seeded
+from storage.unions import UnionService
+
+log = logging.getLogger("bot")
+
+NO_TOKEN = """\
+没有设置 TELEGRAM_BOT_TOKEN，现在启动本地对话（console），不连 Telegram。
+要连接 Telegram：
+  1. 在 Telegram 里找 @BotFather，发送 /newbot，按提示取名，得到 token；
+  2. 把 TELEGRAM_BOT_TOKEN=<token> 写进项目目录下的 .env（参考 .env.example）；
+  3. 再次运行 make run。
+No TELEGRAM_BOT_TOKEN set: starting the local console chat instead (see README).
+"""
+
+
+async def prepare_database(settings: Settings) -> None:
+    """Apply migrations and seed the union hierarchy; safe to run on every start."""
+    settings.ensure_data_dir()
+    engine = make_engine(settings.database_url, settings.database_schema)
+    try:
+        await upgrade(engine)
+        async with make_session_factory(engine)() as session:
+            await ensure_seeded(session)
+    finally:
+        await engine.dispose()
+
+
+def run_bot(settings: Settings) -> None:
+    from telegram import Update
+
+    from bot.app import build_application
+
+    app = build_application(settings)
+    if settings.webhook_url:
+        secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
+        app.run_webhook(
+            listen=settings.webhook_listen,
+            port=settings.webhook_port,
+            webhook_url=settings.webhook_url,
+            secret_token=secret,
+            allowed_updates=Update.ALL_TYPES,
+        )
+    else:
+        # run_polling stops cleanly on SIGINT/SIGTERM: the update in hand finishes first.
+        app.run_polling(allowed_updates=Update.ALL_TYPES)
+
+
+async def admin_command(settings: Settings, args: argparse.Namespace) -> int:
+    engine = make_engine(settings.database_url, settings.database_schema)
+    try:
+        async with make_session_factory(engine)() as session:
+            accounts = AccountService(session)
+            if args.action == "grant":
+                changed = await accounts.grant_admin(args.user_id)
+                print(f"{args.user_id}: {'已设为州总工会管理员' if changed else '已经是管理员'}")
+            elif args.action == "revoke":
+                changed = await accounts.revoke_admin(args.user_id)
+                print(f"{args.user_id}: {'已撤销管理员' if changed else '不是管理员'}")
+            else:
+                for user in await accounts.admins():
+                    print(f"{user.id}\t{user.full_name}")
+    finally:
+        await engine.dispose()
+    return 0
+
+
+async def union_command(settings: Settings, args: argparse.Namespace) -> int:
+    engine = make_engine(settings.database_url, settings.database_schema)
+    try:
+        async with make_session_factory(engine)() as session:
+            unions = UnionService(session)
+            if args.action == "add":
+                union = await unions.add(args.name, UnionKind(args.kind), args.parent)
+                print(f"已添加 {union.id}\t{union.name}")
+            else:
+                tree = await unions.tree()
+                for union in await unions.all():
+                    parent = tree.names.get(union.parent_id or 0, "")
+                    print(f"{union.id}\t{union.name}\t{union.kind.value}\t{parent}")
+    finally:
+        await engine.dispose()
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m bot", description="劳模创新工作室助手")
+    sub = p.add_subparsers(dest="command")
+    sub.add_parser("run", help="start the bot (default; console if no token)")
+    console = sub.add_parser("console", help="local chat in the terminal, no Telegram")
+    console.add_argument("--user-id", type=int, default=1)
+    console.add_argument("--name", default="访客")
+    sub.add_parser("migrate", help="apply database migrations")
+    admin = sub.add_parser("admin", help="prefecture admins")
+    admin_sub = admin.add_subparsers(dest="action", required=True)
+    for action in ("grant", "revoke"):
+        a = admin_sub.add_parser(action)
+        a.add_argument("user_id", type=int, help="Telegram user id")
+    admin_sub.add_parser("list")
+    union = sub.add_parser("union", help="the union hierarchy")
+    union_sub = union.add_subparsers(dest="action", required=True)
+    add = union_sub.add_parser("add")
+    add.add_argument("name")
+    add.add_argument("--kind", choices=[k.value for k in UnionKind], default="grassroots")
+    add.add_argument("--parent", help="parent union's name")
+    union_sub.add_parser("list")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    try:
+        settings = load_settings()
+    except ConfigError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    command = args.command or "run"
+    try:
+        asyncio.run(prepare_database(settings))
+        if command == "migrate":
+            print("数据库已是最新 / database is up to date")
+            return 0
+        if command == "admin":
+            return asyncio.run(admin_command(settings, args))
+        if command == "union":
+            return asyncio.run(union_command(settings, args))
+        if command == "console" or settings.token is None:
+            from bot.console import run_console
+
+            if command != "console":
+                print(NO_TOKEN)
+            asyncio.run(
+                run_console(settings, getattr(args, "user_id", 1), getattr(args, "name", "访客"))
+            )
+            return 0
+        run_bot(settings)
+        return 0
+    except DomainError as exc:
+        print(f"error: {exc.key} {exc.params}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,147 @@
+"""The composition root: settings → storage → services → handlers → error handler → lifecycle."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from telegram import Update
+from telegram.constants import ParseMode
+from telegram.error import TelegramError
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    Defaults,
+    MessageHandler,
+    TypeHandler,
+    filters,
+)
+from telegram.request import BaseRequest
+
+from bot.commands import publish_commands
+from bot.config import Settings
+from bot.context import BotContext, BotData, Deps, UserData
+from bot.handlers import fallback, invite, policy, start
+from bot.handlers.common import private_only, remember_user
+from policy.qa import QAEngine
+from policy.regulation import load_regulation
+from storage.accounts import AccountService
+from storage.db import make_engine, make_session_factory, utcnow
+from storage.seed import ensure_seeded
+
+log = logging.getLogger(__name__)
+
+# PTB insists on a token; offline runs (console, tests) talk to a fake Bot API that accepts this.
+OFFLINE_TOKEN = "123456:offline-console-token-not-for-telegram"
+
+BotApp = Application[Any, BotContext, UserData, dict[Any, Any], BotData, Any]
+
+
+def build_application(
+    settings: Settings,
+    *,
+    request: BaseRequest | None = None,
+    clock: Callable[[], datetime] = utcnow,
+    rate_limit: bool = True,
+) -> BotApp:
+    engine = make_engine(settings.database_url, settings.database_schema)
+    regulation = load_regulation()
+    deps = Deps(
+        settings=settings,
+        engine=engine,
+        sessions=make_session_factory(engine),
+        regulation=regulation,
+        qa=QAEngine(regulation),
+        clock=clock,
+    )
+
+    builder = (
+        ApplicationBuilder()
+        .token(settings.token or OFFLINE_TOKEN)
+        .context_types(ContextTypes(context=BotContext, bot_data=BotData, user_data=UserData))
+        .defaults(Defaults(parse_mode=ParseMode.HTML, tzinfo=settings.tz))
+        .post_init(on_startup)
+        .post_shutdown(on_shutdown)
+    )
+    if rate_limit:
+        # Telegram allows ~30 messages/s overall and 20/min per group; PTB queues to stay inside.
+        builder = builder.rate_limiter(AIORateLimiter(max_retries=3))  # type: ignore[arg-type]
+    if request is not None:
+        builder = builder.request(request).get_updates_request(request)
+    else:
+        if settings.telegram_base_url:
+            base = settings.telegram_base_url.rstrip("/")
+            builder = builder.base_url(base).base_file_url(base.removesuffix("/bot") + "/file/bot")
+        if settings.telegram_proxy:
+            builder = builder.proxy(settings.telegram_proxy).get_updates_proxy(
+                settings.telegram_proxy
+            )
+    app: BotApp = builder.build()
+    app.bot_data.deps = deps
+    _register_handlers(app)
+    return app
+
+
+def _register_handlers(app: BotApp) -> None:
+    # Group -1 runs first for every update: record the person, settle their language.
+    app.add_handler(TypeHandler(Update, remember_user), group=-1)
+
+    # Commands. Account and data commands are private-only (checked inside each handler).
+    app.add_handler(CommandHandler("start", start.start))
+    app.add_handler(CommandHandler("help", start.help_command))
+    app.add_handler(CommandHandler("me", start.me))
+    app.add_handler(CommandHandler("language", start.language))
+    app.add_handler(CommandHandler("invite", invite.invite))
+    app.add_handler(CommandHandler("invites", invite.invites))
+    app.add_handler(CommandHandler("ask", policy.ask))
+    app.add_handler(CommandHandler("article", policy.article_command))
+    app.add_handler(CommandHandler("regulation", policy.regulation_command))
+
+    # Buttons: each pattern owns one prefix; the handler re-checks role and jurisdiction.
+    app.add_handler(CallbackQueryHandler(start.language_chosen, pattern=r"^lang:(zh|en)$"))
+    app.add_handler(CallbackQueryHandler(start.help_button, pattern=r"^help$"))
+    app.add_handler(CallbackQueryHandler(invite.invite_button, pattern=r"^inv:"))
+    app.add_handler(CallbackQueryHandler(policy.article_button, pattern=r"^art:\d{1,2}$"))
+    app.add_handler(CallbackQueryHandler(policy.regulation_command, pattern=r"^reg$"))
+
+    # Last resort, so nothing goes unanswered: unknown commands, free text (a question),
+    # anything else a person can send, and buttons no handler recognises (stale or forged).
+    app.add_handler(MessageHandler(filters.COMMAND, private_only(fallback.unknown_command)))
+    app.add_handler(
+        MessageHandler(filters.TEXT & filters.ChatType.PRIVATE & ~filters.COMMAND, policy.free_text)
+    )
+    app.add_handler(
+        MessageHandler(filters.ChatType.PRIVATE & ~filters.StatusUpdate.ALL, fallback.non_text)
+    )
+    app.add_handler(CallbackQueryHandler(fallback.stale_button))
+
+    app.add_error_handler(fallback.on_error)
+
+
+async def on_startup(app: BotApp) -> None:
+    deps = app.bot_data.deps
+    assert deps is not None
+    deps.qa.warm()  # jieba's dictionary loads now, not on the first question
+    async with deps.sessions() as session:
+        if await ensure_seeded(session):
+            log.info("seeded the prefecture's unions")
+        accounts = AccountService(session)
+        for admin_id in deps.settings.admin_ids:
+            if await accounts.grant_admin(admin_id):
+                log.info("granted prefecture admin to %s (ADMIN_IDS)", admin_id)
+    try:
+        await publish_commands(app.bot)
+    except TelegramError as exc:  # a menu is a nicety; never fail start-up over it
+        log.warning("could not publish the command menu: %s", exc)
+
+
+async def on_shutdown(app: BotApp) -> None:
+    deps = app.bot_data.deps
+    if deps is not None:
+        await deps.engine.dispose()

@@ -1,0 +1,41 @@
+"""The command menu Telegram shows beside the text box, published per language."""
+
+from __future__ import annotations
+
+from telegram import BotCommand, BotCommandScopeAllPrivateChats
+from telegram.ext import ExtBot
+
+COMMANDS: dict[str, list[tuple[str, str]]] = {
+    "zh": [
+        ("start", "开始 / 打开邀请"),
+        ("ask", "问《办法》的问题"),
+        ("regulation", "《办法》全部条款"),
+        ("article", "查看某一条，如 /article 6"),
+        ("invite", "邀请工会干部、负责人或成员"),
+        ("invites", "查看和撤销邀请"),
+        ("me", "我的身份"),
+        ("language", "切换语言 / Language"),
+        ("help", "帮助"),
+    ],
+    "en": [
+        ("start", "Start / open an invitation"),
+        ("ask", "Ask about the regulation"),
+        ("regulation", "All articles of the regulation"),
+        ("article", "Show one article, e.g. /article 6"),
+        ("invite", "Invite officers, leaders or members"),
+        ("invites", "List and revoke invitations"),
+        ("me", "My roles"),
+        ("language", "Change language / 语言"),
+        ("help", "Help"),
+    ],
+}
+
+
+async def publish_commands(bot: ExtBot[None]) -> None:
+    scope = BotCommandScopeAllPrivateChats()
+    # Default (no language code) is Chinese: most users' Telegram is set to zh or to nothing.
+    await bot.set_my_commands([BotCommand(c, d) for c, d in COMMANDS["zh"]], scope=scope)
+    for code in ("zh", "en"):
+        await bot.set_my_commands(
+            [BotCommand(c, d) for c, d in COMMANDS[code]], scope=scope, language_code=code
+        )

@@ -1,0 +1,129 @@
+"""Settings from the environment (and an optional ``.env``), validated once at start-up."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///data/studio.db"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    telegram_bot_token: SecretStr | None = None
+    database_url: str = DEFAULT_DATABASE_URL
+    # PostgreSQL only: keep the tables in this schema (a shared database, or isolated tests).
+    database_schema: str | None = None
+    # A local Bot API server or a mirror, e.g. http://127.0.0.1:8081/bot
+    telegram_base_url: str | None = None
+    # Telegram is often reached through a proxy in China: http://, https:// or socks5://
+    telegram_proxy: str | None = None
+    timezone: str = "Asia/Shanghai"
+    admin_ids: Annotated[tuple[int, ...], NoDecode] = ()
+    invite_ttl_days: int = Field(default=7, ge=1, le=90)
+    # Webhook mode (production behind a reverse proxy); long polling when unset.
+    webhook_url: str | None = None
+    webhook_listen: str = "127.0.0.1"
+    webhook_port: int = Field(default=8443, ge=1, le=65535)
+    webhook_secret: SecretStr | None = None
+
+    @field_validator("telegram_bot_token", mode="before")
+    @classmethod
+    def _token(cls, value: Any) -> Any:
+        if value is None or (isinstance(value, str) and not value.strip()):
+            return None
+        token = str(value).strip()
+        head, _, tail = token.partition(":")
+        if not head.isdigit() or len(tail) < 20:
+            raise ValueError(
+                "TELEGRAM_BOT_TOKEN looks wrong: expected '123456789:AA…' as given by @BotFather"
+            )
+        return token
+
+    @field_validator("database_url")
+    @classmethod
+    def _database_url(cls, value: str) -> str:
+        value = value.strip()
+        if value.startswith("postgresql://") or value.startswith("postgres://"):
+            # Accept the common form and use the async driver the app is built on.
+            value = "postgresql+asyncpg://" + value.split("://", 1)[1]
+        if value.startswith("sqlite://") and not value.startswith("sqlite+aiosqlite://"):
+            value = "sqlite+aiosqlite://" + value.split("://", 1)[1]
+        if not (
+            value.startswith("sqlite+aiosqlite://") or value.startswith("postgresql+asyncpg://")
+        ):
+            raise ValueError(
+                "DATABASE_URL must be a SQLite path (sqlite+aiosqlite:///data/studio.db)"
+                " or PostgreSQL (postgresql+asyncpg://user@host:5432/db)"
+            )
+        return value
+
+    @field_validator("telegram_base_url", "telegram_proxy", "webhook_url", mode="before")
+    @classmethod
+    def _url(cls, value: Any, info: Any) -> Any:
+        if value is None or (isinstance(value, str) and not value.strip()):
+            return None
+        value = str(value).strip()
+        schemes = ("http://", "https://", "socks5://", "socks5h://")
+        if not value.startswith(schemes):
+            name = info.field_name.upper()
+            raise ValueError(f"{name} must start with http://, https:// or socks5://")
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(
+                f"TIMEZONE {value!r} is not a known time zone, e.g. Asia/Shanghai"
+            ) from exc
+        return value
+
+    @field_validator("admin_ids", mode="before")
+    @classmethod
+    def _admin_ids(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            parts = [p for p in value.replace(";", ",").replace(" ", ",").split(",") if p]
+            if not all(p.isdigit() for p in parts):
+                raise ValueError(
+                    "ADMIN_IDS must be Telegram user ids separated by commas, e.g. 12345,67890"
+                )
+            return tuple(int(p) for p in parts)
+        return value
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @property
+    def token(self) -> str | None:
+        return self.telegram_bot_token.get_secret_value() if self.telegram_bot_token else None
+
+    def ensure_data_dir(self) -> None:
+        if self.database_url.startswith("sqlite+aiosqlite:///"):
+            path = self.database_url.removeprefix("sqlite+aiosqlite:///")
+            if path and path != ":memory:":
+                Path(path).parent.mkdir(parents=True, exist_ok=True)
+
+
+class ConfigError(Exception):
+    """Raised with one readable line per mistake in the configuration."""
+
+
+def load_settings(**overrides: Any) -> Settings:
+    try:
+        return Settings(**overrides)
+    except ValidationError as exc:
+        lines = []
+        for err in exc.errors():
+            field = ".".join(str(p) for p in err["loc"]).upper() or "config"
+            msg = str(err["msg"]).removeprefix("Value error, ")
+            lines.append(f"- {field}: {msg}")
+        raise ConfigError("配置有误 / configuration errors:\n" + "\n".join(lines)) from exc

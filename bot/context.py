@@ -1,0 +1,73 @@
+"""Typed context: services reached as properties, not string keys."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from policy.qa import QAEngine
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from telegram.ext import Application, CallbackContext, ExtBot
+
+from bot.config import Settings
+from bot.i18n import DEFAULT_LANGUAGE, t
+from policy.regulation import Regulation
+from storage.db import utcnow
+
+
+@dataclass
+class Deps:
+    settings: Settings
+    engine: AsyncEngine
+    sessions: async_sessionmaker[AsyncSession]
+    regulation: Regulation
+    qa: QAEngine
+    clock: Callable[[], datetime] = field(default=utcnow)
+
+
+class BotData:
+    def __init__(self) -> None:
+        self.deps: Deps | None = None
+
+
+class UserData:
+    """Per-update facts the pre-handler works out once (language), plus form state later."""
+
+    def __init__(self) -> None:
+        self.lang: str = DEFAULT_LANGUAGE
+
+
+class BotContext(CallbackContext[ExtBot[None], UserData, dict[Any, Any], BotData]):
+    def __init__(
+        self,
+        application: Application[Any, Any, Any, Any, Any, Any],
+        chat_id: int | None = None,
+        user_id: int | None = None,
+    ) -> None:
+        super().__init__(application=application, chat_id=chat_id, user_id=user_id)
+
+    @property
+    def deps(self) -> Deps:
+        deps = self.bot_data.deps
+        if deps is None:  # pragma: no cover - build_application always sets it
+            raise RuntimeError("application built without dependencies")
+        return deps
+
+    @property
+    def lang(self) -> str:
+        return self.user_data.lang if self.user_data is not None else DEFAULT_LANGUAGE
+
+    def t(self, key: str, **params: Any) -> str:
+        return t(self.lang, key, **params)
+
+    @asynccontextmanager
+    async def session(self) -> AsyncIterator[AsyncSession]:
+        """One unit of work; services commit, anything left uncommitted is rolled back."""
+        async with self.deps.sessions() as session:
+            yield session
+
+    def now(self) -> datetime:
+        return self.deps.clock()

@@ -1,0 +1,85 @@
+"""Pieces every handler shares: who is talking, in which language, and how to answer."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Coroutine
+from datetime import datetime
+from typing import Any
+
+from telegram import Chat, InlineKeyboardMarkup, Message, Update
+
+from bot.context import BotContext
+from bot.i18n import Raw, resolve_language
+from bot.keyboards import link
+from storage.accounts import AccountService
+from storage.models import Role, RoleGrant
+
+Handler = Callable[[Update, BotContext], Coroutine[Any, Any, Any]]
+
+
+async def remember_user(update: Update, context: BotContext) -> None:
+    """Runs before every other handler: record the person and work out their language."""
+    user = update.effective_user
+    if user is None or user.is_bot or context.user_data is None:
+        return
+    async with context.session() as session:
+        record = await AccountService(session).touch(
+            user.id, user.full_name, user.username, user.language_code
+        )
+        context.user_data.lang = resolve_language(record.language, user.language_code)
+
+
+async def answer(
+    update: Update,
+    context: BotContext,
+    text: str,
+    keyboard: InlineKeyboardMarkup | None = None,
+) -> Message | None:
+    """Reply in the chat the update came from (for a button press: a new message below it)."""
+    chat = update.effective_chat
+    if chat is None:
+        return None
+    return await context.bot.send_message(
+        chat.id, text, reply_markup=keyboard, disable_web_page_preview=True
+    )
+
+
+def private_only(handler: Handler) -> Handler:
+    """Account and data commands belong in a private chat, never in a group."""
+
+    @functools.wraps(handler)
+    async def wrapper(update: Update, context: BotContext) -> Any:
+        chat = update.effective_chat
+        if chat is not None and chat.type != Chat.PRIVATE:
+            url = f"https://t.me/{context.bot.username}"
+            await answer(
+                update,
+                context,
+                context.t("errors.private_only"),
+                link(context.t("btn.open_private"), url),
+            )
+            return None
+        return await handler(update, context)
+
+    return wrapper
+
+
+def role_name(context: BotContext, role: Role) -> str:
+    return context.t(f"role.{role.value}")
+
+
+def describe_grant(context: BotContext, grant: RoleGrant) -> str:
+    if grant.role is Role.PREFECTURE_ADMIN:
+        scope = context.t("scope.prefecture")
+    elif grant.studio is not None:
+        scope = grant.studio.name
+    elif grant.union is not None:
+        scope = grant.union.name
+    else:
+        scope = "?"
+    return context.t("role.scoped", role=Raw(role_name(context, grant.role)), scope=scope)
+
+
+def local_time(context: BotContext, moment: datetime) -> str:
+    return moment.astimezone(context.deps.settings.tz).strftime("%Y-%m-%d %H:%M")

@@ -1,0 +1,60 @@
+"""Whatever nothing else took: unknown commands, non-text messages, stale buttons, errors.
+
+Every message gets an answer that says what to do next; a user never sees a traceback.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import Update
+from telegram.error import TelegramError
+
+from bot.context import BotContext
+from bot.handlers.common import answer
+from storage.errors import DomainError
+
+log = logging.getLogger(__name__)
+
+
+async def unknown_command(update: Update, context: BotContext) -> None:
+    assert update.effective_message is not None
+    text = update.effective_message.text or ""
+    command = text.split()[0].split("@")[0][:40] if text else "/"
+    await answer(update, context, context.t("errors.unknown_command", command=command))
+
+
+async def non_text(update: Update, context: BotContext) -> None:
+    await answer(update, context, context.t("errors.non_text"))
+
+
+async def stale_button(update: Update, context: BotContext) -> None:
+    query = update.callback_query
+    if query is None:
+        return
+    await query.answer(context.t("errors.stale_button"), show_alert=True)
+
+
+async def on_error(update: object, context: BotContext) -> None:
+    """Refusals become their catalog message; anything else is logged and apologised for."""
+    error = context.error
+    if not isinstance(update, Update):
+        log.error("error outside an update", exc_info=error)
+        return
+    if isinstance(error, DomainError):
+        key, params = error.key, error.params
+    else:
+        log.error(
+            "error handling update %s (user %s, chat %s)",
+            update.update_id,
+            update.effective_user.id if update.effective_user else None,
+            update.effective_chat.id if update.effective_chat else None,
+            exc_info=error,
+        )
+        key, params = "errors.generic", {}
+    try:
+        if update.callback_query is not None:
+            await update.callback_query.answer()
+        await answer(update, context, context.t(key, **params))
+    except TelegramError:
+        log.warning("could not deliver the error reply for update %s", update.update_id)

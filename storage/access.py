@@ -1,0 +1,113 @@
+"""Who may do what, where: roles and jurisdiction, computed from active role grants.
+
+Every command and every button press goes through here on the server side.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import Role, RoleGrant, Studio, Union
+
+
+@dataclass(frozen=True)
+class UnionTree:
+    parent: dict[int, int | None]
+    names: dict[int, str]
+
+    @classmethod
+    def of(cls, unions: Iterable[Union]) -> UnionTree:
+        unions = list(unions)
+        return cls({u.id: u.parent_id for u in unions}, {u.id: u.name for u in unions})
+
+    def ancestors_or_self(self, union_id: int) -> list[int]:
+        chain: list[int] = []
+        current: int | None = union_id
+        while current is not None and current not in chain:
+            chain.append(current)
+            current = self.parent.get(current)
+        return chain
+
+    def within(self, union_id: int, root_id: int) -> bool:
+        return root_id in self.ancestors_or_self(union_id)
+
+
+@dataclass(frozen=True)
+class Access:
+    user_id: int
+    is_admin: bool = False
+    officer_unions: frozenset[int] = field(default_factory=frozenset)
+    leader_studios: frozenset[int] = field(default_factory=frozenset)
+    member_studios: frozenset[int] = field(default_factory=frozenset)
+
+    @property
+    def has_any_role(self) -> bool:
+        return bool(
+            self.is_admin or self.officer_unions or self.leader_studios or self.member_studios
+        )
+
+    def governs_union(self, tree: UnionTree, union_id: int) -> bool:
+        """Admins govern every union; an officer governs their union and those below it."""
+        if self.is_admin:
+            return True
+        return any(tree.within(union_id, root) for root in self.officer_unions)
+
+    def governs_studio(self, tree: UnionTree, studio: Studio) -> bool:
+        return self.governs_union(tree, studio.union_id)
+
+    def may_invite(self, tree: UnionTree, role: Role, target: Union | Studio | None) -> bool:
+        if role is Role.PREFECTURE_ADMIN:
+            return self.is_admin and target is None
+        if role is Role.UNION_OFFICER:
+            return isinstance(target, Union) and self.governs_union(tree, target.id)
+        if not isinstance(target, Studio):
+            return False
+        if role is Role.STUDIO_LEADER:
+            return self.governs_studio(tree, target)
+        # Role.STUDIO_MEMBER: the studio's leader may bring in their own team.
+        return self.governs_studio(tree, target) or target.id in self.leader_studios
+
+    @property
+    def invitable_roles(self) -> tuple[Role, ...]:
+        roles: list[Role] = []
+        if self.is_admin:
+            roles.append(Role.PREFECTURE_ADMIN)
+        if self.is_admin or self.officer_unions:
+            roles += [Role.UNION_OFFICER, Role.STUDIO_LEADER, Role.STUDIO_MEMBER]
+        elif self.leader_studios:
+            roles.append(Role.STUDIO_MEMBER)
+        return tuple(roles)
+
+
+async def active_grants(session: AsyncSession, user_id: int) -> list[RoleGrant]:
+    rows = await session.scalars(
+        select(RoleGrant)
+        .where(RoleGrant.user_id == user_id, RoleGrant.revoked_at.is_(None))
+        .order_by(RoleGrant.id)
+    )
+    return list(rows)
+
+
+async def load_access(session: AsyncSession, user_id: int) -> Access:
+    grants = await active_grants(session, user_id)
+    return Access(
+        user_id=user_id,
+        is_admin=any(g.role is Role.PREFECTURE_ADMIN for g in grants),
+        officer_unions=frozenset(
+            g.union_id for g in grants if g.role is Role.UNION_OFFICER and g.union_id
+        ),
+        leader_studios=frozenset(
+            g.studio_id for g in grants if g.role is Role.STUDIO_LEADER and g.studio_id
+        ),
+        member_studios=frozenset(
+            g.studio_id for g in grants if g.role is Role.STUDIO_MEMBER and g.studio_id
+        ),
+    )
+
+
+async def load_tree(session: AsyncSession) -> UnionTree:
+    return UnionTree.of(await session.scalars(select(Union).where(Union.active.is_(True))))

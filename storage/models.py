@@ -1,0 +1,489 @@
+"""The whole programme's data model, designed once so later features add behaviour, not tables.
+
+Money is integer fen; calendar dates are `date`; instants are aware UTC datetimes.
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    CheckConstraint,
+    Date,
+    Enum,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from storage.db import Base, UTCDateTime, utcnow
+
+
+def _enum(cls: type[enum.Enum], name: str) -> Enum:
+    # Stored as short strings (not native PG enums) so adding a value needs no type migration.
+    return Enum(
+        cls,
+        name=name,
+        native_enum=False,
+        length=32,
+        values_callable=lambda e: [m.value for m in e],
+        validate_strings=True,
+    )
+
+
+def _ts(**kw: Any) -> Mapped[datetime]:
+    return mapped_column(UTCDateTime(), default=utcnow, **kw)
+
+
+class UnionKind(enum.StrEnum):
+    PREFECTURE = "prefecture"  # 州总工会
+    COUNTY = "county"  # 县（市）总工会
+    DISTRICT = "district"  # 区工会
+    EDUCATION = "education"  # 教育工会
+    PREFECTURE_UNIT = "prefecture_unit"  # 州直单位工会
+    GRASSROOTS = "grassroots"  # 基层工会
+
+
+class Role(enum.StrEnum):
+    PREFECTURE_ADMIN = "prefecture_admin"
+    UNION_OFFICER = "union_officer"
+    STUDIO_LEADER = "studio_leader"
+    STUDIO_MEMBER = "studio_member"
+
+
+class Honour(enum.StrEnum):
+    # Art. 3: only provincial/ministerial level or above may lead a studio.
+    NATIONAL_MODEL_WORKER = "national_model_worker"
+    PROVINCIAL_MODEL_WORKER = "provincial_model_worker"
+    PROVINCIAL_ADVANCED_WORKER = "provincial_advanced_worker"
+    MODEL_WORKER_TREATMENT = "model_worker_treatment"
+    OTHER = "other"
+
+
+class StudioStatus(enum.StrEnum):
+    # Art. 8 and Art. 17: the path from application to naming, re-review and revocation.
+    DRAFT = "draft"
+    APPLIED = "applied"
+    RECOMMENDED = "recommended"  # by the grassroots union
+    ENDORSED = "endorsed"  # host unit's party/administration
+    DECLARED = "declared"  # declared upward by the county/system union
+    NAMED = "named"  # by the prefecture federation
+    RETURNED = "returned"
+    UNDER_REREVIEW = "under_rereview"  # five-yearly re-review
+    REVOKED = "revoked"
+
+
+class ReviewStatus(enum.StrEnum):
+    PENDING = "pending"
+    ACKNOWLEDGED = "acknowledged"
+    RETURNED = "returned"
+
+
+class ProjectKind(enum.StrEnum):
+    # Art. 6(3): 技术攻关、技术创新和发明项目
+    BREAKTHROUGH = "breakthrough"
+    TECH_INNOVATION = "tech_innovation"
+    INVENTION = "invention"
+    OTHER = "other"
+
+
+class ProjectStatus(enum.StrEnum):
+    PLANNED = "planned"
+    IN_PROGRESS = "in_progress"
+    COMPLETED = "completed"
+    ABANDONED = "abandoned"
+
+
+class AchievementCategory(enum.StrEnum):
+    # Art. 7: 科技创新、管理创新、服务创新和机制创新
+    TECHNOLOGY = "technology"
+    MANAGEMENT = "management"
+    SERVICE = "service"
+    MECHANISM = "mechanism"
+
+
+class ActivityKind(enum.StrEnum):
+    # Art. 4: 技术培训、业务交流、高师带徒
+    TRAINING = "training"
+    EXCHANGE = "exchange"
+    MENTORING = "mentoring"
+    STUDY = "study"
+    OTHER = "other"
+
+
+class MemberEventKind(enum.StrEnum):
+    JOINED = "joined"
+    LEFT = "left"
+    TITLE = "title"
+    AWARD = "award"
+    CERTIFICATE = "certificate"
+    PROMOTION = "promotion"
+
+
+class FundDirection(enum.StrEnum):
+    INCOME = "income"
+    EXPENSE = "expense"
+
+
+class FundSource(enum.StrEnum):
+    # Art. 9: one-time prefecture subsidy, support from unions at every level, host unit's budget.
+    PREFECTURE_SUBSIDY = "prefecture_subsidy"
+    OTHER_UNION = "other_union"
+    HOST_UNIT = "host_unit"
+    OTHER = "other"
+
+
+class AssessmentGrade(enum.StrEnum):
+    EXCELLENT = "excellent"
+    GOOD = "good"
+    PASS = "pass"
+    FAIL = "fail"
+
+
+class ReportStatus(enum.StrEnum):
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+
+
+class ReminderStatus(enum.StrEnum):
+    PENDING = "pending"
+    SENT = "sent"
+    FAILED = "failed"
+    SKIPPED = "skipped"
+
+
+class Union(Base):
+    __tablename__ = "unions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    kind: Mapped[UnionKind] = mapped_column(_enum(UnionKind, "union_kind"))
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("unions.id"), index=True)
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = _ts()
+
+    parent: Mapped[Union | None] = relationship(remote_side=[id])
+
+
+class User(Base):
+    __tablename__ = "users"
+
+    # The Telegram user id; nothing else identifies a person.
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    full_name: Mapped[str] = mapped_column(String(200), default="")
+    username: Mapped[str | None] = mapped_column(String(64))
+    telegram_language: Mapped[str | None] = mapped_column(String(16))
+    # Chosen with /language; None means "follow Telegram's language".
+    language: Mapped[str | None] = mapped_column(String(8))
+    blocked_bot_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    created_at: Mapped[datetime] = _ts()
+    last_seen_at: Mapped[datetime] = _ts()
+
+
+class RoleGrant(Base):
+    __tablename__ = "role_grants"
+    __table_args__ = (
+        CheckConstraint(
+            "(role = 'prefecture_admin' AND union_id IS NULL AND studio_id IS NULL)"
+            " OR (role = 'union_officer' AND union_id IS NOT NULL AND studio_id IS NULL)"
+            " OR (role IN ('studio_leader', 'studio_member') AND studio_id IS NOT NULL)",
+            name="scope_matches_role",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    role: Mapped[Role] = mapped_column(_enum(Role, "role"))
+    union_id: Mapped[int | None] = mapped_column(ForeignKey("unions.id"))
+    studio_id: Mapped[int | None] = mapped_column(ForeignKey("studios.id"))
+    granted_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    invitation_id: Mapped[int | None] = mapped_column(ForeignKey("invitations.id"))
+    granted_at: Mapped[datetime] = _ts()
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    union: Mapped[Union | None] = relationship(foreign_keys=[union_id])
+    studio: Mapped[Studio | None] = relationship(foreign_keys=[studio_id])
+
+
+class Invitation(Base):
+    __tablename__ = "invitations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # SHA-256 of the code: a leaked database does not leak usable invitations.
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    role: Mapped[Role] = mapped_column(_enum(Role, "role"))
+    union_id: Mapped[int | None] = mapped_column(ForeignKey("unions.id"))
+    studio_id: Mapped[int | None] = mapped_column(ForeignKey("studios.id"))
+    created_by: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    created_at: Mapped[datetime] = _ts()
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    used_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    union: Mapped[Union | None] = relationship(foreign_keys=[union_id])
+    studio: Mapped[Studio | None] = relationship(foreign_keys=[studio_id])
+
+
+class Studio(Base):
+    __tablename__ = "studios"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # Art. 3: named after the model worker, e.g. 张三劳模创新工作室.
+    name: Mapped[str] = mapped_column(String(100))
+    leader_name: Mapped[str] = mapped_column(String(50))
+    leader_honour: Mapped[Honour] = mapped_column(_enum(Honour, "honour"))
+    leader_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    host_unit: Mapped[str] = mapped_column(String(200))
+    # The grassroots union that recommends it (Art. 8) and whose chain keeps its ledger (Art. 11).
+    union_id: Mapped[int] = mapped_column(ForeignKey("unions.id"), index=True)
+    specialty: Mapped[str] = mapped_column(String(200), default="")
+    venue: Mapped[str] = mapped_column(String(200), default="")
+    funding_arrangement: Mapped[str] = mapped_column(Text, default="")
+    plan: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[StudioStatus] = mapped_column(
+        _enum(StudioStatus, "studio_status"), default=StudioStatus.DRAFT
+    )
+    named_on: Mapped[date | None] = mapped_column(Date)
+    naming_document: Mapped[str | None] = mapped_column(String(100))
+    revoked_on: Mapped[date | None] = mapped_column(Date)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = _ts()
+    updated_at: Mapped[datetime] = _ts(onupdate=lambda: utcnow())
+
+    union: Mapped[Union] = relationship()
+
+
+class StudioStatusChange(Base):
+    __tablename__ = "studio_status_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    studio_id: Mapped[int] = mapped_column(ForeignKey("studios.id"), index=True)
+    from_status: Mapped[StudioStatus | None] = mapped_column(_enum(StudioStatus, "studio_status"))
+    to_status: Mapped[StudioStatus] = mapped_column(_enum(StudioStatus, "studio_status"))
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    at: Mapped[datetime] = _ts()
+    reason: Mapped[str] = mapped_column(Text, default="")
+    document_number: Mapped[str | None] = mapped_column(String(100))
+    effective_on: Mapped[date | None] = mapped_column(Date)
+
+
+class Member(Base):
+    __tablename__ = "members"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    studio_id: Mapped[int] = mapped_column(ForeignKey("studios.id"), index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    name: Mapped[str] = mapped_column(String(50))
+    specialty: Mapped[str] = mapped_column(String(100), default="")
+    education: Mapped[str] = mapped_column(String(32), default="")
+    birth_year: Mapped[int | None] = mapped_column(Integer)
+    joined_on: Mapped[date | None] = mapped_column(Date)
+    left_on: Mapped[date | None] = mapped_column(Date)
+    created_at: Mapped[datetime] = _ts()
+    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class MemberEvent(Base):
+    # Art. 11: 成员发展台帐.
+    __tablename__ = "member_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id"), index=True)
+    kind: Mapped[MemberEventKind] = mapped_column(_enum(MemberEventKind, "member_event_kind"))
+    on_date: Mapped[date] = mapped_column(Date)
+    description: Mapped[str] = mapped_column(Text, default="")
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = _ts()
+    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class Project(Base):
+    # Art. 6(3): at least one approved (立项) project every calendar year.
+    __tablename__ = "projects"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    studio_id: Mapped[int] = mapped_column(ForeignKey("studios.id"), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    year: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[ProjectKind] = mapped_column(_enum(ProjectKind, "project_kind"))
+    approved_on: Mapped[date | None] = mapped_column(Date)
+    approving_body: Mapped[str] = mapped_column(String(200), default="")
+    status: Mapped[ProjectStatus] = mapped_column(
+        _enum(ProjectStatus, "project_status"), default=ProjectStatus.PLANNED
+    )
+    review_status: Mapped[ReviewStatus] = mapped_column(
+        _enum(ReviewStatus, "review_status"), default=ReviewStatus.PENDING
+    )
+    review_reason: Mapped[str] = mapped_column(Text, default="")
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = _ts()
+    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class Achievement(Base):
+    # Art. 6(4) and Art. 7: recognised achievements, by category, with their benefits.
+    __tablename__ = "achievements"
+    __table_args__ = (
+        CheckConstraint(
+            "economic_benefit_fen IS NULL OR economic_benefit_fen >= 0", name="benefit_nonneg"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    studio_id: Mapped[int] = mapped_column(ForeignKey("studios.id"), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    category: Mapped[AchievementCategory] = mapped_column(
+        _enum(AchievementCategory, "achievement_category")
+    )
+    achieved_on: Mapped[date] = mapped_column(Date)
+    recognised_by: Mapped[str] = mapped_column(String(200), default="")
+    recognition_level: Mapped[str] = mapped_column(String(50), default="")
+    economic_benefit_fen: Mapped[int | None] = mapped_column(BigInteger)
+    social_benefit: Mapped[str] = mapped_column(Text, default="")
+    review_status: Mapped[ReviewStatus] = mapped_column(
+        _enum(ReviewStatus, "review_status"), default=ReviewStatus.PENDING
+    )
+    review_reason: Mapped[str] = mapped_column(Text, default="")
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = _ts()
+    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class Activity(Base):
+    # Art. 11: 创建活动台帐.
+    __tablename__ = "activities"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    studio_id: Mapped[int] = mapped_column(ForeignKey("studios.id"), index=True)
+    held_on: Mapped[date] = mapped_column(Date)
+    kind: Mapped[ActivityKind] = mapped_column(_enum(ActivityKind, "activity_kind"))
+    people_reached: Mapped[int] = mapped_column(Integer, default=0)
+    summary: Mapped[str] = mapped_column(Text, default="")
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = _ts()
+    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class FundRecord(Base):
+    # Art. 9: earmarked and transparent; every subsidy and expense is a record.
+    __tablename__ = "fund_records"
+    __table_args__ = (CheckConstraint("amount_fen > 0", name="amount_positive"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    studio_id: Mapped[int] = mapped_column(ForeignKey("studios.id"), index=True)
+    direction: Mapped[FundDirection] = mapped_column(_enum(FundDirection, "fund_direction"))
+    source: Mapped[FundSource | None] = mapped_column(_enum(FundSource, "fund_source"))
+    amount_fen: Mapped[int] = mapped_column(BigInteger)
+    on_date: Mapped[date] = mapped_column(Date)
+    purpose: Mapped[str] = mapped_column(Text, default="")
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = _ts()
+    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class Attachment(Base):
+    # A Telegram file kept with the record it documents; exactly one owner is set.
+    __tablename__ = "attachments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    file_id: Mapped[str] = mapped_column(String(255))
+    file_unique_id: Mapped[str] = mapped_column(String(64))
+    file_name: Mapped[str] = mapped_column(String(255), default="")
+    file_size: Mapped[int | None] = mapped_column(Integer)
+    mime_type: Mapped[str] = mapped_column(String(100), default="")
+    achievement_id: Mapped[int | None] = mapped_column(ForeignKey("achievements.id"), index=True)
+    activity_id: Mapped[int | None] = mapped_column(ForeignKey("activities.id"), index=True)
+    status_change_id: Mapped[int | None] = mapped_column(ForeignKey("studio_status_changes.id"))
+    uploaded_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = _ts()
+
+
+class AnnualAssessment(Base):
+    # Art. 17: each county/system union assesses every studio in its area each year.
+    __tablename__ = "annual_assessments"
+    __table_args__ = (UniqueConstraint("studio_id", "year"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    studio_id: Mapped[int] = mapped_column(ForeignKey("studios.id"))
+    union_id: Mapped[int] = mapped_column(ForeignKey("unions.id"), index=True)
+    year: Mapped[int] = mapped_column(Integer)
+    grade: Mapped[AssessmentGrade] = mapped_column(_enum(AssessmentGrade, "assessment_grade"))
+    comments: Mapped[str] = mapped_column(Text, default="")
+    assessed_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    assessed_at: Mapped[datetime] = _ts()
+
+
+class AnnualReport(Base):
+    # Art. 17: reported to the prefecture federation by 31 December.
+    __tablename__ = "annual_reports"
+    __table_args__ = (UniqueConstraint("union_id", "year"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    union_id: Mapped[int] = mapped_column(ForeignKey("unions.id"))
+    year: Mapped[int] = mapped_column(Integer)
+    status: Mapped[ReportStatus] = mapped_column(
+        _enum(ReportStatus, "report_status"), default=ReportStatus.DRAFT
+    )
+    summary: Mapped[str] = mapped_column(Text, default="")
+    submitted_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    created_at: Mapped[datetime] = _ts()
+
+
+class ReminderLog(Base):
+    # The unique key makes every reminder at-most-once across restarts and instances.
+    __tablename__ = "reminder_log"
+    __table_args__ = (UniqueConstraint("kind", "recipient_id", "period", "stage"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    recipient_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    period: Mapped[str] = mapped_column(String(20))
+    stage: Mapped[str] = mapped_column(String(20))
+    status: Mapped[ReminderStatus] = mapped_column(
+        _enum(ReminderStatus, "reminder_status"), default=ReminderStatus.PENDING
+    )
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = _ts()
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class ReminderMute(Base):
+    __tablename__ = "reminder_mutes"
+    __table_args__ = (UniqueConstraint("user_id", "kind"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    kind: Mapped[str] = mapped_column(String(40))
+    created_at: Mapped[datetime] = _ts()
+
+
+class BotState(Base):
+    # PTB persistence (conversations, chat/user data) kept in the database, shared by instances.
+    __tablename__ = "bot_state"
+
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    data: Mapped[Any] = mapped_column(JSON)
+    updated_at: Mapped[datetime] = _ts(onupdate=lambda: utcnow())
+
+
+class AuditLog(Base):
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = _ts(index=True)
+    actor_id: Mapped[int | None] = mapped_column(BigInteger)
+    action: Mapped[str] = mapped_column(String(60))
+    entity_type: Mapped[str] = mapped_column(String(40))
+    entity_id: Mapped[str] = mapped_column(String(40))
+    before: Mapped[Any | None] = mapped_column(JSON)
+    after: Mapped[Any | None] = mapped_column(JSON)
