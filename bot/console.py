@@ -8,7 +8,7 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from bot.app import build_application, on_startup
+from bot.app import BotApp, build_application, on_shutdown, on_startup
 from bot.config import Settings
 from bot.offline import FakeTelegram, OfflineChat, OfflineRequest, Person
 
@@ -41,33 +41,40 @@ async def run_console(settings: Settings, user_id: int, name: str) -> None:
     app = build_application(settings, request=OfflineRequest(fake), rate_limit=False)
     async with app:
         await on_startup(app)
-        chat = OfflineChat(app, fake)
-        person = Person(id=user_id, first_name=name)
-        print(INTRO.format(user_id=user_id))
-        for message in await chat.send(person, "/start"):
-            print("助手> " + render(chat, message) + "\n")
-        while True:
-            try:
-                line = (await asyncio.to_thread(input, "你> ")).strip()
-            except EOFError:
-                break
-            if line in ("/quit", "/exit"):
-                break
-            if not line:
-                continue
-            keyboard = chat.last_with_buttons(person.id)
-            buttons = chat.buttons(keyboard) if keyboard else []
-            if line.isdigit() and keyboard and 1 <= int(line) <= len(buttons):
-                button = buttons[int(line) - 1]
-                if "callback_data" not in button:
-                    print(f"（这是一个链接：{button.get('url')}）\n")
-                    continue
-                replies = await chat.press_data(person, keyboard, button["callback_data"])
-            else:
-                replies = await chat.send(person, line)
-            for message in replies:
-                if message["chat"]["id"] == person.id:
-                    print("助手> " + render(chat, message) + "\n")
-                else:
-                    print(f"（发给用户 {message['chat']['id']} 的消息）\n" + render(chat, message))
+        try:
+            await _chat_loop(app, fake, user_id, name)
+        finally:
+            await on_shutdown(app)
     print("再见！")
+
+
+async def _chat_loop(app: BotApp, fake: FakeTelegram, user_id: int, name: str) -> None:
+    chat = OfflineChat(app, fake)
+    person = Person(id=user_id, first_name=name)
+    print(INTRO.format(user_id=user_id))
+    for message in await chat.send(person, "/start"):
+        print("助手> " + render(chat, message) + "\n")
+    while True:
+        try:
+            line = (await asyncio.to_thread(input, "你> ")).strip()
+        except EOFError:
+            break
+        if line in ("/quit", "/exit"):
+            break
+        if not line:
+            continue
+        keyboard = chat.last_with_buttons(person.id)
+        buttons = chat.buttons(keyboard) if keyboard else []
+        if line.isdigit() and keyboard and 1 <= int(line) <= len(buttons):
+            button = buttons[int(line) - 1]
+            if "callback_data" not in button:
+                print(f"（这是一个链接：{button.get('url')}）\n")
+                continue
+            replies = await chat.press_data(person, keyboard, button["callback_data"])
+        else:
+            replies = await chat.send(person, line)
+        for message in replies:
+            if message["chat"]["id"] == person.id:
+                print("助手> " + render(chat, message) + "\n")
+            else:
+                print(f"（发给用户 {message['chat']['id']} 的消息）\n" + render(chat, message))
