@@ -119,6 +119,9 @@ class InvitationService:
             # Keep the code usable for the person it was meant for.
             raise DomainError("invite.already_has")
 
+        if await self.session.get(User, user_id) is None:
+            self.session.add(User(id=user_id))
+            await self.session.flush()
         spent = await self.session.execute(
             update(Invitation)
             .where(
@@ -132,9 +135,6 @@ class InvitationService:
         if spent.rowcount != 1:  # type: ignore[attr-defined]
             await self.session.rollback()
             raise DomainError("invite.used")
-        if await self.session.get(User, user_id) is None:
-            self.session.add(User(id=user_id))
-            await self.session.flush()
         grant = RoleGrant(
             user_id=user_id,
             role=invitation.role,

@@ -1,0 +1,131 @@
+"""First contact, help, roles, language, and that every kind of input gets a useful answer."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from bot.offline import Person
+from storage.accounts import AccountService
+from storage.invitations import InvitationService
+from tests.harness import BotHarness
+
+GUEST = Person(5005, "玉罕")
+ADMIN = Person(1001, "王芳")
+ENGLISH = Person(6006, "Anna", language_code="en")
+
+
+async def test_start_greets_a_guest_and_offers_next_steps(bot: BotHarness) -> None:
+    replies = await bot.send(GUEST, "/start")
+    assert "你好，玉罕" in replies[0]
+    assert "邀请链接" in replies[0] and "/help" in replies[0]
+    assert bot.button_labels(GUEST) == ["📖 《办法》目录", "❓ 帮助"]
+    replies = await bot.press(GUEST, "帮助")
+    assert "/ask" in replies[0] and "还没有身份" in replies[0]
+
+
+async def test_start_greets_by_role(bot: BotHarness) -> None:
+    async with bot.session() as session:
+        await AccountService(session).grant_admin(ADMIN.id)
+    replies = await bot.send(ADMIN, "/start")
+    assert "州总工会管理员（全州）" in replies[0]
+
+
+async def test_help_lists_what_this_user_may_do(bot: BotHarness) -> None:
+    guest_help = (await bot.send(GUEST, "/help"))[0]
+    assert "/invite" not in guest_help
+    async with bot.session() as session:
+        await AccountService(session).grant_admin(ADMIN.id)
+    admin_help = (await bot.send(ADMIN, "/help"))[0]
+    assert "/invite" in admin_help and "/invites" in admin_help and "还没有身份" not in admin_help
+
+
+async def test_me_shows_roles_and_id(bot: BotHarness) -> None:
+    replies = await bot.send(GUEST, "/me")
+    assert "5005" in replies[0] and "还没有身份" in replies[0]
+
+
+async def test_language_follows_telegram_and_can_be_changed(bot: BotHarness) -> None:
+    assert "Hello, Anna" in (await bot.send(ENGLISH, "/start"))[0]
+    await bot.send(GUEST, "/language")
+    await bot.press(GUEST, "English")
+    assert "English" in bot.last(GUEST)
+    assert "What the" in (await bot.send(GUEST, "/help"))[0]
+    await bot.send(GUEST, "/language")
+    await bot.press(GUEST, "简体中文")
+    assert "能做的事" in (await bot.send(GUEST, "/help"))[0]
+
+
+async def test_command_menu_is_published_per_language(bot: BotHarness) -> None:
+    menus = bot.fake.commands
+    zh = {c["command"]: c["description"] for c in menus[("all_private_chats", "zh")]}
+    en = {c["command"]: c["description"] for c in menus[("all_private_chats", "en")]}
+    assert zh.keys() == en.keys() >= {"start", "help", "me", "invite", "ask", "regulation"}
+    assert zh["help"] == "帮助" and en["help"] == "Help"
+    assert menus[("all_private_chats", "")] == menus[("all_private_chats", "zh")]
+
+
+async def test_unknown_command_gets_a_way_forward(bot: BotHarness) -> None:
+    replies = await bot.send(GUEST, "/frobnicate now")
+    assert "不认识 /frobnicate" in replies[0] and "/help" in replies[0]
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        {"sticker": {"file_id": "s", "file_unique_id": "s", "width": 1, "height": 1,
+                     "is_animated": False, "is_video": False, "type": "regular"}},
+        {"photo": [{"file_id": "p", "file_unique_id": "p", "width": 1, "height": 1}]},
+        {"voice": {"file_id": "v", "file_unique_id": "v", "duration": 2}},
+        {"location": {"latitude": 22.0, "longitude": 100.8}},
+    ],
+)  # fmt: skip
+async def test_non_text_messages_are_answered(bot: BotHarness, extra: dict[str, Any]) -> None:
+    replies = await bot.send_other(GUEST, extra)
+    assert len(replies) == 1 and "文字" in replies[0]
+
+
+@pytest.mark.parametrize("data", ["inv:zz", "inv:u:o:notanumber", "nonsense", "art:99", "lang:fr"])
+async def test_stale_or_forged_buttons_are_answered(bot: BotHarness, data: str) -> None:
+    replies = await bot.press_data(GUEST, data)
+    said = replies + bot.alerts()
+    assert said and any("失效" in s or "没有" in s for s in said), said
+
+
+async def test_user_text_cannot_break_formatting(bot: BotHarness) -> None:
+    # The fake Bot API refuses malformed HTML exactly like Telegram, so a missed escape fails here.
+    sly = Person(7007, "<b>Bob & </i>", last_name="<script>")
+    replies = await bot.send(sly, "/me")
+    assert "<b>Bob & </i> <script>" in replies[0]
+    assert "你好，<b>Bob & </i>" in (await bot.send(sly, "/start"))[0]
+
+
+async def test_inviter_name_with_markup_is_escaped_in_notice(bot: BotHarness) -> None:
+    async with bot.session() as session:
+        await AccountService(session).grant_admin(ADMIN.id)
+    await bot.send(ADMIN, "/start")
+    async with bot.session() as session:
+        from storage.models import Role
+
+        new = await InvitationService(session).create(ADMIN.id, Role.PREFECTURE_ADMIN)
+    await bot.send(Person(8008, "<i>x&y"), f"/start {new.code}")
+    assert "<i>x&y 已接受你的邀请" in bot.last(ADMIN)
+
+
+async def test_an_internal_error_is_apologised_for_without_details(
+    bot: BotHarness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async def broken(*_: Any, **__: Any) -> None:
+        raise RuntimeError("secret internals /etc/passwd")
+
+    monkeypatch.setattr(AccountService, "profile", broken)
+    replies = await bot.send(GUEST, "/me")
+    assert len(replies) == 1
+    assert "出了点问题" in replies[0] and "secret" not in replies[0]
+
+
+async def test_group_chat_commands_that_are_personal_redirect_to_private(bot: BotHarness) -> None:
+    replies = await bot.send_in_group(GUEST, "/me")
+    assert "私聊" in replies[0]
+    assert "5005" not in replies[0]  # never shows account details in a group
