@@ -1,0 +1,362 @@
+"""Retrieval Q&A over the regulation: BM25 over article text, topic words and example questions.
+
+An answer cites the best-matching article only when the question is well
+covered by that article's vocabulary and shows no out-of-scope signal;
+otherwise it is "not covered" and cites nothing.  A wrong confident answer
+is worse than an honest "not covered".
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import re
+import threading
+from collections import Counter
+from dataclasses import dataclass, field
+
+from policy import knowledge
+from policy.knowledge import NOTICE, OUT_OF_SCOPE
+from policy.regulation import ARTICLE_COUNT, Regulation, load_regulation, parse_article_number
+from policy.text import Tokenizer, apply_synonyms, normalize
+
+log = logging.getLogger(__name__)
+
+# BM25 parameters: short documents, so length normalisation is damped.
+_K1 = 1.2
+_B = 0.4
+# Calibrated on the public dev set and our own tuning set (see tests/policy).
+MIN_COVERAGE = 0.5  # share of the question's weight the cited article's vocabulary explains
+MIN_SCORE = 2.5  # raw BM25 of the best unit
+TIE_RATIO = 0.85  # labels scoring within this share of the best are compared on coverage
+RELATED_RATIO = 0.6  # a runner-up scoring this share of the best is suggested first
+OUT_OF_SCOPE_MARGIN = 0.8  # an article within this share of an out-of-scope example still wins
+
+_ARTICLE_REF = re.compile(r"第\s*([0-9]{1,3}|[零〇一二两三四五六七八九十百]{1,4})\s*条")
+_ARTICLE_REF_EN = re.compile(r"\b(?:article|art\.?)\s*([0-9]{1,3})\b")
+_CLAUSE_REF = re.compile(r"第\s*([一二三四五1-5])\s*(?:项|款|个|条|点)|[(（]([一二三四五1-5])[)）]")
+_CONDITION = re.compile(r"(条件|第六条|第6条)")
+_CLAUSE_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5}
+_SENTENCE_END = re.compile(r"(?<=。)")
+
+
+@dataclass(frozen=True)
+class Answer:
+    covered: bool
+    article: int | None
+    about_notice: bool
+    quote: str
+    clause: int | None
+    related: tuple[int, ...]
+    asks_deadline: bool
+    score: float
+    # Context worth showing under the quote (e.g. the issue date for Art. 19).
+    note: str = ""
+    # Why the engine decided so; for debugging and the eval's miss list.
+    reason: str = ""
+
+
+@dataclass
+class _Unit:
+    label: int
+    clause: int | None
+    kind: str  # "text", "keywords" or "example"
+    tf: Counter[str]
+    length: int
+
+
+@dataclass
+class _Index:
+    units: list[_Unit]
+    idf: dict[str, float]
+    unknown_idf: float
+    avg_length: float
+    vocab: dict[int, set[str]] = field(default_factory=dict)
+    sentences: dict[int, list[tuple[str, frozenset[str]]]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class _Ranked:
+    label: int
+    score: float
+    unit: _Unit
+
+
+class QAEngine:
+    def __init__(self, regulation: Regulation | None = None) -> None:
+        self.regulation = regulation if regulation is not None else load_regulation()
+        self._tokenizer = Tokenizer()
+        self._index: _Index | None = None
+        self._lock = threading.Lock()
+
+    # -- building ---------------------------------------------------------
+
+    def warm(self) -> None:
+        if self._index is not None:
+            return
+        with self._lock:
+            if self._index is None:
+                self._tokenizer.warm()
+                self._index = self._build()
+
+    def _tokens(self, text: str) -> list[str]:
+        return self._tokenizer.tokens(apply_synonyms(normalize(text)))
+
+    def _unit(self, label: int, kind: str, text: str, clause: int | None = None) -> _Unit:
+        tokens = self._tokens(text)
+        return _Unit(label=label, clause=clause, kind=kind, tf=Counter(tokens), length=len(tokens))
+
+    def _build(self) -> _Index:
+        reg = self.regulation
+        notice = reg.notice
+        units = [
+            self._unit(
+                NOTICE,
+                "text",
+                f"{notice.doc_number} {notice.title} {notice.addressees} {notice.body} "
+                f"{notice.issuer} {notice.issued_on.year}年{notice.issued_on.month}月"
+                f"{notice.issued_on.day}日",
+            )
+        ]
+        for article in reg.articles:
+            units.append(self._unit(article.number, "text", article.text))
+            for clause in article.clauses:
+                units.append(self._unit(article.number, "text", clause.text, clause.number))
+        for topic in knowledge.TOPICS:
+            if topic.keywords:
+                units.append(self._unit(topic.label, "keywords", topic.keywords, topic.clause))
+            for example in topic.examples:
+                units.append(self._unit(topic.label, "example", example, topic.clause))
+
+        df: Counter[str] = Counter()
+        for unit in units:
+            df.update(unit.tf.keys())
+        n = len(units)
+        idf = {t: math.log(1 + (n - d + 0.5) / (d + 0.5)) for t, d in df.items()}
+        index = _Index(
+            units=units,
+            idf=idf,
+            unknown_idf=math.log(1 + (n + 0.5) / 0.5),
+            avg_length=sum(u.length for u in units) / n,
+        )
+        for unit in units:
+            index.vocab.setdefault(unit.label, set()).update(unit.tf)
+        for article in reg.articles:
+            parts = [s for s in _SENTENCE_END.split(article.text) if s.strip()]
+            index.sentences[article.number] = [(s, frozenset(self._tokens(s))) for s in parts]
+        return index
+
+    # -- answering --------------------------------------------------------
+
+    def answer(self, question: str) -> Answer:
+        try:
+            return self._answer(question)
+        except Exception:  # the chat must always get a reply
+            log.exception("policy Q&A failed on %r", question[:100])
+            return _not_covered("error")
+
+    def _answer(self, question: str) -> Answer:
+        self.warm()
+        assert self._index is not None
+        index = self._index
+        if not isinstance(question, str):
+            return _not_covered("not text")
+        text = normalize(question)
+        if not text:
+            return _not_covered("empty")
+
+        explicit = self._explicit_reference(text)
+        if explicit is not None:
+            return explicit
+
+        signal = knowledge.out_of_scope_signal(text)
+        if signal is not None:
+            return _not_covered(f"signal:{signal}")
+
+        mapped = apply_synonyms(text)
+        tokens = set(self._tokenizer.tokens(mapped))
+        if not tokens:
+            return _not_covered("no content words")
+        ranked = self._rank(tokens)
+        if not knowledge.NOTICE_WORDS.search(mapped):
+            ranked = [r for r in ranked if r.label != NOTICE]
+        if (
+            ranked[0].label == OUT_OF_SCOPE
+            and ranked[1].score >= OUT_OF_SCOPE_MARGIN * ranked[0].score
+        ):
+            # Out-of-scope examples win only clearly: they share words with the regulation.
+            ranked = ranked[1:] + ranked[:1]
+        weights = {t: index.idf.get(t, index.unknown_idf) for t in tokens}
+        total = sum(weights.values())
+
+        def coverage_of(label: int) -> float:
+            return sum(w for t, w in weights.items() if t in index.vocab[label]) / total
+
+        # Among near ties, the label whose vocabulary explains more of the question wins.
+        top = ranked[0]
+        contenders = [r for r in ranked if r.score >= TIE_RATIO * top.score and r.label >= 0]
+        best = top
+        if top.label != OUT_OF_SCOPE and contenders:
+            best = max(contenders, key=lambda r: (round(coverage_of(r.label), 3), r.score))
+        ranked = [best] + [r for r in ranked if r is not best]
+        coverage = coverage_of(best.label)
+        confidence = round(coverage * min(1.0, best.score / (2 * MIN_SCORE)), 3)
+        if best.label == OUT_OF_SCOPE:
+            return _not_covered("out-of-scope example", confidence)
+        if coverage < MIN_COVERAGE or best.score < MIN_SCORE:
+            return _not_covered(
+                f"low confidence (coverage {coverage:.2f}, bm25 {best.score:.2f})", confidence
+            )
+        if best.label == NOTICE:
+            return self._notice_answer(mapped, confidence)
+
+        number = best.label
+        clause = best.unit.clause if number == 6 else None
+        asks_deadline = number == 17 and _asks_deadline(mapped)
+        related = self._related(number, ranked)
+        return Answer(
+            covered=True,
+            article=number,
+            about_notice=False,
+            quote=self._quote(number, clause, tokens, asks_deadline),
+            clause=clause,
+            related=related,
+            asks_deadline=asks_deadline,
+            score=confidence,
+            note=self._note(number),
+            reason=f"bm25 {best.score:.2f}, coverage {coverage:.2f}",
+        )
+
+    def _rank(self, tokens: set[str]) -> list[_Ranked]:
+        assert self._index is not None
+        index = self._index
+        best: dict[int, _Ranked] = {}
+        for unit in index.units:
+            score = 0.0
+            norm = _K1 * (1 - _B + _B * unit.length / index.avg_length)
+            for token in tokens:
+                tf = unit.tf.get(token)
+                if tf:
+                    score += index.idf[token] * tf * (_K1 + 1) / (tf + norm)
+            current = best.get(unit.label)
+            if current is None or score > current.score:
+                best[unit.label] = _Ranked(unit.label, score, unit)
+        return sorted(best.values(), key=lambda r: r.score, reverse=True)
+
+    def _explicit_reference(self, text: str) -> Answer | None:
+        """'第十七条说什么', '第6条', 'article 6', '第六条第三项', '基本条件第三项'."""
+        match = _ARTICLE_REF.search(text) or _ARTICLE_REF_EN.search(text)
+        rest = text[: match.start()] + " " + text[match.end() :] if match else text
+        clause_match = _CLAUSE_REF.search(rest)
+        clause = None
+        if clause_match is not None:
+            token = clause_match.group(1) or clause_match.group(2)
+            clause = _CLAUSE_DIGITS.get(token) or int(token)
+        if match is not None:
+            number = parse_article_number(match.group(1))
+            if number is None:
+                return _not_covered(f"no such article: {match.group(0)}")
+            condition_at = text.find("条件")
+            if number <= 5 and 0 <= condition_at < match.start() and match.group(0).endswith("条"):
+                # "基本条件第三条" names a condition of Art. 6, not Art. 3.
+                number, clause = 6, number
+            elif number != 6:
+                clause = None
+        elif clause is not None and _CONDITION.search(text):
+            number = 6
+        else:
+            return None
+        mapped = apply_synonyms(text)
+        asks_deadline = number == 17 and _asks_deadline(mapped)
+        article = self.regulation.article(number)
+        quote = article.clause(clause).text if clause else article.text
+        if asks_deadline:
+            quote = self._quote(17, None, set(), True)
+        return Answer(
+            covered=True,
+            article=number,
+            about_notice=False,
+            quote=quote,
+            clause=clause,
+            related=knowledge.RELATED[number][:3],
+            asks_deadline=asks_deadline,
+            score=1.0,
+            note=self._note(number),
+            reason="article reference",
+        )
+
+    def _notice_answer(self, mapped: str, confidence: float) -> Answer:
+        notice = self.regulation.notice
+        issued = f"{notice.issued_on.year}年{notice.issued_on.month}月{notice.issued_on.day}日"
+        quote = f"{notice.issuer} {issued} 印发，文号{notice.doc_number}"
+        if knowledge.ADDRESSEE_WORDS.search(mapped):
+            quote += f"；发至{notice.addressees}"
+        return Answer(
+            covered=True,
+            article=None,
+            about_notice=True,
+            quote=quote,
+            clause=None,
+            related=(19, 1),
+            asks_deadline=False,
+            score=confidence,
+            reason="notice",
+        )
+
+    def _quote(self, number: int, clause: int | None, tokens: set[str], deadline: bool) -> str:
+        assert self._index is not None
+        article = self.regulation.article(number)
+        if clause is not None:
+            return article.clause(clause).text
+        sentences = self._index.sentences[number]
+        if deadline:
+            return sentences[0][0]
+        if len(sentences) <= 1 or article.clauses:
+            return article.text
+        idf = self._index.idf
+        scores = [sum(idf.get(t, 0.0) for t in tokens & words) for _, words in sentences]
+        top = max(scores)
+        if top <= 0:
+            return article.text
+        return "".join(s for (s, _), v in zip(sentences, scores, strict=True) if v >= 0.75 * top)
+
+    def _related(self, number: int, ranked: list[_Ranked]) -> tuple[int, ...]:
+        # A close runner-up from retrieval first (the question may be about it
+        # too), then the curated neighbours of the answering article.
+        picked: list[int] = []
+        for r in ranked[1:]:
+            if 1 <= r.label <= ARTICLE_COUNT and r.label != number:
+                if r.score >= RELATED_RATIO * ranked[0].score:
+                    picked.append(r.label)
+                break
+        for other in knowledge.RELATED[number]:
+            if other not in picked and other != number:
+                picked.append(other)
+        return tuple(picked[:3])
+
+    def _note(self, number: int) -> str:
+        if number != 19:
+            return ""
+        notice = self.regulation.notice
+        issued = f"{notice.issued_on.year}年{notice.issued_on.month}月{notice.issued_on.day}日"
+        return f"本办法由{notice.issuer}于{issued}以{notice.doc_number}印发。"
+
+
+def _asks_deadline(mapped: str) -> bool:
+    return bool(knowledge.DEADLINE_WORDS.search(mapped)) and not knowledge.RE_REVIEW_WORDS.search(
+        mapped
+    )
+
+
+def _not_covered(reason: str, score: float = 0.0) -> Answer:
+    return Answer(
+        covered=False,
+        article=None,
+        about_notice=False,
+        quote="",
+        clause=None,
+        related=(),
+        asks_deadline=False,
+        score=score,
+        reason=reason,
+    )
