@@ -6,6 +6,8 @@ import argparse
 import asyncio
 import logging
 import sys
+from datetime import datetime
+from typing import Any
 
 from bot.config import ConfigError, Settings, load_settings
 from storage.accounts import AccountService
@@ -97,6 +99,55 @@ async def union_command(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+async def reminders_command(settings: Settings, args: argparse.Namespace) -> int:
+    from collections import defaultdict
+
+    from bot.handlers.reminders import render_reminders
+    from bot.offline import html_to_plain
+    from reminders.service import ReminderService
+    from storage.models import User
+
+    tz = settings.tz
+    if args.at:
+        at = datetime.fromisoformat(args.at)
+        at = at.replace(tzinfo=tz) if at.tzinfo is None else at
+    else:
+        at = datetime.now(tz)
+    engine = make_engine(settings.database_url, settings.database_schema)
+    try:
+        sessions = make_session_factory(engine)
+        service = ReminderService(
+            sessions, settings.reminder_schedule(), render_reminders, lambda: at
+        )
+        planned = await service.dry_run(at)
+        by_recipient: dict[int, list[tuple[Any, bool]]] = defaultdict(list)
+        for due, done in planned:
+            by_recipient[due.recipient_id].append((due, done))
+        print(
+            f"试运行 / dry run at {at.astimezone(tz):%Y-%m-%d %H:%M %Z}: "
+            f"{len(planned)} reminders for {len(by_recipient)} people (nothing is sent)"
+        )
+        async with sessions() as session:
+            for recipient, items in by_recipient.items():
+                user = await session.get(User, recipient)
+                fresh = [d for d, done in items if not done]
+                keys = ", ".join(
+                    f"{d.kind}/{d.period}/{d.stage}" + (" (already sent)" if done else "")
+                    for d, done in items
+                )
+                print(f"\n→ {recipient} {user.full_name if user else ''}: {keys}")
+                if fresh:
+                    text = render_reminders(
+                        [(d.kind, d.payload) for d in fresh],
+                        user.language if user else None,
+                        user.telegram_language if user else None,
+                    )
+                    print("  " + html_to_plain(text).replace("\n", "\n  "))
+    finally:
+        await engine.dispose()
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m bot", description="劳模创新工作室助手")
     sub = p.add_subparsers(dest="command")
@@ -118,6 +169,9 @@ def parser() -> argparse.ArgumentParser:
     add.add_argument("--kind", choices=[k.value for k in UnionKind], default="grassroots")
     add.add_argument("--parent", help="parent union's name")
     union_sub.add_parser("list")
+    rem = sub.add_parser("reminders", help="show who would get which reminder (no sending)")
+    rem.add_argument("--dry-run", action="store_true", required=True)
+    rem.add_argument("--at", help="moment to plan for, e.g. 2026-12-24T09:00 (local time)")
     return p
 
 
@@ -142,6 +196,8 @@ def main(argv: list[str] | None = None) -> int:
             return asyncio.run(admin_command(settings, args))
         if command == "union":
             return asyncio.run(union_command(settings, args))
+        if command == "reminders":
+            return asyncio.run(reminders_command(settings, args))
         if command == "console" or settings.token is None:
             from bot.console import run_console
 

@@ -27,10 +27,13 @@ from telegram.request import BaseRequest
 from bot.commands import publish_commands
 from bot.config import Settings
 from bot.context import BotContext, BotData, Deps, UserData
-from bot.handlers import fallback, invite, policy, start
+from bot.handlers import fallback, invite, policy, reminders, start
 from bot.handlers.common import private_only, remember_user
+from bot.handlers.reminders import render_reminders
 from policy.qa import QAEngine
 from policy.regulation import load_regulation
+from reminders import jobs as reminder_jobs
+from reminders.service import ReminderService
 from storage.accounts import AccountService
 from storage.db import make_engine, make_session_factory, utcnow
 from storage.seed import ensure_seeded
@@ -51,13 +54,15 @@ def build_application(
     rate_limit: bool = True,
 ) -> BotApp:
     engine = make_engine(settings.database_url, settings.database_schema)
+    sessions = make_session_factory(engine)
     regulation = load_regulation()
     deps = Deps(
         settings=settings,
         engine=engine,
-        sessions=make_session_factory(engine),
+        sessions=sessions,
         regulation=regulation,
         qa=QAEngine(regulation),
+        reminders=ReminderService(sessions, settings.reminder_schedule(), render_reminders, clock),
         clock=clock,
     )
 
@@ -102,6 +107,7 @@ def _register_handlers(app: BotApp) -> None:
     app.add_handler(CommandHandler("ask", policy.ask))
     app.add_handler(CommandHandler("article", policy.article_command))
     app.add_handler(CommandHandler("regulation", policy.regulation_command))
+    app.add_handler(CommandHandler("reminders", reminders.reminders_command))
 
     # Buttons: each pattern owns one prefix; the handler re-checks role and jurisdiction.
     app.add_handler(CallbackQueryHandler(start.language_chosen, pattern=r"^lang:(zh|en)$"))
@@ -109,6 +115,7 @@ def _register_handlers(app: BotApp) -> None:
     app.add_handler(CallbackQueryHandler(invite.invite_button, pattern=r"^inv:"))
     app.add_handler(CallbackQueryHandler(policy.article_button, pattern=r"^art:\d{1,2}$"))
     app.add_handler(CallbackQueryHandler(policy.regulation_command, pattern=r"^reg$"))
+    app.add_handler(CallbackQueryHandler(reminders.reminders_button, pattern=r"^rem:"))
 
     # Last resort, so nothing goes unanswered: unknown commands, free text (a question),
     # anything else a person can send, and buttons no handler recognises (stale or forged).
@@ -135,6 +142,9 @@ async def on_startup(app: BotApp) -> None:
         for admin_id in deps.settings.admin_ids:
             if await accounts.grant_admin(admin_id):
                 log.info("granted prefecture admin to %s (ADMIN_IDS)", admin_id)
+    if app.job_queue is not None:
+        # Jobs are rebuilt from configuration at every start; what is due comes from the database.
+        reminder_jobs.register(app.job_queue, deps.reminders)
     try:
         await publish_commands(app.bot)
     except TelegramError as exc:  # a menu is a nicety; never fail start-up over it

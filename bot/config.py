@@ -9,6 +9,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from reminders.schedule import ReminderSchedule, parse_days
+
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///data/studio.db"
 
 
@@ -26,6 +28,9 @@ class Settings(BaseSettings):
     timezone: str = "Asia/Shanghai"
     admin_ids: Annotated[tuple[int, ...], NoDecode] = ()
     invite_ttl_days: int = Field(default=7, ge=1, le=90)
+    # Reminders (Art. 17 deadline and Art. 6 duties): local hour, and the year-end days.
+    reminder_hour: int = Field(default=9, ge=0, le=23)
+    reminder_deadline_days: str = "12-01,12-15,12-24,12-29,12-31"
     # Webhook mode (production behind a reverse proxy); long polling when unset.
     webhook_url: str | None = None
     webhook_listen: str = "127.0.0.1"
@@ -97,6 +102,24 @@ class Settings(BaseSettings):
                 )
             return tuple(int(p) for p in parts)
         return value
+
+    @field_validator("reminder_deadline_days")
+    @classmethod
+    def _deadline_days(cls, value: str) -> str:
+        try:
+            parse_days(value)
+        except ValueError as exc:
+            raise ValueError(
+                "REMINDER_DEADLINE_DAYS must be month-day pairs, e.g. 12-01,12-15,12-31"
+            ) from exc
+        return value
+
+    def reminder_schedule(self) -> ReminderSchedule:
+        return ReminderSchedule(
+            tz=self.tz,
+            hour=self.reminder_hour,
+            deadline_days=parse_days(self.reminder_deadline_days),
+        )
 
     @property
     def tz(self) -> ZoneInfo:

@@ -8,13 +8,14 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from policy.qa import QAEngine
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from telegram.ext import Application, CallbackContext, ExtBot
 
 from bot.config import Settings
 from bot.i18n import DEFAULT_LANGUAGE, t
+from policy.qa import QAEngine
 from policy.regulation import Regulation
+from reminders.service import ReminderService
 from storage.db import utcnow
 
 
@@ -25,6 +26,7 @@ class Deps:
     sessions: async_sessionmaker[AsyncSession]
     regulation: Regulation
     qa: QAEngine
+    reminders: ReminderService
     clock: Callable[[], datetime] = field(default=utcnow)
 
 

@@ -82,6 +82,7 @@ class FakeTelegram:
     callback_answers: list[dict[str, Any]] = field(default_factory=list)
     chats: dict[int, dict[str, Any]] = field(default_factory=dict)
     blocked: set[int] = field(default_factory=set)  # chats whose user blocked the bot
+    outages: int = 0  # the next N sends fail with 502, as during a network outage
     updates: list[dict[str, Any]] = field(default_factory=list)
     clock: Any = time.time
 
@@ -110,6 +111,9 @@ class FakeTelegram:
         with self._lock:
             self.calls.append(ApiCall(method, params))
         handler = getattr(self, f"_api_{method}", None)
+        if self.outages > 0 and method.startswith("send"):
+            self.outages -= 1
+            return 502, {"ok": False, "error_code": 502, "description": "Bad Gateway"}
         if handler is None:
             return 404, {"ok": False, "error_code": 404, "description": "Not Found"}
         try:

@@ -451,9 +451,13 @@ class ReminderLog(Base):
     status: Mapped[ReminderStatus] = mapped_column(
         _enum(ReminderStatus, "reminder_status"), default=ReminderStatus.PENDING
     )
+    # What to say, kept with the claim so a retry sends exactly what was planned.
+    payload: Mapped[Any] = mapped_column(JSON, default=dict)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = _ts()
+    # A claim (pending) or a failure is retried from this moment on.
+    next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-27 20:49:22.125302
+Create Date: 2026-11-27 21:01:20.039142
 """
 
 from collections.abc import Sequence
@@ -126,9 +126,11 @@ def upgrade() -> None:
             ),
             nullable=False,
         ),
+        sa.Column("payload", sa.JSON(), nullable=False),
         sa.Column("attempts", sa.Integer(), nullable=False),
         sa.Column("last_error", sa.Text(), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("next_attempt_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("sent_at", sa.DateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(
             ["recipient_id"], ["users.id"], name=op.f("fk_reminder_log_recipient_id_users")
@@ -142,6 +144,11 @@ def upgrade() -> None:
             name=op.f("uq_reminder_log_kind_recipient_id_period_stage"),
         ),
     )
+    with op.batch_alter_table("reminder_log", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_reminder_log_next_attempt_at"), ["next_attempt_at"], unique=False
+        )
+
     op.create_table(
         "reminder_mutes",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -746,6 +753,9 @@ def downgrade() -> None:
 
     op.drop_table("studios")
     op.drop_table("reminder_mutes")
+    with op.batch_alter_table("reminder_log", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_reminder_log_next_attempt_at"))
+
     op.drop_table("reminder_log")
     op.drop_table("annual_reports")
     op.drop_table("users")

@@ -1,0 +1,124 @@
+"""/reminders, mute buttons, and the words of every reminder the scheduler sends."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Sequence
+from typing import Any
+
+from telegram import Update
+
+from bot.context import BotContext
+from bot.handlers.common import answer, local_time, private_only
+from bot.i18n import Raw, resolve_language, t
+from bot.keyboards import rows
+from reminders.schedule import KINDS, MANDATORY, OPTIONAL
+from storage.access import load_access
+
+SHOWN = 8
+
+
+def render_reminders(
+    items: Sequence[tuple[str, dict[str, Any]]], language: str | None, telegram: str | None
+) -> str:
+    """One message per recipient, whatever number of reminders fell due for them."""
+    lang = resolve_language(language, telegram)
+    parts = [_render_one(lang, kind, payload) for kind, payload in items]
+    parts.append(t(lang, "rem.footer"))
+    return "\n\n".join(parts)
+
+
+def _render_one(lang: str, kind: str, p: dict[str, Any]) -> str:
+    if kind == "deadline":
+        key = "rem.deadline_today" if p["days"] == 0 else "rem.deadline"
+        head = t(
+            lang, key, union=p["union"], year=p["year"], deadline=p["deadline"], days=p["days"]
+        )
+        studios = p.get("studios") or []
+        tail = (
+            t(lang, "rem.unassessed", count=len(studios), names=_bullets(studios))
+            if studios
+            else t(lang, "rem.all_assessed")
+        )
+        return head + "\n" + tail
+    if kind == "overdue":
+        return t(lang, "rem.overdue", union=p["union"], year=p["year"], deadline=p["deadline"])
+    if kind == "overdue_summary":
+        return t(
+            lang,
+            "rem.overdue_summary",
+            year=p["year"],
+            deadline=p["deadline"],
+            count=len(p["unions"]),
+            names=_bullets(p["unions"]),
+        )
+    return t(lang, f"rem.{kind}", **p)
+
+
+def _bullets(names: Sequence[str]) -> Raw:
+    return Raw("\n".join("· " + html.escape(n, quote=False) for n in names))
+
+
+@private_only
+async def reminders_command(update: Update, context: BotContext) -> None:
+    user = update.effective_user
+    assert user is not None
+    service = context.deps.reminders
+    upcoming = await service.upcoming(user.id)
+    muted = await service.muted(user.id)
+    async with context.session() as session:
+        access = await load_access(session, user.id)
+    lines = [
+        context.t(
+            "reminders.item",
+            when=local_time(context, u.fires_at),
+            kind=Raw(context.t(f"reminders.kind.{u.kind}")),
+            subject=f"（{u.subject}）" if u.subject else "",
+        )
+        for u in upcoming[:SHOWN]
+        if u.kind not in muted
+    ]
+    if len(upcoming) > SHOWN:
+        lines.append(context.t("reminders.more", count=len(upcoming) - SHOWN))
+    if lines:
+        text = context.t("reminders.list", items=Raw("\n".join(lines)))
+    else:
+        text = context.t("reminders.none")
+    if muted:
+        kinds = "、".join(context.t(f"reminders.kind.{k}") for k in KINDS if k in muted)
+        text += "\n\n" + context.t("reminders.muted", kinds=kinds)
+    if access.officer_unions:
+        text += "\n\n" + context.t("reminders.mandatory")
+    relevant = [k for k in OPTIONAL if _relevant(k, access.is_admin, bool(access.leader_studios))]
+    buttons = [
+        (
+            context.t(
+                "btn.unmute" if k in muted else "btn.mute", kind=context.t(f"reminders.kind.{k}")
+            ),
+            f"rem:{'u' if k in muted else 'm'}:{k}",
+        )
+        for k in relevant
+    ]
+    await answer(update, context, text, rows(buttons) if buttons else None)
+
+
+def _relevant(kind: str, is_admin: bool, is_leader: bool) -> bool:
+    if kind in ("no_project", "achievement_window"):
+        return is_leader
+    return is_admin
+
+
+async def reminders_button(update: Update, context: BotContext) -> None:
+    query = update.callback_query
+    assert query is not None and query.data is not None and update.effective_user is not None
+    await query.answer()
+    _, action, kind = [*query.data.split(":"), "", ""][:3]
+    if kind in MANDATORY:
+        await answer(update, context, context.t("reminders.cannot_mute"))
+        return
+    if action not in ("m", "u") or kind not in OPTIONAL:
+        await answer(update, context, context.t("errors.stale_button"))
+        return
+    await context.deps.reminders.set_muted(update.effective_user.id, kind, action == "m")
+    key = "reminders.muted_ok" if action == "m" else "reminders.unmuted_ok"
+    await answer(update, context, context.t(key, kind=context.t(f"reminders.kind.{kind}")))

@@ -1,0 +1,191 @@
+"""Run what is due: plan, claim in the log, send through the bot, record the outcome."""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from telegram import Bot
+from telegram.error import BadRequest, Forbidden, TelegramError
+
+from policy.cycles import achievement_window, next_rereview
+from policy.deadlines import report_deadline
+from reminders.planner import Due, plan, years_needed
+from reminders.schedule import (
+    ACHIEVEMENT_WINDOW,
+    DEADLINE,
+    NO_PROJECT,
+    OPTIONAL,
+    OVERDUE,
+    OVERDUE_SUMMARY,
+    REREVIEW,
+    ReminderSchedule,
+)
+from storage import reminders as store
+from storage.errors import DomainError
+from storage.models import ReminderLog, ReminderStatus
+from storage.reminders import Claim, Snapshot
+
+log = logging.getLogger(__name__)
+
+# (items of (kind, payload), user's chosen language, Telegram language) → message text (HTML)
+Render = Callable[[Sequence[tuple[str, dict[str, Any]]], str | None, str | None], str]
+
+
+@dataclass
+class RunReport:
+    due: int = 0
+    sent: int = 0
+    already: int = 0
+    failed: int = 0
+    skipped: int = 0
+
+
+@dataclass(frozen=True)
+class Upcoming:
+    kind: str
+    fires_at: datetime
+    subject: str  # the union or studio it concerns
+
+
+class ReminderService:
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        schedule: ReminderSchedule,
+        render: Render,
+        clock: Callable[[], datetime],
+    ) -> None:
+        self.sessions = sessions
+        self.schedule = schedule
+        self.render = render
+        self.clock = clock
+
+    async def snapshot(self, now: datetime) -> Snapshot:
+        async with self.sessions() as session:
+            return await store.load_snapshot(session, years_needed(now, self.schedule))
+
+    async def due(self, now: datetime) -> list[Due]:
+        return plan(await self.snapshot(now), now, self.schedule)
+
+    async def run_due(self, bot: Bot) -> RunReport:
+        """Send everything due now that nobody has sent yet; one message per recipient."""
+        now = self.clock()
+        dues = await self.due(now)
+        report = RunReport(due=len(dues))
+        by_recipient: dict[int, list[Due]] = defaultdict(list)
+        for d in dues:
+            by_recipient[d.recipient_id].append(d)
+        for recipient, items in by_recipient.items():
+            async with self.sessions() as session:
+                claims = [Claim(d.kind, recipient, d.period, d.stage, d.payload) for d in items]
+                rows = await store.claim(session, claims, now)
+            report.already += len(items) - len(rows)
+            if rows:
+                await self._send(bot, recipient, rows, now, report)
+        if report.due:
+            log.info("reminders: %s", report)
+        return report
+
+    async def retry(self, bot: Bot) -> RunReport:
+        """Resend failed reminders whose backoff has passed, and claims a crash abandoned."""
+        now = self.clock()
+        async with self.sessions() as session:
+            rows = await store.claim_retries(session, now)
+        report = RunReport(due=len(rows))
+        by_recipient: dict[int, list[ReminderLog]] = defaultdict(list)
+        for row in rows:
+            by_recipient[row.recipient_id].append(row)
+        for recipient, items in by_recipient.items():
+            await self._send(bot, recipient, items, now, report)
+        return report
+
+    async def _send(
+        self, bot: Bot, recipient: int, rows: list[ReminderLog], now: datetime, report: RunReport
+    ) -> None:
+        ids = [r.id for r in rows]
+        async with self.sessions() as session:
+            language, telegram_language = await store.user_language(session, recipient)
+            text = self.render([(r.kind, r.payload) for r in rows], language, telegram_language)
+            try:
+                await bot.send_message(recipient, text, disable_web_page_preview=True)
+            except Forbidden as exc:
+                # Blocked or deactivated: record it and stop trying until they write again.
+                await store.mark_blocked(session, recipient, now)
+                await store.mark(session, ids, ReminderStatus.SKIPPED, now, str(exc))
+                report.skipped += len(ids)
+            except BadRequest as exc:  # e.g. chat not found: retrying cannot help
+                await store.mark(session, ids, ReminderStatus.SKIPPED, now, str(exc))
+                report.skipped += len(ids)
+            except TelegramError as exc:
+                log.warning("reminder to %s failed, will retry: %s", recipient, exc)
+                await store.mark(session, ids, ReminderStatus.FAILED, now, str(exc))
+                report.failed += len(ids)
+            else:
+                await store.mark(session, ids, ReminderStatus.SENT, now)
+                report.sent += len(ids)
+
+    async def dry_run(self, at: datetime) -> list[tuple[Due, bool]]:
+        """Who would get what at `at`, and whether the log says it already went out."""
+        dues = await self.due(at)
+        async with self.sessions() as session:
+            done = await store.logged_keys(session, (d.key for d in dues))
+        return [(d, d.key in done) for d in dues]
+
+    async def set_muted(self, user_id: int, kind: str, muted: bool) -> None:
+        if kind not in OPTIONAL:
+            raise DomainError("reminders.cannot_mute")
+        async with self.sessions() as session:
+            await store.set_muted(session, user_id, kind, muted)
+
+    async def muted(self, user_id: int) -> set[str]:
+        async with self.sessions() as session:
+            return await store.muted_kinds(session, user_id)
+
+    async def upcoming(
+        self, user_id: int, horizon: timedelta = timedelta(days=366)
+    ) -> list[Upcoming]:
+        """What is scheduled for this person from now on, soonest first."""
+        now = self.clock()
+        snap = await self.snapshot(now)
+        s = self.schedule
+        today = now.astimezone(s.tz).date()
+        year = today.year
+        out: list[Upcoming] = []
+
+        def add(kind: str, when: datetime, subject: str) -> None:
+            if now < when <= now + horizon:
+                out.append(Upcoming(kind, when, subject))
+
+        for union in snap.unions:
+            if user_id not in snap.officers.get(union.id, []):
+                continue
+            if snap.reporting_union_of(union.id) != union.id:
+                continue
+            for y in (year, year + 1):
+                if (union.id, y) in snap.submitted:
+                    continue
+                for m, d in s.deadline_days:
+                    add(DEADLINE, s.at(date(y, m, d)), union.name)
+                add(OVERDUE, s.at(report_deadline(y) + timedelta(days=1)), union.name)
+        for studio in snap.studios:
+            if user_id in studio.leaders:
+                for y in (year, year + 1):
+                    if (studio.id, y) not in snap.approved_projects:
+                        add(NO_PROJECT, s.at(date(y, *s.duty_day)), studio.name)
+                if studio.named_on:
+                    _, end = achievement_window(studio.named_on, today)
+                    lead = timedelta(days=s.achievement_lead_days)
+                    add(ACHIEVEMENT_WINDOW, s.at(end - lead), studio.name)
+            if user_id in snap.admins and studio.named_on:
+                anniversary = next_rereview(studio.named_on, today)
+                for lead_days in s.rereview_lead_days:
+                    add(REREVIEW, s.at(anniversary - timedelta(days=lead_days)), studio.name)
+        if user_id in snap.admins:
+            add(OVERDUE_SUMMARY, s.at(date(year + 1, 1, 1)), "")
+        return sorted(out, key=lambda u: u.fires_at)

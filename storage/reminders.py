@@ -1,0 +1,345 @@
+"""What the reminder planner reads, and the reminder log that makes each reminder at-most-once.
+
+A reminder is *claimed* by inserting its (kind, recipient, period, stage) row; the unique key
+means only one process, and only one run, ever owns it.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import and_, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import (
+    Achievement,
+    AnnualAssessment,
+    AnnualReport,
+    Project,
+    ReminderLog,
+    ReminderMute,
+    ReminderStatus,
+    ReportStatus,
+    ReviewStatus,
+    Role,
+    RoleGrant,
+    Studio,
+    StudioStatus,
+    Union,
+    UnionKind,
+    User,
+)
+
+# Art. 17: 县（市、区）、系统（行业）工会 report to the prefecture federation.
+REPORTING_KINDS = (
+    UnionKind.COUNTY,
+    UnionKind.DISTRICT,
+    UnionKind.EDUCATION,
+    UnionKind.PREFECTURE_UNIT,
+)
+ACTIVE_STUDIO = (StudioStatus.NAMED, StudioStatus.UNDER_REREVIEW)
+MAX_ATTEMPTS = 5
+LEASE = timedelta(minutes=10)  # a claim not finished by then (a crash) is retried
+
+
+@dataclass(frozen=True)
+class UnionFacts:
+    id: int
+    name: str
+    kind: UnionKind
+    parent_id: int | None
+
+
+@dataclass(frozen=True)
+class StudioFacts:
+    id: int
+    name: str
+    union_id: int
+    named_on: date | None
+    leaders: tuple[int, ...]
+
+
+@dataclass
+class Snapshot:
+    """Everything the planner needs for one moment, read in a handful of set-based queries."""
+
+    unions: list[UnionFacts]
+    officers: dict[int, list[int]]
+    admins: list[int]
+    studios: list[StudioFacts]
+    submitted: set[tuple[int, int]]  # (union_id, year)
+    assessed: set[tuple[int, int]]  # (studio_id, year)
+    approved_projects: set[tuple[int, int]]  # (studio_id, year)
+    achievements: dict[int, list[date]]
+    muted: set[tuple[int, str]]
+    blocked: set[int]
+    names: dict[int, str] = field(default_factory=dict)
+    _reporting: dict[int, int] | None = field(default=None, repr=False)
+    _by_reporting: dict[int, list[StudioFacts]] | None = field(default=None, repr=False)
+
+    def reporting_union_of(self, union_id: int) -> int | None:
+        """The county/system union that reports for this union (itself, or an ancestor)."""
+        if self._reporting is None:
+            self._reporting = {}
+            by_id = {u.id: u for u in self.unions}
+            for union in self.unions:
+                current: UnionFacts | None = union
+                seen: set[int] = set()
+                while current is not None and current.id not in seen:
+                    if current.kind in REPORTING_KINDS:
+                        self._reporting[union.id] = current.id
+                        break
+                    seen.add(current.id)
+                    current = by_id.get(current.parent_id) if current.parent_id else None
+        return self._reporting.get(union_id)
+
+    def studios_reporting_to(self, union_id: int) -> list[StudioFacts]:
+        if self._by_reporting is None:
+            self._by_reporting = defaultdict(list)
+            for studio in self.studios:
+                top = self.reporting_union_of(studio.union_id)
+                if top is not None:
+                    self._by_reporting[top].append(studio)
+        return self._by_reporting.get(union_id, [])
+
+
+async def load_snapshot(session: AsyncSession, years: Sequence[int]) -> Snapshot:
+    unions = [
+        UnionFacts(u.id, u.name, u.kind, u.parent_id)
+        for u in await session.scalars(select(Union).where(Union.active.is_(True)))
+    ]
+    grants = (
+        await session.execute(
+            select(
+                RoleGrant.user_id, RoleGrant.role, RoleGrant.union_id, RoleGrant.studio_id
+            ).where(RoleGrant.revoked_at.is_(None))
+        )
+    ).all()
+    officers: dict[int, list[int]] = defaultdict(list)
+    leaders: dict[int, list[int]] = defaultdict(list)
+    admins: list[int] = []
+    for user_id, role, union_id, studio_id in grants:
+        if role is Role.UNION_OFFICER and union_id is not None:
+            officers[union_id].append(user_id)
+        elif role is Role.STUDIO_LEADER and studio_id is not None:
+            leaders[studio_id].append(user_id)
+        elif role is Role.PREFECTURE_ADMIN:
+            admins.append(user_id)
+    studios = [
+        StudioFacts(s.id, s.name, s.union_id, s.named_on, tuple(sorted(set(leaders[s.id]))))
+        for s in await session.scalars(select(Studio).where(Studio.status.in_(ACTIVE_STUDIO)))
+    ]
+    submitted = set(
+        (
+            await session.execute(
+                select(AnnualReport.union_id, AnnualReport.year).where(
+                    AnnualReport.year.in_(years), AnnualReport.status == ReportStatus.SUBMITTED
+                )
+            )
+        ).all()
+    )
+    assessed = set(
+        (
+            await session.execute(
+                select(AnnualAssessment.studio_id, AnnualAssessment.year).where(
+                    AnnualAssessment.year.in_(years)
+                )
+            )
+        ).all()
+    )
+    # Art. 6(3): a project counts once it is approved (立项) and not withdrawn or returned.
+    approved = set(
+        (
+            await session.execute(
+                select(Project.studio_id, Project.year).where(
+                    Project.year.in_(years),
+                    Project.approved_on.is_not(None),
+                    Project.deleted_at.is_(None),
+                    Project.review_status != ReviewStatus.RETURNED,
+                )
+            )
+        ).all()
+    )
+    achievements: dict[int, list[date]] = defaultdict(list)
+    for studio_id, achieved_on in (
+        await session.execute(
+            select(Achievement.studio_id, Achievement.achieved_on).where(
+                Achievement.deleted_at.is_(None),
+                Achievement.review_status != ReviewStatus.RETURNED,
+            )
+        )
+    ).all():
+        achievements[studio_id].append(achieved_on)
+    muted = set((await session.execute(select(ReminderMute.user_id, ReminderMute.kind))).all())
+    blocked = set(await session.scalars(select(User.id).where(User.blocked_bot_at.is_not(None))))
+    return Snapshot(
+        unions=unions,
+        officers=dict(officers),
+        admins=sorted(set(admins)),
+        studios=studios,
+        submitted={(a, b) for a, b in submitted},
+        assessed={(a, b) for a, b in assessed},
+        approved_projects={(a, b) for a, b in approved},
+        achievements=dict(achievements),
+        muted={(a, b) for a, b in muted},
+        blocked=blocked,
+        names={u.id: u.name for u in unions},
+    )
+
+
+@dataclass(frozen=True)
+class Claim:
+    kind: str
+    recipient_id: int
+    period: str
+    stage: str
+    payload: dict[str, Any]
+
+
+async def claim(session: AsyncSession, claims: Iterable[Claim], now: datetime) -> list[ReminderLog]:
+    """Insert the log rows nobody owns yet; return only those this call won. Commits."""
+    won: list[ReminderLog] = []
+    dialect = session.bind.dialect.name if session.bind else "sqlite"
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    for c in claims:
+        stmt = (
+            insert(ReminderLog)
+            .values(
+                kind=c.kind,
+                recipient_id=c.recipient_id,
+                period=c.period,
+                stage=c.stage,
+                payload=c.payload,
+                status=ReminderStatus.PENDING,
+                attempts=0,
+                last_error="",
+                created_at=now,
+                next_attempt_at=now + LEASE,
+            )
+            .on_conflict_do_nothing(index_elements=["kind", "recipient_id", "period", "stage"])
+            .returning(ReminderLog.id)
+        )
+        row_id = (await session.execute(stmt)).scalar_one_or_none()
+        if row_id is not None:
+            won.append(await session.get_one(ReminderLog, row_id))
+    await session.commit()
+    return won
+
+
+async def logged_keys(
+    session: AsyncSession, keys: Iterable[tuple[str, int, str, str]]
+) -> set[tuple[str, int, str, str]]:
+    wanted = set(keys)
+    if not wanted:
+        return set()
+    periods = {k[2] for k in wanted}
+    rows = (
+        await session.execute(
+            select(
+                ReminderLog.kind, ReminderLog.recipient_id, ReminderLog.period, ReminderLog.stage
+            ).where(ReminderLog.period.in_(periods))
+        )
+    ).all()
+    return wanted & {(k, r, p, st) for k, r, p, st in rows}
+
+
+async def claim_retries(session: AsyncSession, now: datetime) -> list[ReminderLog]:
+    """Failed sends whose backoff has passed, and claims abandoned by a crash. Commits."""
+    candidates = list(
+        await session.scalars(
+            select(ReminderLog).where(
+                ReminderLog.next_attempt_at <= now,
+                ReminderLog.attempts < MAX_ATTEMPTS,
+                or_(
+                    ReminderLog.status == ReminderStatus.FAILED,
+                    ReminderLog.status == ReminderStatus.PENDING,
+                ),
+            )
+        )
+    )
+    won: list[ReminderLog] = []
+    for row in candidates:
+        # Optimistic re-claim: only one process moves the lease forward.
+        result = await session.execute(
+            update(ReminderLog)
+            .where(
+                and_(
+                    ReminderLog.id == row.id,
+                    ReminderLog.status == row.status,
+                    ReminderLog.next_attempt_at == row.next_attempt_at,
+                )
+            )
+            .values(status=ReminderStatus.PENDING, next_attempt_at=now + LEASE)
+            .execution_options(synchronize_session=False)
+        )
+        if result.rowcount == 1:  # type: ignore[attr-defined]
+            won.append(row)
+    await session.commit()
+    for row in won:
+        await session.refresh(row)
+    return won
+
+
+def backoff(attempts: int) -> timedelta:
+    return [timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=30), timedelta(hours=2)][
+        min(attempts, 4) - 1
+    ]
+
+
+async def mark(
+    session: AsyncSession,
+    row_ids: Sequence[int],
+    status: ReminderStatus,
+    now: datetime,
+    error: str = "",
+) -> None:
+    """Record the outcome of one send attempt for the rows it carried. Commits."""
+    for row in await session.scalars(select(ReminderLog).where(ReminderLog.id.in_(row_ids))):
+        row.status = status
+        if status is ReminderStatus.SENT:
+            row.sent_at = now
+            row.next_attempt_at = None
+        elif status is ReminderStatus.FAILED:
+            row.attempts += 1
+            row.last_error = error[:500]
+            row.next_attempt_at = (
+                now + backoff(row.attempts) if row.attempts < MAX_ATTEMPTS else None
+            )
+        else:
+            row.next_attempt_at = None
+            row.last_error = error[:500]
+    await session.commit()
+
+
+async def mark_blocked(session: AsyncSession, user_id: int, now: datetime) -> None:
+    user = await session.get(User, user_id)
+    if user is not None:
+        user.blocked_bot_at = now
+        await session.commit()
+
+
+async def muted_kinds(session: AsyncSession, user_id: int) -> set[str]:
+    return set(
+        await session.scalars(select(ReminderMute.kind).where(ReminderMute.user_id == user_id))
+    )
+
+
+async def set_muted(session: AsyncSession, user_id: int, kind: str, muted: bool) -> None:
+    existing = await session.scalar(
+        select(ReminderMute).where(ReminderMute.user_id == user_id, ReminderMute.kind == kind)
+    )
+    if muted and existing is None:
+        session.add(ReminderMute(user_id=user_id, kind=kind))
+    elif not muted and existing is not None:
+        await session.delete(existing)
+    await session.commit()
+
+
+async def user_language(session: AsyncSession, user_id: int) -> tuple[str | None, str | None]:
+    user = await session.get(User, user_id)
+    return (user.language, user.telegram_language) if user else (None, None)

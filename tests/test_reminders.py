@@ -1,0 +1,293 @@
+"""Reminders with frozen time: exactly who receives what, once, across restarts and instances."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlalchemy import select
+
+from bot.handlers.reminders import render_reminders
+from bot.offline import Person
+from reminders.schedule import ReminderSchedule
+from reminders.service import ReminderService
+from storage.accounts import AccountService
+from storage.db import make_engine, make_session_factory
+from storage.models import (
+    Achievement,
+    AchievementCategory,
+    AnnualAssessment,
+    AnnualReport,
+    AssessmentGrade,
+    Project,
+    ProjectKind,
+    ReminderLog,
+    ReminderStatus,
+    ReportStatus,
+    ReviewStatus,
+    Role,
+    RoleGrant,
+    User,
+)
+from tests.factories import add_grassroots, add_studio, union_named
+from tests.harness import BotHarness
+
+TZ = ZoneInfo("Asia/Shanghai")
+ADMIN, JH_1, JH_2, MH, LEADER = 1, 21, 22, 31, 41
+
+
+def at(y: int, m: int, d: int, hour: int = 9, minute: int = 0) -> datetime:
+    return datetime(y, m, d, hour, minute, tzinfo=TZ)
+
+
+class Clock:
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+class World:
+    """Jinghong (two officers, one assessed and one unassessed studio), Menghai (one officer),
+    Mengla (no officer), a prefecture admin, and a studio leader."""
+
+    def __init__(self, bot: BotHarness, clock: Clock) -> None:
+        self.bot = bot
+        self.clock = clock
+        self.service = ReminderService(
+            make_session_factory(bot.db.require_engine()),
+            ReminderSchedule(),
+            render_reminders,
+            clock,
+        )
+
+    async def build(self, year: int = 2026) -> None:
+        async with self.bot.session() as s:
+            await AccountService(s).grant_admin(ADMIN)
+            jh = await union_named(s, "景洪市总工会")
+            mh = await union_named(s, "勐海县总工会")
+            for uid, union in ((JH_1, jh), (JH_2, jh), (MH, mh)):
+                s.add(User(id=uid, full_name=f"officer{uid}"))
+                await s.flush()
+                s.add(RoleGrant(user_id=uid, role=Role.UNION_OFFICER, union_id=union.id))
+            s.add(User(id=LEADER, full_name="岩温"))
+            await s.commit()
+            await add_grassroots(s, "景洪市供电局工会", "景洪市总工会")
+            self.done = await add_studio(s, "玉罕", "景洪市供电局工会")
+            self.todo = await add_studio(s, "岩温", "景洪市供电局工会")
+            self.todo.named_on = date(year - 1, 3, 1)
+            self.done.named_on = date(year - 3, 6, 1)
+            s.add(RoleGrant(user_id=LEADER, role=Role.STUDIO_LEADER, studio_id=self.todo.id))
+            s.add(AnnualAssessment(studio_id=self.done.id, union_id=jh.id, year=year,
+                                   grade=AssessmentGrade.GOOD))  # fmt: skip
+            await s.commit()
+
+    async def run(self, when: datetime) -> None:
+        self.clock.now = when
+        await self.service.run_due(self.bot.app.bot)
+
+    def received(self, user_id: int) -> list[str]:
+        return [m["text"] for m in self.bot.fake.sent.get(user_id, [])]
+
+
+@pytest.fixture
+async def world(bot: BotHarness) -> AsyncIterator[World]:
+    w = World(bot, Clock(at(2026, 11, 30)))
+    await w.build()
+    yield w
+
+
+async def test_year_end_walk_sends_each_stage_once(world: World) -> None:
+    day = at(2026, 11, 30)
+    while day <= at(2027, 1, 2):
+        await world.run(day)  # the 09:00 job
+        await world.run(day + timedelta(hours=6))  # a second run the same day sends nothing
+        if day.date() == date(2026, 12, 20):  # Menghai reports on 20 December
+            async with world.bot.session() as s:
+                mh = await union_named(s, "勐海县总工会")
+                s.add(AnnualReport(union_id=mh.id, year=2026, status=ReportStatus.SUBMITTED))
+                await s.commit()
+        day += timedelta(days=1)
+
+    jinghong = world.received(JH_1)
+    assert world.received(JH_2) == jinghong
+    assert len(jinghong) == 6  # 1, 15, 24, 29, 31 December, and the overdue notice
+    assert "还剩 30 天" in jinghong[0] and "还剩 16 天" in jinghong[1]
+    assert "还剩 7 天" in jinghong[2] and "还剩 2 天" in jinghong[3]
+    assert "今天截止" in jinghong[4]
+    assert "已逾期" in jinghong[5]
+    assert "岩温劳模创新工作室" in jinghong[0] and "玉罕劳模创新工作室" not in jinghong[0]
+
+    menghai = world.received(MH)
+    assert len(menghai) == 2 and all("勐海县总工会" in m for m in menghai)
+
+    summary = [m for m in world.received(ADMIN) if "考核报送情况" in m]
+    assert len(summary) == 1
+    assert "景洪市总工会" in summary[0] and "勐腊县总工会" in summary[0]
+    assert "勐海县总工会" not in summary[0]
+
+
+async def test_restart_catches_up_with_the_latest_stage_only(world: World) -> None:
+    await world.run(at(2026, 12, 1))
+    # Down from 2 to 26 December; the start-up catch-up runs at 10:17.
+    await world.run(at(2026, 12, 26, 10, 17))
+    await world.run(at(2026, 12, 27))
+    texts = world.received(JH_1)
+    assert len(texts) == 2
+    assert "还剩 30 天" in texts[0] and "还剩 5 天" in texts[1]
+
+
+async def test_two_instances_at_once_send_once(world: World) -> None:
+    world.clock.now = at(2026, 12, 15)
+    other_engine = make_engine(world.bot.db.url, world.bot.db.schema)
+    other = ReminderService(
+        make_session_factory(other_engine), ReminderSchedule(), render_reminders, world.clock
+    )
+    try:
+        await asyncio.gather(
+            world.service.run_due(world.bot.app.bot), other.run_due(world.bot.app.bot)
+        )
+    finally:
+        await other_engine.dispose()
+    assert [len(world.received(u)) for u in (JH_1, JH_2, MH)] == [1, 1, 1]
+
+
+async def test_blocked_user_is_marked_and_not_retried(world: World) -> None:
+    world.bot.fake.blocked.add(JH_1)
+    await world.run(at(2026, 12, 1))
+    await world.run(at(2026, 12, 15))
+    for minute in range(1, 200, 30):
+        world.clock.now = at(2026, 12, 15) + timedelta(minutes=minute)
+        await world.service.retry(world.bot.app.bot)
+    async with world.bot.session() as s:
+        rows = list(await s.scalars(select(ReminderLog).where(ReminderLog.recipient_id == JH_1)))
+        user = await s.get(User, JH_1)
+    assert [r.status for r in rows] == [ReminderStatus.SKIPPED]  # 15 Dec was not even tried
+    assert user is not None and user.blocked_bot_at is not None
+    assert len(world.received(JH_2)) == 2
+    # Writing to the bot again lifts the mark.
+    world.bot.fake.blocked.discard(JH_1)
+    await world.bot.send(Person(JH_1, "officer"), "/start")
+    await world.run(at(2026, 12, 24))
+    assert any("还剩 7 天" in t for t in world.received(JH_1))
+
+
+async def test_failed_send_is_retried_with_backoff_and_delivered_once(world: World) -> None:
+    world.bot.fake.outages = 10  # everything fails for a while
+    await world.run(at(2026, 12, 1))
+    assert world.received(JH_1) == []
+    world.bot.fake.outages = 0
+    world.clock.now = at(2026, 12, 1) + timedelta(seconds=30)
+    assert (await world.service.retry(world.bot.app.bot)).due == 0  # backoff not over yet
+    world.clock.now = at(2026, 12, 1) + timedelta(minutes=2)
+    report = await world.service.retry(world.bot.app.bot)
+    assert report.sent >= 3
+    world.clock.now = at(2026, 12, 1) + timedelta(minutes=30)
+    await world.service.retry(world.bot.app.bot)
+    await world.run(at(2026, 12, 1, 15))
+    assert len(world.received(JH_1)) == 1 and len(world.received(MH)) == 1
+
+
+async def test_crash_after_claim_is_retried_after_the_lease(world: World) -> None:
+    world.clock.now = at(2026, 12, 1)
+    async with world.bot.session() as s:
+        from storage.reminders import Claim, claim
+
+        await claim(s, [Claim("deadline", JH_1, "2026", "12-01", {"union": "景洪市总工会",
+                    "year": 2026, "deadline": "2026-12-31", "days": 30, "studios": []})],
+                    world.clock.now)  # fmt: skip
+    await world.run(at(2026, 12, 1, 9, 1))
+    assert world.received(JH_1) == []  # claimed by the "crashed" run: not sent twice
+    world.clock.now = at(2026, 12, 1, 9, 12)
+    await world.service.retry(world.bot.app.bot)
+    assert len(world.received(JH_1)) == 1
+
+
+async def test_studio_duties_on_1_october_and_the_achievement_window(world: World) -> None:
+    await world.run(at(2026, 9, 30))
+    assert world.received(LEADER) == []
+    await world.run(at(2026, 10, 1))
+    [october] = world.received(LEADER)
+    assert "2026 年还没有登记立项" in october and "第六条（三）" in october
+    # Named 2025-03-01: the first two-year window closes 2027-03-01; 90 days before is 1 Dec.
+    await world.run(at(2026, 11, 30))
+    assert len(world.received(LEADER)) == 1
+    await world.run(at(2026, 12, 1))
+    assert "到 2027-02-28 结束" in world.received(LEADER)[-1]
+    await world.run(at(2026, 12, 2))
+    assert len(world.received(LEADER)) == 2
+
+
+async def test_recorded_project_and_achievement_silence_the_duties(world: World) -> None:
+    async with world.bot.session() as s:
+        s.add(
+            Project(
+                studio_id=world.todo.id,
+                title="变压器降损",
+                year=2026,
+                kind=ProjectKind.BREAKTHROUGH,
+                approved_on=date(2026, 4, 1),
+            )
+        )
+        s.add(
+            Achievement(
+                studio_id=world.todo.id,
+                title="降损法",
+                achieved_on=date(2026, 6, 1),
+                category=AchievementCategory.TECHNOLOGY,
+                review_status=ReviewStatus.ACKNOWLEDGED,
+            )
+        )
+        await s.commit()  # fmt: skip
+    await world.run(at(2026, 10, 1))
+    await world.run(at(2026, 12, 1))
+    assert world.received(LEADER) == []
+
+
+async def test_rereview_reminders_in_a_leap_year(world: World) -> None:
+    async with world.bot.session() as s:
+        studio = await add_studio(s, "刀建华", "勐腊县总工会")
+        studio.named_on = date(2024, 2, 29)
+        await s.commit()
+    # Fifth anniversary: 2029-02-28; 90 days before is 2028-11-30, 30 days before 2029-01-29.
+    await world.run(at(2028, 11, 29))
+    assert not [t for t in world.received(ADMIN) if "刀建华" in t]
+    await world.run(at(2028, 11, 30))
+    await world.run(at(2028, 12, 1))
+    await world.run(at(2029, 1, 29))
+    rereview = [t for t in world.received(ADMIN) if "刀建华" in t and "满五年" in t]
+    assert len(rereview) == 2
+    assert "还剩 90 天" in rereview[0] and "还剩 30 天" in rereview[1]
+    assert "2029-02-28" in rereview[0]
+
+
+async def test_leader_can_mute_optional_reminders_but_officers_not_the_deadline(
+    world: World,
+) -> None:
+    leader, officer = Person(LEADER, "岩温"), Person(JH_1, "officer")
+    world.bot.app.bot_data.deps.reminders.clock = world.clock  # type: ignore[union-attr]
+    world.clock.now = at(2026, 9, 1)
+    replies = await world.bot.send(leader, "/reminders")
+    assert "年度项目提醒（岩温劳模创新工作室）" in replies[0] and "2026-10-01 09:00" in replies[0]
+    await world.bot.press(leader, "关闭年度项目提醒")
+    assert "已关闭「年度项目提醒」" in world.bot.last(leader)
+    await world.run(at(2026, 10, 1))
+    assert world.received(LEADER)[-1].startswith("已关闭")  # no reminder arrived
+
+    replies = await world.bot.send(officer, "/reminders")
+    assert "2026-12-01 09:00" in replies[0] and "不能关闭" in replies[0]
+    assert world.bot.button_labels(officer) == []
+    replies = await world.bot.press_data(officer, "rem:m:deadline")
+    assert "不能关闭" in replies[0]
+    await world.run(at(2026, 12, 1))
+    assert "还剩 30 天" in world.received(JH_1)[-1]
+
+
+async def test_startup_registers_the_reminder_jobs(bot: BotHarness) -> None:
+    assert bot.app.job_queue is not None
+    names = sorted(j.name or "" for j in bot.app.job_queue.jobs())
+    assert names == ["reminders:catch-up", "reminders:daily", "reminders:retry"]
