@@ -109,9 +109,12 @@ class Snapshot:
 
 
 async def load_snapshot(session: AsyncSession, years: Sequence[int]) -> Snapshot:
+    # Plain column rows, not ORM objects: this runs over every studio in the prefecture.
     unions = [
-        UnionFacts(u.id, u.name, u.kind, u.parent_id)
-        for u in await session.scalars(select(Union).where(Union.active.is_(True)))
+        UnionFacts(*row)
+        for row in await session.execute(
+            select(Union.id, Union.name, Union.kind, Union.parent_id).where(Union.active.is_(True))
+        )
     ]
     grants = (
         await session.execute(
@@ -131,8 +134,12 @@ async def load_snapshot(session: AsyncSession, years: Sequence[int]) -> Snapshot
         elif role is Role.PREFECTURE_ADMIN:
             admins.append(user_id)
     studios = [
-        StudioFacts(s.id, s.name, s.union_id, s.named_on, tuple(sorted(set(leaders[s.id]))))
-        for s in await session.scalars(select(Studio).where(Studio.status.in_(ACTIVE_STUDIO)))
+        StudioFacts(sid, name, union_id, named_on, tuple(sorted(set(leaders[sid]))))
+        for sid, name, union_id, named_on in await session.execute(
+            select(Studio.id, Studio.name, Studio.union_id, Studio.named_on).where(
+                Studio.status.in_(ACTIVE_STUDIO)
+            )
+        )
     ]
     submitted = set(
         (
