@@ -21,6 +21,25 @@ SYNONYMS: Mapping[str, str] = {
     # the programme's own name is in nearly every question; one token is enough
     "西双版纳州劳模创新工作室管理办法": "本办法",
     "这个管理办法": "本办法",
+    "这套管理办法": "本办法",
+    "这部管理办法": "本办法",
+    "此管理办法": "本办法",
+    "这套办法": "本办法",
+    "这个规定": "本办法",
+    "这项规定": "本办法",
+    "针对": "适用",
+    "按这个来": "适用",
+    "照这个来": "适用",
+    "按这个办法": "适用",
+    "按本办法": "适用",
+    "技术能手": "专业技术人员",
+    "业务骨干": "专业技术人员",
+    "技术尖子": "专业技术人员",
+    "谁的名字": "谁的名字",
+    "谁的名": "谁的名字",
+    "哪一年": "哪一年",
+    "一年": "每年",
+    "这部办法": "本办法",
     "这份管理办法": "本办法",
     "该管理办法": "本办法",
     "本管理办法": "本办法",
@@ -70,6 +89,36 @@ SYNONYMS: Mapping[str, str] = {
     "做些什么": "任务",
     "做些啥": "任务",
     "干嘛": "任务",
+    "为了干什么": "目的",
+    "为了干啥": "目的",
+    "为了什么": "目的",
+    "为了啥": "目的",
+    "带年轻人": "带徒弟",
+    "带新人": "带徒弟",
+    "带新手": "带徒弟",
+    "带青年": "带徒弟",
+    "专门用在": "专款专用",
+    "专门用于": "专款专用",
+    "只能用在": "专款专用",
+    "只能用于": "专款专用",
+    "够哪": "满足条件",
+    "够不够格": "条件",
+    "够格": "条件",
+    "受不受": "适用",
+    "归不归": "适用",
+    "管不管": "适用",
+    "适不适用": "适用",
+    "办法管吗": "适用",
+    "办法管么": "适用",
+    "办法管不": "适用",
+    "办法管的": "适用",
+    "牵的头": "组织",
+    "牵头组织": "组织",
+    "组织牵头": "组织",
+    "忙些什么": "任务",
+    "忙什么": "任务",
+    "忙些啥": "任务",
+    "忙啥": "任务",
     "平常": "日常",
     "费用": "经费",
     "活动费": "活动经费",
@@ -149,6 +198,8 @@ SYNONYMS: Mapping[str, str] = {
     "截至": "截止",
     "期限": "截止",
     "deadline": "截止",
+    "annual": "每年",
+    "report": "上报",
     # reporting and applying
     "报上去": "上报",
     "交上去": "上报",
@@ -229,6 +280,89 @@ SYNONYMS: Mapping[str, str] = {
     "挂牌": "命名",
     "授牌": "命名",
     "初衷": "目的",
+    # everyday paraphrase of the regulation's terms
+    "出发点": "目的",
+    "用意": "目的",
+    "初心": "目的",
+    "本事": "专长",
+    "本领": "专长",
+    "能耐": "专长",
+    "特长": "专长",
+    "绝活": "专长",
+    "头头": "负责人",
+    "头儿": "负责人",
+    "一把手": "负责人",
+    "技术员": "专业技术人员",
+    "技术工人": "专业技术人员",
+    "工程师": "专业技术人员",
+    "技师": "专业技术人员",
+    "技术骨干": "专业技术人员",
+    "拍板": "决定",
+    "说了算": "决定",
+    "做主": "决定",
+    "作主": "决定",
+    "定夺": "决定",
+    "永久": "终身",
+    "永远": "终身",
+    "一辈子": "终身",
+    "长期有效": "终身",
+    "一直有效": "终身",
+    "地盘": "场所",
+    "工作间": "场所",
+    "屋子": "场所",
+    "开销": "经费",
+    "花销": "经费",
+    "开支": "经费",
+    "花费": "经费",
+    "规矩": "制度",
+    "章程": "制度",
+    "议事日程": "议事日程",
+    "日程": "议事日程",
+    "议程": "议事日程",
+    "积极性": "热情",
+    "干劲": "热情",
+    "劲头": "热情",
+    "落地": "应用",
+    "投入使用": "应用",
+    "用到": "应用",
+    "号召": "引导",
+    "管用": "实施",
+    "起效": "实施",
+    "不明白的地方": "疑问",
+    "不清楚的地方": "疑问",
+    "不懂的地方": "疑问",
+    "有疑问的地方": "疑问",
+    "不明白": "疑问",
+    "不清楚": "疑问",
+    "搞不懂": "疑问",
+    "看不懂": "疑问",
+    "有歧义": "疑问",
+    "有争议": "疑问",
+    "企业": "单位",
+    "公司": "单位",
+    "厂里": "单位",
+    "厂子": "单位",
+    "自发": "自己",
+    "自行": "自己",
+    "私自": "自己",
+    "哪家": "哪个单位",
+    "智囊团": "智囊团",
+    "智囊": "智囊团",
+    "年纪": "年龄",
+    "岁数": "年龄",
+    "老中青": "年龄结构",
+    "改进": "创新",
+    "改良": "创新",
+    # a bare 账/帐 is a ledger; the accounts and payments that contain it are kept whole
+    "账号": "账号",
+    "账户": "账户",
+    "到账": "到账",
+    "报账": "报账",
+    "账": "台帐",
+    "帐": "台帐",
+    "台帐": "台帐",
+    "帐户": "帐户",
+    "帐号": "帐号",
 }
 
 
@@ -246,19 +380,26 @@ STOPWORDS = _words(
     怎样 如何 怎么样 多少 请问 问 问下 一下 我 我们 你 你们 他 她 它 他们 咱们 个 一 之 等 其 所
     为 以 于 并 将 而 着 过 不 是否 是不是 能不能 要不要 行不行 可不可以 有没有 会不会 呗 里 中 上
     下 说 讲 规定 办法 本 本办法 么样 啥样 还是 得 地 来 去 想 知道 告诉 一些 哪里 哪儿 这份 那份
-    为了 处理 出自 说法 哪条 哪一条 一条 条 一类 哪类 类 情况 问题 具体 相关 有关 意思 指 是指 算
+    为了 处理 出自 说法 哪条 哪一条 一条 条 类 情况 问题 具体 相关 有关 意思 算
     哪一级 一级 做 干 弄 怎么办 需不需要 必须 一定 能否 可否 允许 提到 涉及 关于 清楚 解答 回答
     本州 属不属于 属于 算不算 是不是属于 包不包括
+    现在 目前 如今 眼下 已经 这里 那里 这儿 那儿 里面 里头 这么 那么 这样 那样 这种 那种
+    起来 出来 下来 上去 上来 下去 以后 之后 随便 本人 一天到晚 整天 天天 成天 使劲 努力 首先
+    第一步 样子 不行 行吗 可不可以 管不管 归不归 算数 作数 一直 再 真的 能够 务必 多久 多长
+    多长时间 时候 是不是 有没有 了没 没了 还能 还要 还得 还会 主要 平时 究竟 这事 这件事 那事
+    这块 这方面 方面 东西 事情 事儿 咋样 啥样 啥样子 好不好 对不对 成不成 中不中 靠谱 管
     除了 还有 其他 其它 另外 以外 之外 最终 最后 到底 究竟 大概 一般
-    几本 几种 几类 几样 哪几 哪几本 记 咱 俺 搞 整 弄 呀 嘞 啦
+    几本 几种 几类 几样 哪几 哪几本 几个 哪几个 几项 几次 多少个 多少项 记 咱 俺 搞 整 弄 呀 嘞 啦
+    what is the a an of for to do does how when which who are be by in on it this that
     """
 )
 _STOP_CHARS = frozenset(
     "的了吗呢吧啊呀么嘛哦是有在和与及或对把被给要会能可这那个一什怎哪些我你他她它们请问"
 )
 
-# Single characters that carry the question ("由谁命名" asks for a body).
-_SINGLE_CHAR_WORDS = frozenset("谁")
+# Single characters that carry the question ("由谁命名" asks for a body,
+# "工作室是指哪些" for the definition).
+_SINGLE_CHAR_WORDS = frozenset("谁指")
 
 _CJK_RUN = re.compile(r"[\u3400-\u9fff]+")
 _ASCII_WORD = re.compile(r"[a-z][a-z0-9]*|[0-9]+")
@@ -271,7 +412,7 @@ _DOMAIN_WORDS = _words(
     专款专用 传帮带 高师带徒 攻关项目 创新课题 领军人物 一次性补助 考评 命名 备案 不达标 创新团队
     创新成果 管理台帐 成员发展台帐 创新成果台帐 创建活动台帐 品牌项目 先进事迹 资金支持 活动经费
     专项经费 活动场所 党政 基层工会 系统工会 行业工会 劳模待遇 先进工作者 省部级 挪作他用 考察交流
-    培训学习 截止 上报 12月31日 目的 归属 科研成果 孵化器 智囊团 方向标 创新源 攻关队
+    培训学习 截止 上报 12月31日 目的 归属 科研成果 孵化器 智囊团 方向标 创新源 攻关队 找谁
     """
 )
 
@@ -329,12 +470,20 @@ class Tokenizer:
         are joined back into runs and contribute their bigrams.  Bigrams
         across word boundaries are noise and are not produced.
         """
-        out: list[str] = []
+        return [token for group in self.groups(text) for token in group]
+
+    def groups(self, text: str) -> list[tuple[str, ...]]:
+        """The tokens of :meth:`tokens`, grouped by the word (or run) they come from.
+
+        A word's group starts with its ``w:`` token, followed by its bigrams;
+        a run of single characters is a group of bigrams only.
+        """
+        out: list[tuple[str, ...]] = []
         run: list[str] = []
 
         def flush() -> None:
             if len(run) >= 2:
-                out.extend("b:" + run[i] + run[i + 1] for i in range(len(run) - 1))
+                out.append(tuple("b:" + run[i] + run[i + 1] for i in range(len(run) - 1)))
             run.clear()
 
         for word in self.words(text):
@@ -343,7 +492,7 @@ class Tokenizer:
                 continue
             if word in _SINGLE_CHAR_WORDS:
                 flush()
-                out.append("w:" + word)
+                out.append(("w:" + word,))
                 continue
             if len(word) == 1:
                 if word in _STOP_CHARS or not _CJK_RUN.fullmatch(word):
@@ -352,9 +501,10 @@ class Tokenizer:
                     run.append(word)
                 continue
             flush()
-            out.append("w:" + word)
+            group = ["w:" + word]
             if _CJK_RUN.fullmatch(word):
-                out.extend("b:" + word[i : i + 2] for i in range(len(word) - 1))
+                group.extend("b:" + word[i : i + 2] for i in range(len(word) - 1))
+            out.append(tuple(group))
         flush()
         return out
 

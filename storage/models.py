@@ -23,6 +23,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+# The studio's honours and states are rules of the regulation, so they live in policy/.
+from policy.lifecycle import Honour, StudioStatus
 from storage.db import Base, UTCDateTime, utcnow
 
 
@@ -56,28 +58,6 @@ class Role(enum.StrEnum):
     UNION_OFFICER = "union_officer"
     STUDIO_LEADER = "studio_leader"
     STUDIO_MEMBER = "studio_member"
-
-
-class Honour(enum.StrEnum):
-    # Art. 3: only provincial/ministerial level or above may lead a studio.
-    NATIONAL_MODEL_WORKER = "national_model_worker"
-    PROVINCIAL_MODEL_WORKER = "provincial_model_worker"
-    PROVINCIAL_ADVANCED_WORKER = "provincial_advanced_worker"
-    MODEL_WORKER_TREATMENT = "model_worker_treatment"
-    OTHER = "other"
-
-
-class StudioStatus(enum.StrEnum):
-    # Art. 8 and Art. 17: the path from application to naming, re-review and revocation.
-    DRAFT = "draft"
-    APPLIED = "applied"
-    RECOMMENDED = "recommended"  # by the grassroots union
-    ENDORSED = "endorsed"  # host unit's party/administration
-    DECLARED = "declared"  # declared upward by the county/system union
-    NAMED = "named"  # by the prefecture federation
-    RETURNED = "returned"
-    UNDER_REREVIEW = "under_rereview"  # five-yearly re-review
-    REVOKED = "revoked"
 
 
 class ReviewStatus(enum.StrEnum):

@@ -188,3 +188,54 @@ def test_dev_set_floor(engine: QAEngine) -> None:
 def test_tuning_set_floor(engine: QAEngine, path: Path) -> None:
     result = evaluate(path, engine, today=date(2026, 6, 1))
     assert result.accuracy >= 0.9, [m.case.question for m in result.misses]
+
+
+@pytest.mark.parametrize(
+    ("question", "article"),
+    [
+        ("工作室命名谁说了算?", 8),  # 说了算 -> 决定; filler does not sink coverage
+        ("这办法现在生效了没有?", 19),
+        ("工作室这个称号是终身的吗?", 17),
+        ("当工作室负责人得有啥本事?", 3),
+        ("我们单位自己搞的工作室归不归这个办法管?", 2),
+    ],
+)
+def test_colloquial_filler_does_not_cause_refusal(
+    engine: QAEngine, question: str, article: int
+) -> None:
+    answer = ask(engine, question)
+    assert answer.covered and answer.article == article, answer.reason
+
+
+@pytest.mark.parametrize(
+    ("question", "signal"),
+    [
+        ("补助什么时候能到账?", "money_timing"),
+        ("申报每年几月份开始?", "application_timing"),
+        ("工作室最多能有多少人?", "unstated_limit"),
+        ("申报要交手续费吗?", "fees"),
+        ("补助要交税吗?", "tax_insurance"),
+    ],
+)
+def test_near_miss_questions_are_refused_by_signal(
+    engine: QAEngine, question: str, signal: str
+) -> None:
+    answer = ask(engine, question)
+    assert not answer.covered and answer.article is None
+    assert answer.reason == f"signal:{signal}"
+
+
+def test_generic_word_alone_is_not_enough_evidence(engine: QAEngine) -> None:
+    answer = ask(engine, "工作室呢?")
+    assert not answer.covered
+
+
+# Held-out sets were written blind by people who never saw the engine, and are never tuned on.
+# They only guard the floor (≥ 90%) against regressions.
+HELDOUT_SETS = sorted(Path(__file__).parent.glob("heldout*_questions.tsv"))
+
+
+@pytest.mark.parametrize("path", HELDOUT_SETS, ids=lambda p: p.name)
+def test_heldout_set_floor(engine: QAEngine, path: Path) -> None:
+    result = evaluate(path, engine)
+    assert result.accuracy >= 0.9, f"{path.name}: {result.accuracy:.1%}"
