@@ -24,10 +24,11 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest
 
+from bot import forms
 from bot.commands import publish_commands
 from bot.config import Settings
 from bot.context import BotContext, BotData, Deps, UserData
-from bot.handlers import fallback, invite, policy, reminders, start
+from bot.handlers import fallback, invite, policy, reminders, start, studios
 from bot.handlers.common import private_only, remember_user
 from bot.handlers.reminders import render_reminders
 from policy.qa import QAEngine
@@ -108,6 +109,11 @@ def _register_handlers(app: BotApp) -> None:
     app.add_handler(CommandHandler("article", policy.article_command))
     app.add_handler(CommandHandler("regulation", policy.regulation_command))
     app.add_handler(CommandHandler("reminders", reminders.reminders_command))
+    app.add_handler(CommandHandler("apply", studios.apply_command))
+    app.add_handler(CommandHandler("review", studios.review_command))
+    app.add_handler(CommandHandler("studio", studios.studio_command))
+    app.add_handler(CommandHandler("rereview", studios.rereview_command))
+    app.add_handler(CommandHandler("cancel", private_only(fallback.cancel)))
 
     # Buttons: each pattern owns one prefix; the handler re-checks role and jurisdiction.
     app.add_handler(CallbackQueryHandler(start.language_chosen, pattern=r"^lang:(zh|en)$"))
@@ -116,12 +122,17 @@ def _register_handlers(app: BotApp) -> None:
     app.add_handler(CallbackQueryHandler(policy.article_button, pattern=r"^art:\d{1,2}$"))
     app.add_handler(CallbackQueryHandler(policy.regulation_command, pattern=r"^reg$"))
     app.add_handler(CallbackQueryHandler(reminders.reminders_button, pattern=r"^rem:"))
+    app.add_handler(CallbackQueryHandler(forms.on_button, pattern=r"^f:"))
+    app.add_handler(CallbackQueryHandler(studios.studio_button, pattern=r"^st:"))
+    app.add_handler(CallbackQueryHandler(studios.card_button, pattern=r"^sc:"))
 
     # Last resort, so nothing goes unanswered: unknown commands, free text (a question),
     # anything else a person can send, and buttons no handler recognises (stale or forged).
     app.add_handler(MessageHandler(filters.COMMAND, private_only(fallback.unknown_command)))
     app.add_handler(
-        MessageHandler(filters.TEXT & filters.ChatType.PRIVATE & ~filters.COMMAND, policy.free_text)
+        MessageHandler(
+            filters.TEXT & filters.ChatType.PRIVATE & ~filters.COMMAND, fallback.text_message
+        )
     )
     app.add_handler(
         MessageHandler(filters.ChatType.PRIVATE & ~filters.StatusUpdate.ALL, fallback.non_text)

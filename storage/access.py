@@ -11,18 +11,28 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import Role, RoleGrant, Studio, Union
+from storage.models import Role, RoleGrant, Studio, Union, UnionKind
+
+# Art. 17: 县（市、区）、系统（行业）工会 assess their studios and report to the prefecture.
+REPORTING_KINDS = frozenset(
+    {UnionKind.COUNTY, UnionKind.DISTRICT, UnionKind.EDUCATION, UnionKind.PREFECTURE_UNIT}
+)
 
 
 @dataclass(frozen=True)
 class UnionTree:
     parent: dict[int, int | None]
     names: dict[int, str]
+    kinds: dict[int, UnionKind] = field(default_factory=dict)
 
     @classmethod
     def of(cls, unions: Iterable[Union]) -> UnionTree:
         unions = list(unions)
-        return cls({u.id: u.parent_id for u in unions}, {u.id: u.name for u in unions})
+        return cls(
+            {u.id: u.parent_id for u in unions},
+            {u.id: u.name for u in unions},
+            {u.id: u.kind for u in unions},
+        )
 
     def ancestors_or_self(self, union_id: int) -> list[int]:
         chain: list[int] = []
@@ -34,6 +44,13 @@ class UnionTree:
 
     def within(self, union_id: int, root_id: int) -> bool:
         return root_id in self.ancestors_or_self(union_id)
+
+    def reporting_union(self, union_id: int) -> int | None:
+        """The county/system union that reports for this one to the prefecture (Art. 17)."""
+        for candidate in self.ancestors_or_self(union_id):
+            if self.kinds.get(candidate) in REPORTING_KINDS:
+                return candidate
+        return None
 
 
 @dataclass(frozen=True)
@@ -58,6 +75,17 @@ class Access:
 
     def governs_studio(self, tree: UnionTree, studio: Studio) -> bool:
         return self.governs_union(tree, studio.union_id)
+
+    def reports_for(self, tree: UnionTree, union_id: int) -> bool:
+        """An officer of the county/system union above `union_id` (or the prefecture)."""
+        if self.is_admin:
+            return True
+        reporting = tree.reporting_union(union_id)
+        return any(
+            root in tree.ancestors_or_self(union_id)
+            and (root == reporting or tree.kinds.get(root) is UnionKind.PREFECTURE)
+            for root in self.officer_unions
+        )
 
     def may_invite(self, tree: UnionTree, role: Role, target: Union | Studio | None) -> bool:
         if role is Role.PREFECTURE_ADMIN:

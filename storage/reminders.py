@@ -16,6 +16,7 @@ from sqlalchemy import and_, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage.access import REPORTING_KINDS
 from storage.models import (
     Achievement,
     AnnualAssessment,
@@ -35,13 +36,6 @@ from storage.models import (
     User,
 )
 
-# Art. 17: 县（市、区）、系统（行业）工会 report to the prefecture federation.
-REPORTING_KINDS = (
-    UnionKind.COUNTY,
-    UnionKind.DISTRICT,
-    UnionKind.EDUCATION,
-    UnionKind.PREFECTURE_UNIT,
-)
 ACTIVE_STUDIO = (StudioStatus.NAMED, StudioStatus.UNDER_REREVIEW)
 MAX_ATTEMPTS = 5
 LEASE = timedelta(minutes=10)  # a claim not finished by then (a crash) is retried

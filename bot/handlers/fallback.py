@@ -10,7 +10,9 @@ import logging
 from telegram import Update
 from telegram.error import TelegramError
 
+from bot import forms
 from bot.context import BotContext
+from bot.handlers import policy
 from bot.handlers.common import answer
 from storage.errors import DomainError
 
@@ -25,7 +27,23 @@ async def unknown_command(update: Update, context: BotContext) -> None:
 
 
 async def non_text(update: Update, context: BotContext) -> None:
+    assert update.effective_user is not None
+    found = await forms.current(context, update.effective_user.id)
+    if found is not None:
+        await answer(update, context, context.t("form.non_text", title=context.t(found[0].title)))
+        return
     await answer(update, context, context.t("errors.non_text"))
+
+
+async def text_message(update: Update, context: BotContext) -> None:
+    """Plain text goes to the open form if there is one, else it is a policy question."""
+    if not await forms.on_text(update, context):
+        await policy.free_text(update, context)
+
+
+async def cancel(update: Update, context: BotContext) -> None:
+    key = "form.cancelled" if await forms.cancel(update, context) else "form.cancel_none"
+    await answer(update, context, context.t(key))
 
 
 async def stale_button(update: Update, context: BotContext) -> None:

@@ -1,0 +1,253 @@
+"""Guided multi-step forms whose state lives in the database (storage.drafts).
+
+A form is a list of steps; each step asks one thing, by buttons where the choice is finite.
+The state survives restarts and is shared by instances, `/cancel` works at any step, and
+⬅ goes back one step. Buttons carry the step index, so a stale button changes nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+
+from bot.context import BotContext
+from bot.handlers.common import answer
+from bot.i18n import Raw
+from storage import drafts
+
+Options = Callable[[BotContext, dict[str, Any]], Awaitable[list[tuple[str, str]]]]
+Parse = Callable[[str, BotContext, dict[str, Any]], Any]
+MAX_TEXT = 1000
+
+
+class FieldError(Exception):
+    """Bad input for a step: the message key to show, and whether the form ends here."""
+
+    def __init__(self, key: str, *, end: bool = False, **params: Any) -> None:
+        super().__init__(key)
+        self.key, self.end, self.params = key, end, params
+
+
+@dataclass(frozen=True)
+class Step:
+    name: str
+    prompt: str  # catalog key
+    parse: Parse | None = None  # for typed answers; raise FieldError on bad input
+    options: Options | None = None  # buttons (value, label); typing is also allowed if parse
+    choose: Callable[[str, BotContext, dict[str, Any]], Any] | None = None  # validate a button
+    skip: Callable[[dict[str, Any]], bool] | None = None
+
+
+@dataclass(frozen=True)
+class Form:
+    name: str
+    title: str  # catalog key
+    steps: tuple[Step, ...]
+    summary: Callable[[BotContext, dict[str, Any]], Awaitable[str]]
+    submit: Callable[[Update, BotContext, dict[str, Any]], Awaitable[None]]
+
+
+FORMS: dict[str, Form] = {}
+
+
+def register(form: Form) -> Form:
+    FORMS[form.name] = form
+    return form
+
+
+def _user_id(update: Update) -> int:
+    assert update.effective_user is not None
+    return update.effective_user.id
+
+
+async def start(
+    update: Update, context: BotContext, form: Form, data: dict[str, Any] | None = None
+) -> None:
+    state = {"form": form.name, "i": 0, "data": data or {}}
+    await _advance(update, context, form, state, 0)
+
+
+async def _save(context: BotContext, user_id: int, state: dict[str, Any]) -> None:
+    async with context.session() as session:
+        await drafts.save(session, user_id, state)
+
+
+async def current(context: BotContext, user_id: int) -> tuple[Form, dict[str, Any]] | None:
+    async with context.session() as session:
+        state = await drafts.load(session, user_id)
+    if not state or state.get("form") not in FORMS:
+        return None
+    return FORMS[state["form"]], state
+
+
+async def cancel(update: Update, context: BotContext) -> bool:
+    async with context.session() as session:
+        return await drafts.clear(session, _user_id(update))
+
+
+async def _advance(
+    update: Update, context: BotContext, form: Form, state: dict[str, Any], i: int
+) -> None:
+    """Move to step i (skipping steps that do not apply), or to the summary."""
+    while i < len(form.steps) and (skip := form.steps[i].skip) and skip(state["data"]):
+        i += 1
+    state["i"] = i
+    await _save(context, _user_id(update), state)
+    await _prompt(update, context, form, state)
+
+
+def _nav(context: BotContext, back: bool) -> list[InlineKeyboardButton]:
+    row = [InlineKeyboardButton(context.t("form.cancel_btn"), callback_data="f:cancel")]
+    if back:
+        row.insert(0, InlineKeyboardButton(context.t("form.back_btn"), callback_data="f:back"))
+    return row
+
+
+async def _prompt(update: Update, context: BotContext, form: Form, state: dict[str, Any]) -> None:
+    i = state["i"]
+    if i >= len(form.steps):
+        text = await form.summary(context, state["data"])
+        grid = [
+            [InlineKeyboardButton(context.t("form.submit_btn"), callback_data="f:ok")],
+            _nav(context, True),
+        ]
+        await answer(update, context, text + "\n\n" + context.t("form.confirm"),
+                     InlineKeyboardMarkup(grid))  # fmt: skip
+        return
+    step = form.steps[i]
+    grid = []
+    if step.options is not None:
+        options = await step.options(context, state["data"])
+        buttons = [
+            InlineKeyboardButton(label, callback_data=f"f:{i}:{n}")
+            for n, (_, label) in enumerate(options)
+        ]
+        grid = [buttons[k : k + 2] for k in range(0, len(buttons), 2)]
+    grid.append(_nav(context, i > 0))
+    progress = context.t("form.progress", title=Raw(context.t(form.title)), n=i + 1,
+                         total=len(form.steps))  # fmt: skip
+    text = progress + "\n" + context.t(step.prompt, **_prompt_params(state["data"]))
+    await answer(update, context, text, InlineKeyboardMarkup(grid))
+
+
+def _prompt_params(data: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in data.items() if isinstance(v, str | int)}
+
+
+async def on_text(update: Update, context: BotContext) -> bool:
+    """Feed typed text to the user's open form; False if they have none."""
+    assert update.message is not None and update.message.text is not None
+    found = await current(context, _user_id(update))
+    if found is None:
+        return False
+    form, state = found
+    i = state["i"]
+    if i >= len(form.steps):
+        await answer(update, context, context.t("form.press_submit"))
+        return True
+    step = form.steps[i]
+    text = update.message.text.strip()
+    if step.parse is None:
+        await answer(update, context, context.t("form.use_buttons"))
+        await _prompt(update, context, form, state)
+        return True
+    if len(text) > MAX_TEXT:
+        await answer(update, context, context.t("form.too_long", max=MAX_TEXT))
+        return True
+    parse = step.parse
+    await _apply(update, context, form, state, step, lambda: parse(text, context, state["data"]))
+    return True
+
+
+async def _apply(
+    update: Update,
+    context: BotContext,
+    form: Form,
+    state: dict[str, Any],
+    step: Step,
+    compute: Callable[[], Any],
+) -> None:
+    try:
+        value = compute()
+        if isinstance(value, Awaitable):
+            value = await value
+    except FieldError as err:
+        await answer(update, context, context.t(err.key, **err.params))
+        if err.end:
+            await cancel(update, context)
+        return
+    state["data"][step.name] = value
+    await _advance(update, context, form, state, state["i"] + 1)
+
+
+async def on_button(update: Update, context: BotContext) -> None:
+    query = update.callback_query
+    assert query is not None and query.data is not None
+    await query.answer()
+    found = await current(context, _user_id(update))
+    if found is None:
+        await answer(update, context, context.t("form.none_open"))
+        return
+    form, state = found
+    data = query.data.split(":")
+    if data[1] == "cancel":
+        await cancel(update, context)
+        await answer(update, context, context.t("form.cancelled"))
+    elif data[1] == "back":
+        await _back(update, context, form, state)
+    elif data[1] == "ok":
+        if state["i"] < len(form.steps):
+            await answer(update, context, context.t("errors.stale_button"))
+            return
+        await form.submit(update, context, state["data"])
+        await cancel(update, context)
+    else:
+        await _choose(update, context, form, state, data)
+
+
+async def _back(update: Update, context: BotContext, form: Form, state: dict[str, Any]) -> None:
+    i = state["i"] - 1
+    while i > 0 and (skip := form.steps[i].skip) and skip(state["data"]):
+        i -= 1
+    state["i"] = max(i, 0)
+    await _save(context, _user_id(update), state)
+    await _prompt(update, context, form, state)
+
+
+async def _choose(
+    update: Update, context: BotContext, form: Form, state: dict[str, Any], data: list[str]
+) -> None:
+    try:
+        i, n = int(data[1]), int(data[2])
+    except (IndexError, ValueError):
+        i, n = -1, -1
+    step = form.steps[i] if 0 <= i < len(form.steps) else None
+    if i != state["i"] or step is None or step.options is None:
+        await answer(update, context, context.t("errors.stale_button"))
+        return
+    options = await step.options(context, state["data"])
+    if not 0 <= n < len(options):
+        await answer(update, context, context.t("errors.stale_button"))
+        return
+    value = options[n][0]
+    choose = step.choose
+    await _apply(update, context, form, state, step,
+                 lambda: choose(value, context, state["data"]) if choose else value)  # fmt: skip
+
+
+def text(max_len: int, *, optional: bool = False) -> Parse:
+    """A typed answer of at most `max_len` characters (「无」 for none when optional)."""
+
+    def parse(value: str, _: BotContext, __: dict[str, Any]) -> str:
+        if optional and value in ("无", "没有", "跳过", "-", "none", "skip"):
+            return ""
+        if not value:
+            raise FieldError("form.empty")
+        if len(value) > max_len:
+            raise FieldError("form.too_long", max=max_len)
+        return value
+
+    return parse

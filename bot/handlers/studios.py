@@ -1,0 +1,487 @@
+"""The studio lifecycle in chat (Art. 3, 8, 9, 17): /apply, /review, /studio, /rereview,
+and the buttons that move a studio along. Each press is re-checked by StudioService."""
+
+from __future__ import annotations
+
+import logging
+from datetime import date
+from typing import Any
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.error import TelegramError
+
+from bot import forms
+from bot.context import BotContext
+from bot.forms import FieldError, Form, Step
+from bot.handlers.common import answer, local_time, private_only
+from bot.i18n import Raw, resolve_language, t
+from bot.keyboards import rows
+from bot.parsing import format_fen, parse_date, parse_yuan_to_fen
+from policy.deadlines import local_today
+from policy.lifecycle import (
+    NEEDS_REASON,
+    WAITING_FOR,
+    Action,
+    Honour,
+    StudioStatus,
+    leader_qualifies,
+    name_is_acceptable,
+    studio_name,
+)
+from storage.models import Studio, User
+from storage.studios import Application, MemberData, Outcome, StudioService
+
+log = logging.getLogger(__name__)
+
+MAX_MEMBERS = 30
+ACTION_CODES = {
+    "r": Action.RECOMMEND,
+    "e": Action.ENDORSE,
+    "d": Action.DECLARE,
+    "n": Action.NAME,
+    "x": Action.RETURN,
+    "o": Action.OPEN_REREVIEW,
+    "k": Action.KEEP,
+    "v": Action.REVOKE,
+    "s": Action.SUBMIT,
+}
+CODE_OF = {a: c for c, a in ACTION_CODES.items()}
+STATUS_CODES = {s: str(n) for n, s in enumerate(StudioStatus)}
+STATUS_OF = {c: s for s, c in STATUS_CODES.items()}
+
+
+def _today(context: BotContext) -> date:
+    return local_today(context.now(), context.deps.settings.tz)
+
+
+# ---------------------------------------------------------------------------- the form
+async def _honours(context: BotContext, _: dict[str, Any]) -> list[tuple[str, str]]:
+    return [(h.value, context.t(f"honour.{h.value}")) for h in Honour]
+
+
+def _choose_honour(value: str, context: BotContext, _: dict[str, Any]) -> str:
+    # Art. 3: below provincial level cannot lead a studio; say why, quote the article.
+    if not leader_qualifies(value):
+        quote = context.deps.regulation.article(3).text
+        raise FieldError("apply.honour_too_low", end=True, quote=quote)
+    return value
+
+
+async def _unions(context: BotContext, _: dict[str, Any]) -> list[tuple[str, str]]:
+    async with context.session() as session:
+        unions = await StudioService(session).grassroots_choices()
+    return [(str(u.id), u.name) for u in unions]
+
+
+def _members(value: str, context: BotContext, _: dict[str, Any]) -> list[dict[str, Any]]:
+    if value in ("无", "没有", "跳过", "none"):
+        return []
+    members = []
+    this_year = _today(context).year
+    lines = [line.strip() for line in value.splitlines() if line.strip()]
+    if len(lines) > MAX_MEMBERS:
+        raise FieldError("apply.too_many_members", max=MAX_MEMBERS)
+    for n, line in enumerate(lines, 1):
+        parts = line.replace("，", " ").replace(",", " ").split()
+        if len(parts) != 4 or not parts[3].isdigit() or len(parts[0]) > 20:
+            raise FieldError("apply.bad_member", line=n, text=line[:60])
+        year = int(parts[3])
+        if not this_year - 80 <= year <= this_year - 16:
+            raise FieldError("apply.bad_birth_year", line=n, year=year)
+        members.append(
+            {"name": parts[0], "specialty": parts[1][:50], "education": parts[2][:20],
+             "birth_year": year}
+        )  # fmt: skip
+    return members
+
+
+async def _proposed(_: BotContext, data: dict[str, Any]) -> list[tuple[str, str]]:
+    name = studio_name(data.get("leader_name", ""))
+    return [(name, name)]
+
+
+def _name(value: str, _: BotContext, data: dict[str, Any]) -> str:
+    # Art. 3: 以劳模名字命名 — adjusted names must keep the model worker's name.
+    if len(value) > 50 or not name_is_acceptable(value, data.get("leader_name", "")):
+        raise FieldError("apply.bad_name", leader=data.get("leader_name", ""))
+    return value
+
+
+async def _apply_summary(context: BotContext, data: dict[str, Any]) -> str:
+    members = "；".join(
+        f"{m['name']} {m['specialty']} {m['education']} {m['birth_year']}"
+        for m in data.get("members", [])
+    ) or context.t("apply.members_none")
+    union = dict(await _unions(context, data)).get(data.get("union", ""), "?")
+    return context.t(
+        "apply.summary",
+        name=data["name"],
+        leader=data["leader_name"],
+        honour=Raw(context.t(f"honour.{data['honour']}")),
+        host=data["host_unit"],
+        union=union,
+        specialty=data["specialty"],
+        members=members,
+        venue=data["venue"],
+        funding=data["funding"],
+        plan=data["plan"],
+    )
+
+
+async def _apply_submit(update: Update, context: BotContext, data: dict[str, Any]) -> None:
+    assert update.effective_user is not None
+    application = Application(
+        leader_name=data["leader_name"],
+        honour=Honour(data["honour"]),
+        host_unit=data["host_unit"],
+        union_id=int(data["union"]),
+        specialty=data["specialty"],
+        venue=data["venue"],
+        funding=data["funding"],
+        plan=data["plan"],
+        name=data["name"],
+        members=tuple(MemberData(**m) for m in data.get("members", [])),
+    )
+    async with context.session() as session:
+        outcome = await StudioService(session).apply(update.effective_user.id, application)
+        union = outcome.studio.union.name if outcome.studio.union else ""
+    await answer(
+        update, context, context.t("apply.submitted", name=outcome.studio.name, union=union)
+    )
+    await _notify(context, outcome)
+
+
+APPLY = forms.register(
+    Form(
+        name="apply",
+        title="apply.title",
+        steps=(
+            Step("leader_name", "apply.ask.leader_name", parse=forms.text(20)),
+            Step("honour", "apply.ask.honour", options=_honours, choose=_choose_honour),
+            Step("host_unit", "apply.ask.host_unit", parse=forms.text(100)),
+            Step("union", "apply.ask.union", options=_unions),
+            Step("specialty", "apply.ask.specialty", parse=forms.text(100)),
+            Step("members", "apply.ask.members", parse=_members),
+            Step("venue", "apply.ask.venue", parse=forms.text(100)),
+            Step("funding", "apply.ask.funding", parse=forms.text(200)),
+            Step("plan", "apply.ask.plan", parse=forms.text(500)),
+            Step("name", "apply.ask.name", parse=_name, options=_proposed),
+        ),
+        summary=_apply_summary,
+        submit=_apply_submit,
+    )
+)
+
+
+@private_only
+async def apply_command(update: Update, context: BotContext) -> None:
+    await forms.start(update, context, APPLY)
+
+
+# ------------------------------------------------------------------- moving a studio on
+def _date_step(name: str, prompt: str, skip: Any) -> Step:
+    def parse(value: str, context: BotContext, _: dict[str, Any]) -> str:
+        day = parse_date(value, _today(context))
+        if day is None:
+            raise FieldError("form.bad_date")
+        if day > _today(context):
+            raise FieldError("form.future_date")
+        return day.isoformat()
+
+    return Step(name, prompt, parse=parse, skip=skip)
+
+
+def _amount(value: str, _: BotContext, __: dict[str, Any]) -> int:
+    if value in ("无", "没有", "跳过", "0"):
+        return 0
+    fen = parse_yuan_to_fen(value)
+    if fen is None:
+        raise FieldError("funds.bad_amount")
+    if fen <= 0:
+        raise FieldError("funds.not_positive")
+    return fen
+
+
+async def _act_summary(context: BotContext, data: dict[str, Any]) -> str:
+    lines = [context.t("act.summary", action=Raw(context.t(f"act.{data['action']}")),
+                       studio=data["studio_name"])]  # fmt: skip
+    for key in ("reason", "effective_on", "document"):
+        if data.get(key):
+            lines.append(context.t(f"act.field.{key}", value=data[key]))
+    if data.get("subsidy"):
+        lines.append(context.t("act.field.subsidy", value=format_fen(data["subsidy"])))
+    return "\n".join(lines)
+
+
+async def _act_submit(update: Update, context: BotContext, data: dict[str, Any]) -> None:
+    await _act(
+        update,
+        context,
+        int(data["studio_id"]),
+        Action(data["action"]),
+        StudioStatus(data["expected"]),
+        reason=data.get("reason", ""),
+        document=data.get("document") or None,
+        effective_on=date.fromisoformat(data["effective_on"]) if data.get("effective_on") else None,
+        subsidy_fen=data.get("subsidy") or None,
+    )
+
+
+def _has(action: Action) -> Any:
+    return lambda data: data.get("action") != action.value
+
+
+REASON = Step("reason", "act.ask.reason", parse=forms.text(500),
+              skip=lambda d: Action(d["action"]) not in NEEDS_REASON)  # fmt: skip
+ACT = forms.register(
+    Form(
+        name="act",
+        title="act.title",
+        steps=(
+            REASON,
+            _date_step("effective_on", "act.ask.endorsed_on", _has(Action.ENDORSE)),
+            Step(
+                "document",
+                "act.ask.endorse_document",
+                parse=forms.text(100, optional=True),
+                skip=_has(Action.ENDORSE),
+            ),
+            _date_step("effective_on", "act.ask.named_on", _has(Action.NAME)),
+            Step(
+                "document", "act.ask.naming_document", parse=forms.text(100), skip=_has(Action.NAME)
+            ),
+            Step("subsidy", "act.ask.subsidy", parse=_amount, skip=_has(Action.NAME)),
+        ),
+        summary=_act_summary,
+        submit=_act_submit,
+    )
+)
+# Actions that need more than a press: a reason, a date, a document number, an amount.
+NEEDS_FORM = frozenset({Action.RETURN, Action.REVOKE, Action.ENDORSE, Action.NAME})
+
+
+async def studio_button(update: Update, context: BotContext) -> None:
+    """st:<action>:<studio>:<status it was shown in> — the state guards against double presses."""
+    query = update.callback_query
+    assert query is not None and query.data is not None
+    await query.answer()
+    parts = query.data.split(":")
+    try:
+        action = ACTION_CODES[parts[1]]
+        studio_id = int(parts[2])
+        expected = STATUS_OF[parts[3]]
+    except (IndexError, KeyError, ValueError):
+        await answer(update, context, context.t("errors.stale_button"))
+        return
+    if action in NEEDS_FORM:
+        assert update.effective_user is not None
+        async with context.session() as session:
+            studio = await StudioService(session).check(
+                update.effective_user.id, studio_id, action, expected
+            )
+            name = studio.name
+        data = {"action": action.value, "studio_id": studio_id, "expected": expected.value,
+                "studio_name": name}  # fmt: skip
+        await forms.start(update, context, ACT, data)
+        return
+    await _act(update, context, studio_id, action, expected)
+
+
+async def _act(
+    update: Update,
+    context: BotContext,
+    studio_id: int,
+    action: Action,
+    expected: StudioStatus,
+    **details: Any,
+) -> None:
+    assert update.effective_user is not None
+    async with context.session() as session:
+        outcome = await StudioService(session).act(
+            update.effective_user.id, studio_id, action, expected=expected, **details
+        )
+    status = context.t(f"status.{outcome.to_status.value}")
+    text = context.t("studio.done", action=Raw(context.t(f"act.{action.value}")),
+                     studio=outcome.studio.name, status=Raw(status))  # fmt: skip
+    keyboard = _action_keyboard(context.lang, outcome.studio) if outcome.actor_next else None
+    await answer(update, context, text, keyboard)
+    await _notify(context, outcome, details.get("reason", ""))
+
+
+async def _notify(context: BotContext, outcome: Outcome, reason: str = "") -> None:
+    """Tell the applicant every outcome and the next reviewer that work is waiting."""
+    async with context.session() as session:
+        users = {
+            u.id: u
+            for u in [
+                await session.get(User, uid)
+                for uid in {*outcome.notify_applicant, *outcome.notify_reviewers}
+            ]
+            if u is not None
+        }
+    studio = outcome.studio
+    for uid in outcome.notify_applicant:
+        lang = _lang(users.get(uid))
+        why = t(lang, "studio.reason_line", reason=reason) if reason else ""
+        text = t(lang, "studio.outcome", studio=studio.name,
+                 status=Raw(t(lang, f"status.{studio.status.value}")), reason=Raw(why))  # fmt: skip
+        await _send(context, uid, text, _resubmit_keyboard(lang, studio))
+    for uid in outcome.notify_reviewers:
+        lang = _lang(users.get(uid))
+        text = t(lang, "studio.waiting", studio=studio.name,
+                 union=studio.union.name if studio.union else "",
+                 status=Raw(t(lang, f"status.{studio.status.value}")))  # fmt: skip
+        await _send(context, uid, text, _action_keyboard(lang, studio))
+
+
+def _lang(user: User | None) -> str:
+    return resolve_language(
+        user.language if user else None, user.telegram_language if user else None
+    )
+
+
+async def _send(
+    context: BotContext, chat_id: int, text: str, keyboard: InlineKeyboardMarkup | None = None
+) -> None:
+    try:
+        await context.bot.send_message(chat_id, text, reply_markup=keyboard)
+    except TelegramError as exc:  # they may have blocked the bot; the transition stands
+        log.info("could not notify %s: %s", chat_id, exc)
+
+
+def _resubmit_keyboard(lang: str, studio: Studio) -> InlineKeyboardMarkup | None:
+    if studio.status is not StudioStatus.RETURNED:
+        return None
+    data = f"st:s:{studio.id}:{STATUS_CODES[studio.status]}"
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(t(lang, "act.resubmit"), callback_data=data)]]
+    )
+
+
+def _action_keyboard(
+    lang: str, studio: Studio, actions: tuple[Action, ...] | None = None
+) -> InlineKeyboardMarkup | None:
+    if actions is None:
+        actions = WAITING_FOR.get(studio.status, ())
+    buttons = [
+        InlineKeyboardButton(
+            t(lang, f"act.{a.value}"),
+            callback_data=f"st:{CODE_OF[a]}:{studio.id}:{STATUS_CODES[studio.status]}",
+        )
+        for a in actions
+    ]
+    buttons.append(
+        InlineKeyboardButton(t(lang, "btn.studio_card"), callback_data=f"sc:{studio.id}")
+    )
+    return InlineKeyboardMarkup([buttons[:2], buttons[2:]]) if buttons else None
+
+
+# -------------------------------------------------------------------------- listings
+@private_only
+async def review_command(update: Update, context: BotContext) -> None:
+    assert update.effective_user is not None
+    async with context.session() as session:
+        waiting = await StudioService(session).waiting_for(update.effective_user.id)
+        items = [(s, s.union.name if s.union else "") for s, _ in waiting]
+    if not items:
+        await answer(update, context, context.t("review.empty"))
+        return
+    await answer(update, context, context.t("review.header", count=len(items)))
+    for studio, union in items[:10]:
+        text = context.t("studio.waiting", studio=studio.name, union=union,
+                         status=Raw(context.t(f"status.{studio.status.value}")))  # fmt: skip
+        await answer(update, context, text, _action_keyboard(context.lang, studio))
+
+
+@private_only
+async def studio_command(update: Update, context: BotContext) -> None:
+    assert update.effective_user is not None
+    async with context.session() as session:
+        studios = await StudioService(session).visible(update.effective_user.id)
+    if not studios:
+        await answer(update, context, context.t("studio.none"))
+        return
+    if len(studios) == 1:
+        await _show_card(update, context, studios[0].id)
+        return
+    buttons = [(s.name, f"sc:{s.id}") for s in studios[:40]]
+    await answer(update, context, context.t("studio.choose"), rows(buttons, 1))
+
+
+async def card_button(update: Update, context: BotContext) -> None:
+    query = update.callback_query
+    assert query is not None and query.data is not None
+    await query.answer()
+    try:
+        studio_id = int(query.data.split(":")[1])
+    except (IndexError, ValueError):
+        await answer(update, context, context.t("errors.stale_button"))
+        return
+    await _show_card(update, context, studio_id)
+
+
+async def _show_card(update: Update, context: BotContext, studio_id: int) -> None:
+    assert update.effective_user is not None
+    async with context.session() as session:
+        studio, members, history = await StudioService(session).card(
+            update.effective_user.id, studio_id
+        )
+        union = studio.union.name if studio.union else ""
+    member_lines = "\n".join(
+        f"· {m.name} {m.specialty} {m.education} {m.birth_year or ''}".rstrip() for m in members
+    ) or context.t("apply.members_none")
+    history_lines = "\n".join(
+        context.t(
+            "studio.history_item",
+            when=local_time(context, change.at),
+            who=who or "-",
+            to=Raw(context.t(f"status.{change.to_status.value}")),
+            reason=Raw(
+                context.t("studio.reason_line", reason=change.reason) if change.reason else ""
+            ),
+        )
+        for change, who in history
+    )
+    named = (
+        f"{studio.named_on.isoformat()} {studio.naming_document or ''}".strip()
+        if studio.named_on
+        else "-"
+    )
+    text = context.t(
+        "studio.card",
+        name=studio.name,
+        status=Raw(context.t(f"status.{studio.status.value}")),
+        leader=studio.leader_name,
+        honour=Raw(context.t(f"honour.{studio.leader_honour.value}")),
+        host=studio.host_unit,
+        union=union,
+        specialty=studio.specialty,
+        venue=studio.venue,
+        named=named,
+        count=len(members),
+        members=Raw(member_lines if members else context.t("apply.members_none")),
+        history=Raw(history_lines),
+    )
+    await answer(update, context, text, _resubmit_keyboard(context.lang, studio))
+
+
+def _reason_line(context: BotContext, reason: str) -> str:
+    return context.t("studio.reason_line", reason=reason) if reason else ""
+
+
+@private_only
+async def rereview_command(update: Update, context: BotContext) -> None:
+    assert update.effective_user is not None
+    async with context.session() as session:
+        due = await StudioService(session).due_for_rereview(
+            update.effective_user.id, _today(context)
+        )
+    if not due:
+        await answer(update, context, context.t("rereview.none"))
+        return
+    await answer(update, context, context.t("rereview.header", count=len(due)))
+    for studio in due[:20]:
+        named_on = studio.named_on.isoformat() if studio.named_on else ""
+        text = context.t("rereview.item", studio=studio.name, named_on=named_on)
+        keyboard = _action_keyboard(context.lang, studio, (Action.OPEN_REREVIEW,))
+        await answer(update, context, text, keyboard)

@@ -1,0 +1,412 @@
+"""Studios through their life (Art. 3, 8, 9, 17): apply, recommend, endorse, declare, name,
+return, re-review, keep or revoke. Every transition is checked for state, role and
+jurisdiction here, on the server, and lands in the status history and the audit log."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
+
+from policy.cycles import REREVIEW_CYCLE_YEARS, add_years
+from policy.lifecycle import (
+    NEEDS_REASON,
+    WAITING_FOR,
+    Action,
+    Authority,
+    Honour,
+    StudioStatus,
+    leader_qualifies,
+    name_is_acceptable,
+    transition,
+)
+from storage import audit
+from storage.access import Access, UnionTree, load_access, load_tree
+from storage.db import utcnow
+from storage.errors import DomainError
+from storage.models import (
+    FundDirection,
+    FundRecord,
+    FundSource,
+    Member,
+    Role,
+    RoleGrant,
+    Studio,
+    StudioStatusChange,
+    Union,
+    UnionKind,
+    User,
+)
+
+MAX_REASON = 500
+
+
+@dataclass(frozen=True)
+class MemberData:
+    name: str
+    specialty: str = ""
+    education: str = ""
+    birth_year: int | None = None
+
+
+@dataclass(frozen=True)
+class Application:
+    leader_name: str
+    honour: Honour
+    host_unit: str
+    union_id: int
+    specialty: str
+    venue: str
+    funding: str
+    plan: str
+    name: str
+    members: tuple[MemberData, ...] = ()
+
+
+@dataclass
+class Outcome:
+    studio: Studio
+    action: Action
+    to_status: StudioStatus
+    notify_applicant: list[int] = field(default_factory=list)
+    notify_reviewers: list[int] = field(default_factory=list)
+    # Next steps the actor may take themselves (e.g. recommend, then record the endorsement).
+    actor_next: tuple[Action, ...] = ()
+
+
+class StudioService:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def apply(self, actor_id: int, app: Application) -> Outcome:
+        # Art. 3: provincial/ministerial-level model workers or above lead studios.
+        if not leader_qualifies(app.honour):
+            raise DomainError("apply.honour_too_low")
+        if not name_is_acceptable(app.name, app.leader_name):
+            raise DomainError("apply.bad_name", leader=app.leader_name)
+        union = await self.session.get(Union, app.union_id)
+        if union is None or not union.active or union.kind is UnionKind.PREFECTURE:
+            raise DomainError("apply.bad_union")
+        access = await load_access(self.session, actor_id)
+        on_behalf = bool(access.officer_unions or access.is_admin)
+        studio = Studio(
+            name=app.name,
+            leader_name=app.leader_name,
+            leader_honour=app.honour,
+            leader_user_id=None if on_behalf else actor_id,
+            host_unit=app.host_unit,
+            union_id=union.id,
+            specialty=app.specialty,
+            venue=app.venue,
+            funding_arrangement=app.funding,
+            plan=app.plan,
+            status=StudioStatus.DRAFT,
+            created_by=actor_id,
+        )
+        self.session.add(studio)
+        await self.session.flush()
+        self.session.add_all(
+            Member(
+                studio_id=studio.id,
+                name=m.name,
+                specialty=m.specialty,
+                education=m.education,
+                birth_year=m.birth_year,
+                joined_on=utcnow().date(),
+            )
+            for m in app.members
+        )
+        audit.record(self.session, actor_id=actor_id, action="studio.create", entity=studio)
+        return await self._move(actor_id, studio, Action.SUBMIT, access=access)
+
+    async def act(
+        self,
+        actor_id: int,
+        studio_id: int,
+        action: Action,
+        *,
+        expected: StudioStatus | None = None,
+        reason: str = "",
+        document: str | None = None,
+        effective_on: date | None = None,
+        subsidy_fen: int | None = None,
+    ) -> Outcome:
+        studio = await self.session.get(Studio, studio_id)
+        if studio is None:
+            raise DomainError("studio.not_found")
+        if expected is not None and studio.status is not expected:
+            # A second press, or a button from an old message: the studio has moved on.
+            raise DomainError("studio.moved_on", status=studio.status.value)
+        return await self._move(
+            actor_id,
+            studio,
+            action,
+            reason=reason,
+            document=document,
+            effective_on=effective_on,
+            subsidy_fen=subsidy_fen,
+        )
+
+    async def _move(
+        self,
+        actor_id: int,
+        studio: Studio,
+        action: Action,
+        *,
+        access: Access | None = None,
+        reason: str = "",
+        document: str | None = None,
+        effective_on: date | None = None,
+        subsidy_fen: int | None = None,
+    ) -> Outcome:
+        access = access or await load_access(self.session, actor_id)
+        tree = await load_tree(self.session)
+        to_status = self._guard(access, tree, studio, action, actor_id)
+        reason = reason.strip()
+        if action in NEEDS_REASON and not reason:
+            raise DomainError("studio.reason_required")
+        if len(reason) > MAX_REASON:
+            raise DomainError("studio.reason_too_long", max=MAX_REASON)
+        today = utcnow().date()
+        before = audit.snapshot(studio)
+        if action is Action.NAME:
+            if not document:
+                raise DomainError("studio.document_required")
+            if subsidy_fen is not None and subsidy_fen <= 0:
+                raise DomainError("funds.not_positive")
+            studio.named_on = effective_on or today
+            studio.naming_document = document
+            if subsidy_fen:
+                # Art. 9: the one-time subsidy from the prefecture federation on naming.
+                self.session.add(
+                    FundRecord(
+                        studio_id=studio.id,
+                        direction=FundDirection.INCOME,
+                        source=FundSource.PREFECTURE_SUBSIDY,
+                        amount_fen=subsidy_fen,
+                        on_date=studio.named_on,
+                        purpose="州总工会一次性补助（第九条）",
+                        created_by=actor_id,
+                    )
+                )
+            await self._grant_leader(studio, actor_id)
+        elif action is Action.REVOKE:
+            studio.revoked_on = effective_on or today
+        change = StudioStatusChange(
+            studio_id=studio.id,
+            from_status=studio.status,
+            to_status=to_status,
+            actor_id=actor_id,
+            reason=reason,
+            document_number=document,
+            effective_on=effective_on,
+        )
+        studio.status = to_status
+        self.session.add(change)
+        await self.session.flush()
+        audit.record(
+            self.session,
+            actor_id=actor_id,
+            action=f"studio.{action.value}",
+            entity=studio,
+            before=before,
+        )
+        outcome = Outcome(studio, action, to_status)
+        outcome.notify_applicant = sorted(
+            {u for u in (studio.leader_user_id, studio.created_by) if u and u != actor_id}
+        )
+        outcome.notify_reviewers = [
+            u for u in await self._next_reviewers(studio, tree) if u != actor_id
+        ]
+        outcome.actor_next = tuple(
+            a
+            for a in WAITING_FOR.get(studio.status, ())
+            if (rule := transition(a, studio.status)) is not None
+            and self._authorised(access, tree, studio, rule[1], actor_id)
+        )
+        await self.session.commit()
+        await self.session.refresh(studio, ["union"])
+        return outcome
+
+    async def check(
+        self, actor_id: int, studio_id: int, action: Action, expected: StudioStatus
+    ) -> Studio:
+        """Refuse now, before asking for a reason or a date, what `act` would refuse later."""
+        studio = await self.session.get(Studio, studio_id)
+        if studio is None:
+            raise DomainError("studio.not_found")
+        if studio.status is not expected:
+            raise DomainError("studio.moved_on", status=studio.status.value)
+        access = await load_access(self.session, actor_id)
+        self._guard(access, await load_tree(self.session), studio, action, actor_id)
+        return studio
+
+    def _guard(
+        self, access: Access, tree: UnionTree, studio: Studio, action: Action, actor_id: int
+    ) -> StudioStatus:
+        rule = transition(action, studio.status)
+        if rule is None:
+            raise DomainError("studio.wrong_state", status=studio.status.value)
+        to_status, authority = rule
+        if not self._authorised(access, tree, studio, authority, actor_id):
+            raise DomainError("errors.not_allowed")
+        return to_status
+
+    @staticmethod
+    def _authorised(
+        access: Access, tree: UnionTree, studio: Studio, who: Authority, actor_id: int
+    ) -> bool:
+        if who is Authority.APPLICANT:
+            return (
+                actor_id in (studio.created_by, studio.leader_user_id)
+                or studio.id in access.leader_studios
+                or access.governs_studio(tree, studio)
+            )
+        if who is Authority.GRASSROOTS:
+            return access.governs_studio(tree, studio)
+        if who is Authority.REPORTING:
+            return access.reports_for(tree, studio.union_id)
+        return access.is_admin
+
+    async def _grant_leader(self, studio: Studio, actor_id: int) -> None:
+        # On naming, the model worker who applied becomes the studio's leader in the bot;
+        # the grant comes from the naming admin's decision, never from the applicant.
+        if studio.leader_user_id is None:
+            return
+        exists = await self.session.scalar(
+            select(RoleGrant).where(
+                RoleGrant.user_id == studio.leader_user_id,
+                RoleGrant.role == Role.STUDIO_LEADER,
+                RoleGrant.studio_id == studio.id,
+                RoleGrant.revoked_at.is_(None),
+            )
+        )
+        if exists is None:
+            grant = RoleGrant(
+                user_id=studio.leader_user_id,
+                role=Role.STUDIO_LEADER,
+                studio_id=studio.id,
+                granted_by=actor_id,
+            )
+            self.session.add(grant)
+            await self.session.flush()
+            audit.record(self.session, actor_id=actor_id, action="role.grant", entity=grant)
+
+    async def _next_reviewers(self, studio: Studio, tree: UnionTree) -> list[int]:
+        """Who must act next on this studio: they are told there is work waiting."""
+        actions = WAITING_FOR.get(studio.status, ())
+        if not actions:
+            return []
+        rule = transition(actions[0], studio.status)
+        assert rule is not None
+        who = rule[1]
+        grants = list(
+            await self.session.scalars(select(RoleGrant).where(RoleGrant.revoked_at.is_(None)))
+        )
+        if who is Authority.PREFECTURE:
+            return sorted({g.user_id for g in grants if g.role is Role.PREFECTURE_ADMIN})
+        officers: dict[int, set[int]] = {}
+        for g in grants:
+            if g.role is Role.UNION_OFFICER and g.union_id is not None:
+                officers.setdefault(g.union_id, set()).add(g.user_id)
+        if who is Authority.REPORTING:
+            chain = [tree.reporting_union(studio.union_id)]
+        else:
+            chain = list(tree.ancestors_or_self(studio.union_id))
+        for union_id in chain:  # the nearest union with officers in the bot
+            if union_id is not None and officers.get(union_id):
+                return sorted(officers[union_id])
+        return sorted({g.user_id for g in grants if g.role is Role.PREFECTURE_ADMIN})
+
+    async def waiting_for(self, actor_id: int) -> list[tuple[Studio, tuple[Action, ...]]]:
+        """Studios whose next step this person may take, oldest first (for /review)."""
+        access = await load_access(self.session, actor_id)
+        tree = await load_tree(self.session)
+        rows = await self.session.scalars(
+            select(Studio)
+            .where(Studio.status.in_(list(WAITING_FOR)))
+            .options(selectinload(Studio.union))
+            .order_by(Studio.updated_at, Studio.id)
+        )
+        out = []
+        for studio in rows:
+            actions = tuple(
+                a
+                for a in WAITING_FOR[studio.status]
+                if (rule := transition(a, studio.status)) is not None
+                and self._authorised(access, tree, studio, rule[1], actor_id)
+            )
+            if actions:
+                out.append((studio, actions))
+        return out
+
+    async def visible(self, actor_id: int) -> list[Studio]:
+        access = await load_access(self.session, actor_id)
+        tree = await load_tree(self.session)
+        rows = await self.session.scalars(select(Studio).order_by(Studio.id))
+        return [s for s in rows if self._may_see(access, tree, s, actor_id)]
+
+    @staticmethod
+    def _may_see(access: Access, tree: UnionTree, studio: Studio, actor_id: int) -> bool:
+        return (
+            access.governs_studio(tree, studio)
+            or studio.id in access.leader_studios
+            or studio.id in access.member_studios
+            or actor_id in (studio.created_by, studio.leader_user_id)
+        )
+
+    async def card(
+        self, actor_id: int, studio_id: int
+    ) -> tuple[Studio, list[Member], list[tuple[StudioStatusChange, str]]]:
+        studio = await self.session.get(Studio, studio_id, options=[selectinload(Studio.union)])
+        access = await load_access(self.session, actor_id)
+        tree = await load_tree(self.session)
+        if studio is None or not self._may_see(access, tree, studio, actor_id):
+            raise DomainError("studio.not_found")
+        members = list(
+            await self.session.scalars(
+                select(Member)
+                .where(Member.studio_id == studio.id, Member.deleted_at.is_(None))
+                .order_by(Member.id)
+            )
+        )
+        changes = list(
+            await self.session.scalars(
+                select(StudioStatusChange)
+                .where(StudioStatusChange.studio_id == studio.id)
+                .order_by(StudioStatusChange.id)
+            )
+        )
+        names = {
+            u.id: u.full_name
+            for u in await self.session.scalars(
+                select(User).where(User.id.in_({c.actor_id for c in changes if c.actor_id}))
+            )
+        }
+        return studio, members, [(c, names.get(c.actor_id or 0, "")) for c in changes]
+
+    async def due_for_rereview(self, actor_id: int, today: date) -> list[Studio]:
+        """Named studios five or more years after naming (Art. 17), for the prefecture."""
+        access = await load_access(self.session, actor_id)
+        if not access.is_admin:
+            raise DomainError("errors.not_allowed")
+        rows = await self.session.scalars(
+            select(Studio).where(Studio.status == StudioStatus.NAMED).order_by(Studio.named_on)
+        )
+        return [
+            s
+            for s in rows
+            if s.named_on is not None and add_years(s.named_on, REREVIEW_CYCLE_YEARS) <= today
+        ]
+
+    async def grassroots_choices(self) -> list[Union]:
+        """Unions an application can be filed under: all but the prefecture federation."""
+        rows = await self.session.scalars(
+            select(Union)
+            .where(Union.active.is_(True), Union.kind != UnionKind.PREFECTURE)
+            .order_by(Union.id)
+        )
+        return list(rows)

@@ -1,0 +1,272 @@
+"""A studio's whole path through four people in chat (Art. 3, 8, 9, 17), and every refusal."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from sqlalchemy import func, select
+
+from bot.offline import Person
+from policy.lifecycle import StudioStatus
+from storage.accounts import AccountService
+from storage.models import (
+    AuditLog,
+    FundRecord,
+    FundSource,
+    Role,
+    RoleGrant,
+    Studio,
+    StudioStatusChange,
+    Union,
+    UnionKind,
+)
+from tests.factories import add_grassroots, add_studio, union_named
+from tests.harness import BotHarness
+
+LEADER = Person(501, "岩温")
+GRASSROOTS = Person(502, "刀丽")  # officer of 景洪市供电局工会
+COUNTY = Person(503, "李强")  # officer of 景洪市总工会
+ADMIN = Person(504, "王芳")  # prefecture
+OUTSIDER = Person(505, "玉香")  # officer of 勐海县总工会
+
+MEMBERS = "玉罕 电气 本科 1988\n岩光 机械 大专 1975"
+
+
+async def officers(bot: BotHarness) -> None:
+    async with bot.session() as s:
+        await AccountService(s).grant_admin(ADMIN.id)
+        grassroots = await add_grassroots(s, "景洪市供电局工会", "景洪市总工会")
+        county = await union_named(s, "景洪市总工会")
+        menghai = await union_named(s, "勐海县总工会")
+        for person, union in ((GRASSROOTS, grassroots), (COUNTY, county), (OUTSIDER, menghai)):
+            await AccountService(s).touch(person.id, person.first_name, None, "zh")
+            s.add(RoleGrant(user_id=person.id, role=Role.UNION_OFFICER, union_id=union.id))
+        await s.commit()
+
+
+async def apply(bot: BotHarness, leader: Person = LEADER) -> None:
+    await bot.send(leader, "/apply")
+    await bot.send(leader, "岩温")
+    await bot.press(leader, "省级劳动模范")
+    await bot.send(leader, "景洪市供电局")
+    await bot.press(leader, "景洪市供电局工会")
+    await bot.send(leader, "电力检修")
+    await bot.send(leader, MEMBERS)
+    await bot.send(leader, "供电局三楼，80平方米")
+    await bot.send(leader, "单位每年安排专项经费")
+    await bot.send(leader, "三年内完成 5 项技术攻关")
+    await bot.press(leader, "岩温劳模创新工作室")
+    assert "请核对申请" in bot.last(leader)
+    await bot.press(leader, "确认提交")
+
+
+async def studio(bot: BotHarness) -> Studio:
+    async with bot.session() as s:
+        found = await s.scalar(select(Studio).where(Studio.name == "岩温劳模创新工作室"))
+    assert found is not None
+    return found
+
+
+async def test_whole_path_from_application_to_naming(bot: BotHarness) -> None:
+    await officers(bot)
+    await apply(bot)
+    assert "已提交：岩温劳模创新工作室" in bot.last(LEADER)
+    assert "待你处理：岩温劳模创新工作室" in bot.last(GRASSROOTS)
+
+    # Grassroots union recommends (Art. 8).
+    await bot.press(GRASSROOTS, "推荐")
+    assert "已推荐" in bot.last(LEADER)
+    # …and records the host unit's party/administration endorsement, with date and document.
+    await bot.press(GRASSROOTS, "登记单位党政认可")
+    await bot.send(GRASSROOTS, "2026年11月20日")
+    await bot.send(GRASSROOTS, "供电局党委〔2026〕8号")
+    assert "2026-11-20" in bot.last(GRASSROOTS)
+    await bot.press(GRASSROOTS, "确认提交")
+    assert "待你处理" in bot.last(COUNTY)
+
+    # The county union declares it upward; the prefecture names it and records the subsidy.
+    await bot.press(COUNTY, "同意申报")
+    assert "待你处理" in bot.last(ADMIN)
+    await bot.press(ADMIN, "考评命名")
+    await bot.send(ADMIN, "2026-11-26")
+    await bot.send(ADMIN, "西工发〔2026〕12号")
+    await bot.send(ADMIN, "2万")
+    assert "20,000.00 元" in bot.last(ADMIN)
+    await bot.press(ADMIN, "确认提交")
+    assert "已命名" in bot.last(LEADER)
+
+    named = await studio(bot)
+    assert named.status is StudioStatus.NAMED
+    assert named.named_on == date(2026, 11, 26) and named.naming_document == "西工发〔2026〕12号"
+    async with bot.session() as s:
+        subsidy = await s.scalar(select(FundRecord).where(FundRecord.studio_id == named.id))
+        leader_roles = list(
+            await s.scalars(select(RoleGrant.role).where(RoleGrant.user_id == LEADER.id))
+        )
+        history = list(
+            await s.scalars(
+                select(StudioStatusChange.to_status)
+                .where(StudioStatusChange.studio_id == named.id)
+                .order_by(StudioStatusChange.id)
+            )
+        )
+        audited = await s.scalar(
+            select(func.count()).select_from(AuditLog).where(AuditLog.action.like("studio.%"))
+        )
+    assert subsidy is not None and subsidy.amount_fen == 2_000_000
+    assert subsidy.source is FundSource.PREFECTURE_SUBSIDY
+    assert leader_roles == [Role.STUDIO_LEADER]  # granted by the naming, not typed
+    assert history == [
+        StudioStatus.APPLIED,
+        StudioStatus.RECOMMENDED,
+        StudioStatus.ENDORSED,
+        StudioStatus.DECLARED,
+        StudioStatus.NAMED,
+    ]
+    assert audited == 6  # created + five transitions
+
+    card = (await bot.send(LEADER, "/studio"))[0]
+    assert "状态：已命名" in card and "玉罕 电气 本科 1988" in card
+    assert "刀丽：已推荐" in card and "王芳：已命名" in card
+
+
+async def test_below_provincial_level_is_refused_with_article_3(bot: BotHarness) -> None:
+    await bot.send(LEADER, "/apply")
+    await bot.send(LEADER, "岩温")
+    await bot.press(LEADER, "其他")
+    refusal = bot.last(LEADER)
+    assert "第三条" in refusal and "省(部)级及以上劳动模范" in refusal
+    assert "没有规定" in (await bot.send(LEADER, "周末加班有补贴吗"))[0]  # form is gone
+
+
+async def test_form_validates_goes_back_and_cancels(bot: BotHarness) -> None:
+    await officers(bot)
+    await bot.send(LEADER, "/apply")
+    assert "第 1/10 步" in bot.last(LEADER)
+    assert "20 字以内" in (await bot.send(LEADER, "岩" * 21))[0]
+    await bot.send(LEADER, "岩温")
+    assert "请点下面的按钮" in (await bot.send(LEADER, "省级"))[0]
+    await bot.press(LEADER, "上一步")
+    assert "第 1/10 步" in bot.last(LEADER)
+    await bot.send(LEADER, "岩温")
+    await bot.press(LEADER, "全国劳动模范")
+    await bot.send(LEADER, "景洪市供电局")
+    await bot.press(LEADER, "景洪市供电局工会")
+    await bot.send(LEADER, "电力检修")
+    assert "第 2 行看不懂" in (await bot.send(LEADER, "玉罕 电气 本科 1988\n岩光"))[0]
+    assert "出生年份 1850 不合理" in (await bot.send(LEADER, "玉罕 电气 本科 1850"))[0]
+    sticker = {"sticker": {"file_id": "s", "file_unique_id": "s", "width": 1, "height": 1,
+                           "is_animated": False, "is_video": False, "type": "regular"}}  # fmt: skip
+    assert "请输入文字" in (await bot.send_other(LEADER, sticker))[0]
+    await bot.send(LEADER, "无")
+    for answer_text in ("三楼", "单位保障", "计划"):
+        await bot.send(LEADER, answer_text)
+    assert "须包含劳模姓名" in (await bot.send(LEADER, "电力创新工作室"))[0]
+    await bot.send(LEADER, "岩温电力劳模创新工作室")
+    assert "名称：岩温电力劳模创新工作室" in bot.last(LEADER)
+    assert "已取消" in (await bot.send(LEADER, "/cancel"))[0]
+    assert "没有正在填写" in (await bot.send(LEADER, "/cancel"))[0]
+    async with bot.session() as s:
+        assert await s.scalar(select(func.count()).select_from(Studio)) == 0
+
+
+async def test_form_survives_a_restart(bot: BotHarness) -> None:
+    await officers(bot)
+    await bot.send(LEADER, "/apply")
+    await bot.send(LEADER, "岩温")
+    async with BotHarness.started(bot.db) as restarted:  # a new process on the same database
+        replies = await restarted.send(LEADER, "我不知道")
+        assert "请点下面的按钮" in replies[0] and "第 2/10 步" in restarted.last(LEADER)
+
+
+async def test_refusals_wrong_role_jurisdiction_state_and_double_press(bot: BotHarness) -> None:
+    await officers(bot)
+    await apply(bot)
+    target = await studio(bot)
+    applied = f"st:r:{target.id}:1"  # recommend, as shown while "applied"
+    # The applicant, an officer of another county, and the county officer (wrong level)…
+    assert "没有权限" in (await bot.press_data(LEADER, applied))[0]
+    assert "没有权限" in (await bot.press_data(OUTSIDER, applied))[0]
+    # Naming straight from "applied" skips Art. 8's steps: the wrong state, even for an admin.
+    assert "不能做这一步" in (await bot.press_data(ADMIN, f"st:n:{target.id}:1"))[0]
+    # …the right officer, twice (the second press is a stale button).
+    await bot.press_data(GRASSROOTS, applied)
+    assert "已推荐" in bot.last(GRASSROOTS)
+    assert "按钮已失效" in (await bot.press_data(GRASSROOTS, applied))[0]
+    # Declaring before the endorsement is the wrong state.
+    assert "按钮已失效" in (await bot.press_data(COUNTY, f"st:d:{target.id}:1"))[0]
+    recommended = f"st:d:{target.id}:2"
+    assert "不能做这一步" in (await bot.press_data(COUNTY, recommended))[0]
+    # A grassroots officer may not declare upward for the county (Art. 8's levels).
+    async with bot.session() as s:
+        row = await s.get(Studio, target.id)
+        assert row is not None
+        row.status = StudioStatus.ENDORSED
+        await s.commit()
+    assert "没有权限" in (await bot.press_data(GRASSROOTS, f"st:d:{target.id}:3"))[0]
+    assert "没有权限" in (await bot.press_data(OUTSIDER, f"st:d:{target.id}:3"))[0]
+    await bot.press_data(COUNTY, f"st:d:{target.id}:3")
+    assert (await studio(bot)).status is StudioStatus.DECLARED
+    # Forged ids change nothing and say why.
+    for forged in ("st:z:1:1", f"st:r:{target.id}:99", "st:r:x:1", "st:r:99999:1"):
+        replies = await bot.press_data(GRASSROOTS, forged)
+        assert replies and ("失效" in replies[0] or "找不到" in replies[0]), forged
+
+
+async def test_returned_application_is_resubmitted(bot: BotHarness) -> None:
+    await officers(bot)
+    await apply(bot)
+    await bot.press(GRASSROOTS, "退回")
+    assert "请写明理由" in bot.last(GRASSROOTS)
+    await bot.send(GRASSROOTS, "请补充团队成员的学历证明")
+    await bot.press(GRASSROOTS, "确认提交")
+    notice = bot.last(LEADER)
+    assert "已退回" in notice and "请补充团队成员的学历证明" in notice
+    await bot.press(LEADER, "重新提交")
+    assert (await studio(bot)).status is StudioStatus.APPLIED
+    assert "待你处理" in bot.last(GRASSROOTS)
+
+
+async def test_five_yearly_rereview_keeps_or_revokes(bot: BotHarness) -> None:
+    await officers(bot)
+    async with bot.session() as s:
+        old = await add_studio(s, "刀建华", "景洪市供电局工会")
+        old.named_on = date(2020, 6, 1)
+        young = await add_studio(s, "玉波", "景洪市供电局工会")
+        young.named_on = date(2024, 6, 1)
+        await s.commit()
+    assert "没有权限" in (await bot.send(COUNTY, "/rereview"))[0]
+    replies = await bot.send(ADMIN, "/rereview")
+    assert "（1 个" in replies[0] and "刀建华" in replies[1] and "玉波" not in "".join(replies)
+    await bot.press(ADMIN, "开始复核")
+    assert "五年复核中" in bot.last(ADMIN)
+    await bot.send(ADMIN, "/review")
+    await bot.press(ADMIN, "撤销称号")
+    await bot.send(ADMIN, "连续两年没有成果，复核不达标")
+    await bot.press(ADMIN, "确认提交")
+    async with bot.session() as s:
+        revoked = await s.get(Studio, old.id)
+    assert revoked is not None and revoked.status is StudioStatus.REVOKED
+    assert revoked.revoked_on is not None
+    # A revoked studio keeps its history, but no one can invite into it any more.
+    await bot.send(ADMIN, "/invite")
+    await bot.press(ADMIN, "工作室负责人")
+    assert "刀建华劳模创新工作室" not in bot.button_labels(ADMIN)
+
+
+@pytest.mark.parametrize("command", ["/review", "/studio"])
+async def test_listings_without_anything_say_what_to_do(bot: BotHarness, command: str) -> None:
+    replies = await bot.send(OUTSIDER, command)
+    assert "/apply" in replies[0] or "通知你" in replies[0]
+
+
+async def test_union_hierarchy_is_offered_without_the_prefecture(bot: BotHarness) -> None:
+    await bot.send(LEADER, "/apply")
+    await bot.send(LEADER, "岩温")
+    await bot.press(LEADER, "全国劳动模范")
+    await bot.send(LEADER, "景洪市供电局")
+    labels = bot.button_labels(LEADER)
+    async with bot.session() as s:
+        top = await s.scalar(select(Union).where(Union.kind == UnionKind.PREFECTURE))
+    assert top is not None and top.name not in labels and "景洪市总工会" in labels
