@@ -39,6 +39,20 @@ class Step:
     options: Options | None = None  # buttons (value, label); typing is also allowed if parse
     choose: Callable[[str, BotContext, dict[str, Any]], Any] | None = None  # validate a button
     skip: Callable[[dict[str, Any]], bool] | None = None
+    files: bool = False  # accepts a photo or document (PDF, Word, Excel) instead of text
+
+
+# Attachments kept with records: what we accept, and Telegram's 20 MB bot download limit.
+FILE_TYPES = {
+    "application/pdf": "PDF",
+    "image/jpeg": "JPEG",
+    "image/png": "PNG",
+    "application/msword": "Word",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "Word",
+    "application/vnd.ms-excel": "Excel",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "Excel",
+}
+MAX_FILE_BYTES = 20 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -135,6 +149,52 @@ async def _prompt(update: Update, context: BotContext, form: Form, state: dict[s
 
 def _prompt_params(data: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in data.items() if isinstance(v, str | int)}
+
+
+async def on_file(update: Update, context: BotContext) -> bool:
+    """A photo or document sent to a step that takes files; False if no such step is open."""
+    message = update.message
+    if message is None:
+        return False
+    found = await current(context, _user_id(update))
+    if found is None:
+        return False
+    form, state = found
+    i = state["i"]
+    if i >= len(form.steps) or not form.steps[i].files:
+        return False
+    step = form.steps[i]
+    file: dict[str, Any]
+    if message.photo:
+        photo = message.photo[-1]
+        file = {
+            "file_id": photo.file_id,
+            "file_unique_id": photo.file_unique_id,
+            "file_name": "photo.jpg",
+            "file_size": photo.file_size,
+            "mime_type": "image/jpeg",
+        }
+    elif message.document:
+        doc = message.document
+        file = {
+            "file_id": doc.file_id,
+            "file_unique_id": doc.file_unique_id,
+            "file_name": (doc.file_name or "file")[:200],
+            "file_size": doc.file_size,
+            "mime_type": doc.mime_type or "",
+        }
+    else:
+        return False
+
+    def check() -> dict[str, Any]:
+        if file["mime_type"] not in FILE_TYPES:
+            raise FieldError("form.file_type", kinds="、".join(sorted(set(FILE_TYPES.values()))))
+        if (file["file_size"] or 0) > MAX_FILE_BYTES:
+            raise FieldError("form.file_size", max=MAX_FILE_BYTES // (1024 * 1024))
+        return file
+
+    await _apply(update, context, form, state, step, check)
+    return True
 
 
 async def on_text(update: Update, context: BotContext) -> bool:

@@ -28,6 +28,7 @@ from storage.access import Access, UnionTree, load_access, load_tree
 from storage.db import utcnow
 from storage.errors import DomainError
 from storage.models import (
+    Attachment,
     FundDirection,
     FundRecord,
     FundSource,
@@ -64,6 +65,15 @@ class Application:
     plan: str
     name: str
     members: tuple[MemberData, ...] = ()
+
+
+@dataclass(frozen=True)
+class AttachmentData:
+    file_id: str
+    file_unique_id: str
+    file_name: str
+    file_size: int | None
+    mime_type: str
 
 
 @dataclass
@@ -133,6 +143,7 @@ class StudioService:
         document: str | None = None,
         effective_on: date | None = None,
         subsidy_fen: int | None = None,
+        attachment: AttachmentData | None = None,
     ) -> Outcome:
         studio = await self.session.get(Studio, studio_id)
         if studio is None:
@@ -148,6 +159,7 @@ class StudioService:
             document=document,
             effective_on=effective_on,
             subsidy_fen=subsidy_fen,
+            attachment=attachment,
         )
 
     async def _move(
@@ -161,6 +173,7 @@ class StudioService:
         document: str | None = None,
         effective_on: date | None = None,
         subsidy_fen: int | None = None,
+        attachment: AttachmentData | None = None,
     ) -> Outcome:
         access = access or await load_access(self.session, actor_id)
         tree = await load_tree(self.session)
@@ -207,6 +220,11 @@ class StudioService:
         studio.status = to_status
         self.session.add(change)
         await self.session.flush()
+        if attachment is not None:
+            # e.g. the scanned endorsement of the host unit's party/administration (Art. 8)
+            self.session.add(
+                Attachment(**attachment.__dict__, status_change_id=change.id, uploaded_by=actor_id)
+            )
         audit.record(
             self.session,
             actor_id=actor_id,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import pytest
 from sqlalchemy import func, select
@@ -11,6 +12,7 @@ from bot.offline import Person
 from policy.lifecycle import StudioStatus
 from storage.accounts import AccountService
 from storage.models import (
+    Attachment,
     AuditLog,
     FundRecord,
     FundSource,
@@ -31,6 +33,11 @@ ADMIN = Person(504, "王芳")  # prefecture
 OUTSIDER = Person(505, "玉香")  # officer of 勐海县总工会
 
 MEMBERS = "玉罕 电气 本科 1988\n岩光 机械 大专 1975"
+
+
+def document(name: str, mime: str = "application/pdf", size: int = 120_000) -> dict[str, Any]:
+    return {"document": {"file_id": f"id-{name}", "file_unique_id": f"u-{name}",
+                         "file_name": name, "mime_type": mime, "file_size": size}}  # fmt: skip
 
 
 async def officers(bot: BotHarness) -> None:
@@ -81,7 +88,13 @@ async def test_whole_path_from_application_to_naming(bot: BotHarness) -> None:
     await bot.press(GRASSROOTS, "登记单位党政认可")
     await bot.send(GRASSROOTS, "2026年11月20日")
     await bot.send(GRASSROOTS, "供电局党委〔2026〕8号")
-    assert "2026-11-20" in bot.last(GRASSROOTS)
+    assert (
+        "不支持这种文件"
+        in (await bot.send_other(GRASSROOTS, document("a.exe", "application/x-msdownload")))[0]
+    )
+    assert "太大" in (await bot.send_other(GRASSROOTS, document("big.pdf", size=30_000_000)))[0]
+    await bot.send_other(GRASSROOTS, document("党委意见.pdf"))
+    assert "2026-11-20" in bot.last(GRASSROOTS) and "党委意见.pdf" in bot.last(GRASSROOTS)
     await bot.press(GRASSROOTS, "确认提交")
     assert "待你处理" in bot.last(COUNTY)
 
@@ -114,6 +127,8 @@ async def test_whole_path_from_application_to_naming(bot: BotHarness) -> None:
         audited = await s.scalar(
             select(func.count()).select_from(AuditLog).where(AuditLog.action.like("studio.%"))
         )
+        scan = await s.scalar(select(Attachment))
+    assert scan is not None and scan.file_name == "党委意见.pdf" and scan.status_change_id
     assert subsidy is not None and subsidy.amount_fen == 2_000_000
     assert subsidy.source is FundSource.PREFECTURE_SUBSIDY
     assert leader_roles == [Role.STUDIO_LEADER]  # granted by the naming, not typed

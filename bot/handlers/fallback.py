@@ -28,6 +28,8 @@ async def unknown_command(update: Update, context: BotContext) -> None:
 
 async def non_text(update: Update, context: BotContext) -> None:
     assert update.effective_user is not None
+    if await forms.on_file(update, context):
+        return
     found = await forms.current(context, update.effective_user.id)
     if found is not None:
         await answer(update, context, context.t("form.non_text", title=context.t(found[0].title)))

@@ -29,7 +29,7 @@ from policy.lifecycle import (
     studio_name,
 )
 from storage.models import Studio, User
-from storage.studios import Application, MemberData, Outcome, StudioService
+from storage.studios import Application, AttachmentData, MemberData, Outcome, StudioService
 
 log = logging.getLogger(__name__)
 
@@ -210,6 +210,8 @@ async def _act_summary(context: BotContext, data: dict[str, Any]) -> str:
             lines.append(context.t(f"act.field.{key}", value=data[key]))
     if data.get("subsidy"):
         lines.append(context.t("act.field.subsidy", value=format_fen(data["subsidy"])))
+    if data.get("scan"):
+        lines.append(context.t("act.field.scan", value=data["scan"]["file_name"]))
     return "\n".join(lines)
 
 
@@ -224,7 +226,14 @@ async def _act_submit(update: Update, context: BotContext, data: dict[str, Any])
         document=data.get("document") or None,
         effective_on=date.fromisoformat(data["effective_on"]) if data.get("effective_on") else None,
         subsidy_fen=data.get("subsidy") or None,
+        attachment=AttachmentData(**data["scan"]) if data.get("scan") else None,
     )
+
+
+def _no_file(value: str, _: BotContext, __: dict[str, Any]) -> None:
+    if value in ("无", "没有", "跳过", "none", "skip"):
+        return None
+    raise FieldError("form.send_file")
 
 
 def _has(action: Action) -> Any:
@@ -244,6 +253,13 @@ ACT = forms.register(
                 "document",
                 "act.ask.endorse_document",
                 parse=forms.text(100, optional=True),
+                skip=_has(Action.ENDORSE),
+            ),
+            Step(
+                "scan",
+                "act.ask.endorse_scan",
+                parse=_no_file,
+                files=True,
                 skip=_has(Action.ENDORSE),
             ),
             _date_step("effective_on", "act.ask.named_on", _has(Action.NAME)),

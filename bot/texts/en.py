@@ -218,4 +218,9 @@ MESSAGES: dict[str, str] = {
     "funds.bad_amount": "I can't read that amount; type a number such as 20000 or 2万.",
     "funds.not_positive": "The amount must be more than 0.",
     "act.resubmit": "🔁 Resubmit the application",
+    "act.ask.endorse_scan": "If you have a scan of the endorsement, send it as a photo or PDF; reply 无 if not:",
+    "act.field.scan": "Scan: {value}",
+    "form.send_file": "For this step please send a photo or file (PDF, Word, Excel), or reply 无 if none.",
+    "form.file_type": "That kind of file is not accepted. Please send {kinds}.",
+    "form.file_size": "The file is too large: at most {max} MB.",
 }

@@ -225,4 +225,9 @@ MESSAGES: dict[str, str] = {
     "funds.bad_amount": "看不懂这个金额，请输入数字，如 20000 或 2万。",
     "funds.not_positive": "金额必须大于 0。",
     "act.resubmit": "🔁 重新提交申请",
+    "act.ask.endorse_scan": "如有认可文件的扫描件，请直接发照片或 PDF；没有请回复「无」：",
+    "act.field.scan": "扫描件：{value}",
+    "form.send_file": "这一步请发送照片或文件（PDF、Word、Excel），没有请回复「无」。",
+    "form.file_type": "不支持这种文件。请发送 {kinds} 格式。",
+    "form.file_size": "文件太大了，最大 {max} MB。",
 }
