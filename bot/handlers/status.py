@@ -1,0 +1,94 @@
+"""/status: the five Art. 6 conditions for a studio as met / at risk / missing, with the
+facts behind each; officers see every studio in their jurisdiction, worst first."""
+
+from __future__ import annotations
+
+from telegram import Update
+
+from bot.context import BotContext
+from bot.handlers.common import answer, private_only
+from bot.i18n import Raw
+from bot.keyboards import rows
+from policy.compliance import ConditionResult, Level, assess, worst_first
+from policy.deadlines import local_today
+from storage.compliance import facts_for
+from storage.models import Studio
+from storage.studios import StudioService
+
+ICONS = {Level.MET: "✅", Level.AT_RISK: "⚠️", Level.MISSING: "❌"}
+LISTED = 20
+
+
+def _fact(context: BotContext, result: ConditionResult) -> str:
+    params = dict(result.params)
+    if "honour" in params:
+        params["honour"] = Raw(context.t(f"honour.{params['honour']}"))
+    return context.t(result.fact_key, **params)
+
+
+async def _assessed(
+    context: BotContext, studios: list[Studio]
+) -> list[tuple[Studio, tuple[ConditionResult, ...]]]:
+    today = local_today(context.now(), context.deps.settings.tz)
+    async with context.session() as session:
+        facts = await facts_for(session, studios)
+    return [(s, assess(facts[s.id], today)) for s in studios]
+
+
+@private_only
+async def status_command(update: Update, context: BotContext) -> None:
+    assert update.effective_user is not None
+    async with context.session() as session:
+        studios = await StudioService(session).visible(update.effective_user.id)
+    if not studios:
+        await answer(update, context, context.t("status.none"))
+        return
+    assessed = await _assessed(context, studios)
+    if len(assessed) == 1:
+        await _detail(update, context, *assessed[0])
+        return
+    by_name = {s.name: (s, r) for s, r in assessed}
+    ordered = [by_name[name] for name, _ in worst_first((s.name, r) for s, r in assessed)]
+    lines = [
+        context.t("status.summary_line", icons="".join(ICONS[r.level] for r in results),
+                  studio=studio.name)
+        for studio, results in ordered[:LISTED]
+    ]  # fmt: skip
+    buttons = [(studio.name, f"ss:{studio.id}") for studio, _ in ordered[:LISTED]]
+    text = context.t("status.list_header", count=len(ordered), items=Raw("\n".join(lines)))
+    await answer(update, context, text, rows(buttons))
+
+
+async def status_button(update: Update, context: BotContext) -> None:
+    query = update.callback_query
+    assert query is not None and query.data is not None and update.effective_user is not None
+    await query.answer()
+    try:
+        studio_id = int(query.data.split(":")[1])
+    except (IndexError, ValueError):
+        await answer(update, context, context.t("errors.stale_button"))
+        return
+    async with context.session() as session:
+        # card() re-checks that this person may see the studio.
+        studio, _, _ = await StudioService(session).card(update.effective_user.id, studio_id)
+    [(studio, results)] = await _assessed(context, [studio])
+    await _detail(update, context, studio, results)
+
+
+async def _detail(
+    update: Update, context: BotContext, studio: Studio, results: tuple[ConditionResult, ...]
+) -> None:
+    today = local_today(context.now(), context.deps.settings.tz)
+    lines = [
+        context.t(
+            "status.line",
+            icon=ICONS[r.level],
+            clause=Raw(context.t(f"status.clause.{r.clause}")),
+            fact=Raw(_fact(context, r)),
+        )
+        for r in results
+    ]
+    text = context.t(
+        "status.header", studio=studio.name, date=today.isoformat(), items=Raw("\n".join(lines))
+    )
+    await answer(update, context, text)
