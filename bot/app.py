@@ -28,7 +28,7 @@ from bot import forms
 from bot.commands import publish_commands
 from bot.config import Settings
 from bot.context import BotContext, BotData, Deps, UserData
-from bot.handlers import fallback, invite, policy, reminders, start, status, studios
+from bot.handlers import fallback, invite, ledgers, policy, reminders, start, status, studios
 from bot.handlers.common import private_only, remember_user
 from bot.handlers.reminders import render_reminders
 from policy.qa import QAEngine
@@ -114,6 +114,9 @@ def _register_handlers(app: BotApp) -> None:
     app.add_handler(CommandHandler("studio", studios.studio_command))
     app.add_handler(CommandHandler("rereview", studios.rereview_command))
     app.add_handler(CommandHandler("status", status.status_command))
+    for kind in ledgers.FORMS:
+        app.add_handler(CommandHandler(kind, ledgers.command(kind)))
+    app.add_handler(CommandHandler("ledger", ledgers.ledger_command))
     app.add_handler(CommandHandler("cancel", private_only(fallback.cancel)))
 
     # Buttons: each pattern owns one prefix; the handler re-checks role and jurisdiction.
@@ -127,6 +130,9 @@ def _register_handlers(app: BotApp) -> None:
     app.add_handler(CallbackQueryHandler(studios.studio_button, pattern=r"^st:"))
     app.add_handler(CallbackQueryHandler(studios.card_button, pattern=r"^sc:"))
     app.add_handler(CallbackQueryHandler(status.status_button, pattern=r"^ss:"))
+    app.add_handler(CallbackQueryHandler(ledgers.ack_button, pattern=r"^ak:"))
+    app.add_handler(CallbackQueryHandler(ledgers.ledger_button, pattern=r"^lg:"))
+    app.add_handler(CallbackQueryHandler(ledgers.delete_button, pattern=r"^ld:"))
 
     # Last resort, so nothing goes unanswered: unknown commands, free text (a question),
     # anything else a person can send, and buttons no handler recognises (stale or forged).

@@ -40,6 +40,7 @@ class UserData:
 
     def __init__(self) -> None:
         self.lang: str = DEFAULT_LANGUAGE
+        self.user_id: int = 0
 
 
 class BotContext(CallbackContext[ExtBot[None], UserData, dict[Any, Any], BotData]):
@@ -61,6 +62,11 @@ class BotContext(CallbackContext[ExtBot[None], UserData, dict[Any, Any], BotData
     @property
     def lang(self) -> str:
         return self.user_data.lang if self.user_data is not None else DEFAULT_LANGUAGE
+
+    @property
+    def user_id(self) -> int:
+        """The person this update is from (0 for updates without one)."""
+        return self.user_data.user_id if self.user_data is not None else 0
 
     def t(self, key: str, **params: Any) -> str:
         return t(self.lang, key, **params)

@@ -40,6 +40,7 @@ class Step:
     choose: Callable[[str, BotContext, dict[str, Any]], Any] | None = None  # validate a button
     skip: Callable[[dict[str, Any]], bool] | None = None
     files: bool = False  # accepts a photo or document (PDF, Word, Excel) instead of text
+    multi: bool = False  # with files: collect several, until the "done" button
 
 
 # Attachments kept with records: what we accept, and Telegram's 20 MB bot download limit.
@@ -53,6 +54,7 @@ FILE_TYPES = {
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "Excel",
 }
 MAX_FILE_BYTES = 20 * 1024 * 1024
+MAX_FILES = 10
 
 
 @dataclass(frozen=True)
@@ -193,6 +195,20 @@ async def on_file(update: Update, context: BotContext) -> bool:
             raise FieldError("form.file_size", max=MAX_FILE_BYTES // (1024 * 1024))
         return file
 
+    if step.multi:
+        try:
+            checked = check()
+        except FieldError as err:
+            await answer(update, context, context.t(err.key, **err.params))
+            return True
+        collected = [*state["data"].get(step.name, []), checked]
+        if len(collected) > MAX_FILES:
+            await answer(update, context, context.t("form.too_many_files", max=MAX_FILES))
+            return True
+        state["data"][step.name] = collected
+        await _save(context, _user_id(update), state)
+        await answer(update, context, context.t("form.file_received", count=len(collected)))
+        return True
     await _apply(update, context, form, state, step, check)
     return True
 
@@ -298,11 +314,28 @@ async def _choose(
                  lambda: choose(value, context, state["data"]) if choose else value)  # fmt: skip
 
 
+SKIP_WORDS = ("无", "没有", "跳过", "-", "none", "skip")
+
+
+def files_done(value: str, _: BotContext, data: dict[str, Any]) -> Any:
+    """The "done" button of a multi-file step (its name is passed as the value)."""
+    return data.get(value, [])
+
+
+def no_files(name: str) -> Parse:
+    def parse(value: str, _: BotContext, data: dict[str, Any]) -> Any:
+        if value in SKIP_WORDS or value in ("完成", "好了", "done"):
+            return data.get(name, [])
+        raise FieldError("form.send_file")
+
+    return parse
+
+
 def text(max_len: int, *, optional: bool = False) -> Parse:
     """A typed answer of at most `max_len` characters (「无」 for none when optional)."""
 
     def parse(value: str, _: BotContext, __: dict[str, Any]) -> str:
-        if optional and value in ("无", "没有", "跳过", "-", "none", "skip"):
+        if optional and value in SKIP_WORDS:
             return ""
         if not value:
             raise FieldError("form.empty")

@@ -28,6 +28,7 @@ async def remember_user(update: Update, context: BotContext) -> None:
             user.id, user.full_name, user.username, user.language_code
         )
         context.user_data.lang = resolve_language(record.language, user.language_code)
+        context.user_data.user_id = user.id
 
 
 async def answer(

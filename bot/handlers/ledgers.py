@@ -1,0 +1,552 @@
+"""The studio's ledgers in chat (Art. 11): /project, /achievement, /activity, /member, /funds,
+/ledger to list and delete, and the union's acknowledgement of projects and achievements."""
+
+from __future__ import annotations
+
+import logging
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.error import TelegramError
+
+from bot import forms
+from bot.context import BotContext
+from bot.forms import FieldError, Form, Step
+from bot.handlers.common import answer, private_only
+from bot.i18n import Raw, resolve_language, t
+from bot.keyboards import rows
+from bot.parsing import format_fen, parse_date, parse_yuan_to_fen
+from policy.deadlines import local_today
+from storage.ledgers import LEDGERS, FileData, LedgerService
+from storage.models import (
+    AchievementCategory,
+    ActivityKind,
+    FundDirection,
+    FundSource,
+    ProjectKind,
+    ProjectStatus,
+    User,
+)
+
+log = logging.getLogger(__name__)
+SHOWN = 10
+KIND_CODES = {"p": "project", "a": "achievement", "v": "activity", "m": "member", "f": "funds"}
+CODE_OF = {k: c for c, k in KIND_CODES.items()}
+EDUCATION = ("博士", "硕士", "本科", "大专", "中专及以下")
+LEVELS = ("national", "provincial", "prefecture", "county", "unit")
+
+
+def _today(context: BotContext) -> date:
+    return local_today(context.now(), context.deps.settings.tz)
+
+
+# ----------------------------------------------------------------------- step helpers
+async def _studios(context: BotContext, data: dict[str, Any]) -> list[tuple[str, str]]:
+    async with context.session() as session:
+        studios = await LedgerService(session).writable_studios(context.user_id)
+    return [(str(s.id), s.name) for s in studios]
+
+
+STUDIO = Step("studio", "ledger.ask.studio", options=_studios, skip=lambda d: "studio" in d)
+
+
+def _enum_options(prefix: str, values: Any) -> forms.Options:
+    async def options(context: BotContext, _: dict[str, Any]) -> list[tuple[str, str]]:
+        return [(v.value, context.t(f"{prefix}.{v.value}")) for v in values]
+
+    return options
+
+
+def _past_date(optional: bool = False) -> forms.Parse:
+    def parse(value: str, context: BotContext, _: dict[str, Any]) -> str:
+        if optional and value in forms.SKIP_WORDS:
+            return ""
+        day = parse_date(value, _today(context))
+        if day is None:
+            raise FieldError("form.bad_date")
+        if day > _today(context):
+            raise FieldError("form.future_date")
+        if day.year < 2000:
+            raise FieldError("form.too_old_date")
+        return day.isoformat()
+
+    return parse
+
+
+def _count(value: str, _: BotContext, __: dict[str, Any]) -> int:
+    if not value.isdigit() or not 0 <= int(value) <= 100_000:
+        raise FieldError("ledger.bad_count")
+    return int(value)
+
+
+def _year(value: str, context: BotContext, _: dict[str, Any]) -> int:
+    this_year = _today(context).year
+    if not value.isdigit() or not 2000 <= int(value) <= this_year + 1:
+        raise FieldError("ledger.bad_year", max=this_year + 1)
+    return int(value)
+
+
+async def _years(context: BotContext, _: dict[str, Any]) -> list[tuple[str, str]]:
+    year = _today(context).year
+    return [(str(y), str(y)) for y in (year, year - 1)]
+
+
+def _birth_year(value: str, context: BotContext, _: dict[str, Any]) -> int:
+    year = _today(context).year
+    if not value.isdigit() or not year - 80 <= int(value) <= year - 16:
+        raise FieldError("ledger.bad_birth_year")
+    return int(value)
+
+
+def _wan_yuan(value: str, _: BotContext, __: dict[str, Any]) -> int | None:
+    """Economic benefit in 万元 (optional), stored as fen."""
+    if value in forms.SKIP_WORDS:
+        return None
+    try:
+        amount = Decimal(value.removesuffix("万元").removesuffix("万").strip())
+    except InvalidOperation:
+        raise FieldError("ledger.bad_benefit") from None
+    if not amount.is_finite() or amount < 0 or amount > 10**7:
+        raise FieldError("ledger.bad_benefit")
+    return int(amount * 1_000_000)
+
+
+def _amount(value: str, _: BotContext, __: dict[str, Any]) -> int:
+    fen = parse_yuan_to_fen(value)
+    if fen is None:
+        raise FieldError("funds.bad_amount")
+    if fen <= 0:
+        raise FieldError("funds.not_positive")
+    if fen > 10**12:
+        raise FieldError("funds.too_large")
+    return fen
+
+
+def _files_step(name: str, prompt: str) -> Step:
+    async def done(context: BotContext, _: dict[str, Any]) -> list[tuple[str, str]]:
+        return [(name, context.t("form.files_done"))]
+
+    return Step(
+        name,
+        prompt,
+        parse=forms.no_files(name),
+        options=done,
+        choose=forms.files_done,
+        files=True,
+        multi=True,
+    )
+
+
+def _choices(prefix: str, values: tuple[str, ...]) -> forms.Options:
+    async def options(context: BotContext, _: dict[str, Any]) -> list[tuple[str, str]]:
+        return [(v, context.t(f"{prefix}.{v}")) for v in values]
+
+    return options
+
+
+# ------------------------------------------------------------------------------ forms
+def _label(context: BotContext, key: str, value: Any) -> str:
+    if value in (None, "", []):
+        return "-"
+    if key in ("kind", "category", "status", "direction", "source", "level"):
+        prefix = {"level": "level"}.get(key, f"enum.{key}")
+        return context.t(f"{prefix}.{value}")
+    if key in ("amount_fen",):
+        return format_fen(int(value)) + " " + context.t("ledger.yuan")
+    if key == "economic_benefit_fen":
+        return (
+            "-" if value is None else f"{Decimal(value) / 1_000_000:g} " + context.t("ledger.wan")
+        )
+    if key in ("attachments", "photos"):
+        return ", ".join(f["file_name"] for f in value)
+    return str(value)
+
+
+def _summary(kind: str, fields: tuple[str, ...]) -> Any:
+    async def summary(context: BotContext, data: dict[str, Any]) -> str:
+        studio = dict(await _studios(context, data)).get(data["studio"], "")
+        ledger = Raw(context.t(f"ledger.{kind}"))
+        lines = [context.t("ledger.summary_title", ledger=ledger, studio=studio)]
+        lines += [
+            context.t(
+                "ledger.summary_line",
+                field=Raw(context.t(f"field.{f}")),
+                value=_label(context, f, data.get(f)),
+            )
+            for f in fields
+        ]
+        return "\n".join(lines)
+
+    return summary
+
+
+def _fields(kind: str, data: dict[str, Any]) -> dict[str, Any]:
+    def d(key: str) -> date | None:
+        return date.fromisoformat(data[key]) if data.get(key) else None
+
+    if kind == "project":
+        return {
+            "title": data["title"],
+            "year": int(data["year"]),
+            "kind": ProjectKind(data["kind"]),
+            "approved_on": d("approved_on"),
+            "approving_body": data.get("approving_body", ""),
+            "status": ProjectStatus(data["status"]),
+        }
+    if kind == "achievement":
+        return {
+            "title": data["title"],
+            "category": AchievementCategory(data["category"]),
+            "achieved_on": d("achieved_on"),
+            "recognised_by": data["recognised_by"],
+            "recognition_level": data["level"],
+            "economic_benefit_fen": data.get("economic_benefit_fen"),
+            "social_benefit": data.get("social_benefit", ""),
+        }
+    if kind == "activity":
+        return {
+            "held_on": d("held_on"),
+            "kind": ActivityKind(data["kind"]),
+            "people_reached": int(data["people_reached"]),
+            "summary": data["summary"],
+        }
+    if kind == "member":
+        return {
+            "name": data["name"],
+            "specialty": data["specialty"],
+            "education": data["education"],
+            "birth_year": int(data["birth_year"]),
+            "joined_on": d("joined_on"),
+        }
+    direction = FundDirection(data["direction"])
+    return {
+        "direction": direction,
+        "source": FundSource(data["source"]) if direction is FundDirection.INCOME else None,
+        "amount_fen": int(data["amount_fen"]),
+        "on_date": d("on_date"),
+        "purpose": data["purpose"],
+    }
+
+
+def _submit(kind: str) -> Any:
+    async def submit(update: Update, context: BotContext, data: dict[str, Any]) -> None:
+        assert update.effective_user is not None
+        files = [FileData(**f) for f in data.get("attachments", data.get("photos", []))]
+        async with context.session() as session:
+            service = LedgerService(session)
+            added = await service.add(
+                update.effective_user.id, int(data["studio"]), kind, _fields(kind, data), files
+            )
+            balance = await service.balance_fen(added.studio.id) if kind == "funds" else 0
+        key = "ledger.saved_funds" if kind == "funds" else "ledger.saved"
+        text = context.t(
+            key,
+            ledger=Raw(context.t(f"ledger.{kind}")),
+            studio=added.studio.name,
+            balance=format_fen(balance),
+        )
+        if added.officers:
+            text += "\n" + context.t("ledger.sent_for_ack")
+        await answer(update, context, text)
+        title = data.get("title", "")
+        for officer in added.officers:
+            await _ask_ack(context, officer, kind, added.record.id, added.studio.name, title)
+
+    return submit
+
+
+def _form(kind: str, title: str, steps: tuple[Step, ...], fields: tuple[str, ...]) -> Form:
+    return forms.register(
+        Form(
+            name=kind,
+            title=title,
+            steps=(STUDIO, *steps),
+            summary=_summary(kind, fields),
+            submit=_submit(kind),
+        )
+    )
+
+
+PROJECT = _form(
+    "project",
+    "ledger.project",
+    (
+        Step("title", "ledger.ask.project_title", parse=forms.text(200)),
+        Step("year", "ledger.ask.year", parse=_year, options=_years),
+        Step("kind", "ledger.ask.project_kind", options=_enum_options("enum.kind", ProjectKind)),
+        Step("approved_on", "ledger.ask.approved_on", parse=_past_date(optional=True)),
+        Step("approving_body", "ledger.ask.approving_body", parse=forms.text(200, optional=True)),
+        Step(
+            "status",
+            "ledger.ask.project_status",
+            options=_enum_options("enum.status", ProjectStatus),
+        ),
+    ),
+    ("title", "year", "kind", "approved_on", "approving_body", "status"),
+)
+ACHIEVEMENT = _form(
+    "achievement",
+    "ledger.achievement",
+    (
+        Step("title", "ledger.ask.achievement_title", parse=forms.text(200)),
+        Step(
+            "category",
+            "ledger.ask.category",
+            options=_enum_options("enum.category", AchievementCategory),
+        ),
+        Step("achieved_on", "ledger.ask.achieved_on", parse=_past_date()),
+        Step("recognised_by", "ledger.ask.recognised_by", parse=forms.text(200)),
+        Step("level", "ledger.ask.level", options=_choices("level", LEVELS)),
+        Step("economic_benefit_fen", "ledger.ask.economic", parse=_wan_yuan),
+        Step("social_benefit", "ledger.ask.social", parse=forms.text(500, optional=True)),
+        _files_step("attachments", "ledger.ask.attachments"),
+    ),
+    (
+        "title",
+        "category",
+        "achieved_on",
+        "recognised_by",
+        "level",
+        "economic_benefit_fen",
+        "social_benefit",
+        "attachments",
+    ),
+)
+ACTIVITY = _form(
+    "activity",
+    "ledger.activity",
+    (
+        Step("held_on", "ledger.ask.held_on", parse=_past_date()),
+        Step("kind", "ledger.ask.activity_kind", options=_enum_options("enum.kind", ActivityKind)),
+        Step("people_reached", "ledger.ask.people", parse=_count),
+        Step("summary", "ledger.ask.summary", parse=forms.text(500)),
+        _files_step("photos", "ledger.ask.photos"),
+    ),
+    ("held_on", "kind", "people_reached", "summary", "photos"),
+)
+MEMBER = _form(
+    "member",
+    "ledger.member",
+    (
+        Step("name", "ledger.ask.member_name", parse=forms.text(50)),
+        Step("specialty", "ledger.ask.specialty", parse=forms.text(100)),
+        Step("education", "ledger.ask.education", options=_choices("education", EDUCATION)),
+        Step("birth_year", "ledger.ask.birth_year", parse=_birth_year),
+        Step("joined_on", "ledger.ask.joined_on", parse=_past_date()),
+    ),
+    ("name", "specialty", "education", "birth_year", "joined_on"),
+)
+FUNDS = _form(
+    "funds",
+    "ledger.funds",
+    (
+        Step(
+            "direction",
+            "ledger.ask.direction",
+            options=_enum_options("enum.direction", FundDirection),
+        ),
+        Step(
+            "source",
+            "ledger.ask.source",
+            options=_enum_options("enum.source", FundSource),
+            skip=lambda d: d.get("direction") != FundDirection.INCOME.value,
+        ),
+        Step("amount_fen", "ledger.ask.amount", parse=_amount),
+        Step("on_date", "ledger.ask.on_date", parse=_past_date()),
+        Step("purpose", "ledger.ask.purpose", parse=forms.text(200)),
+    ),
+    ("direction", "source", "amount_fen", "on_date", "purpose"),
+)
+FORMS = {
+    "project": PROJECT,
+    "achievement": ACHIEVEMENT,
+    "activity": ACTIVITY,
+    "member": MEMBER,
+    "funds": FUNDS,
+}
+
+
+async def _start(update: Update, context: BotContext, kind: str) -> None:
+    studios = await _studios(context, {})
+    if not studios:
+        await answer(update, context, context.t("ledger.no_studio"))
+        return
+    data = {"studio": studios[0][0]} if len(studios) == 1 else {}
+    await forms.start(update, context, FORMS[kind], data)
+
+
+def command(kind: str) -> Any:
+    @private_only
+    async def handler(update: Update, context: BotContext) -> None:
+        await _start(update, context, kind)
+
+    handler.__name__ = f"{kind}_command"
+    return handler
+
+
+# ------------------------------------------------------------------ acknowledgement
+async def _ask_ack(
+    context: BotContext, officer: int, kind: str, record_id: int, studio: str, title: str
+) -> None:
+    async with context.session() as session:
+        user = await session.get(User, officer)
+    lang = resolve_language(
+        user.language if user else None, user.telegram_language if user else None
+    )
+    code = CODE_OF[kind]
+    data = f"ak:{code}:{record_id}"
+    keyboard = InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(t(lang, "ledger.ack_ok"), callback_data=f"{data}:1"),
+                InlineKeyboardButton(t(lang, "ledger.ack_return"), callback_data=f"{data}:0"),
+            ]
+        ]
+    )
+    text = t(
+        lang,
+        "ledger.ack_request",
+        ledger=Raw(t(lang, f"ledger.{kind}")),
+        studio=studio,
+        title=title,
+    )
+    try:
+        await context.bot.send_message(officer, text, reply_markup=keyboard)
+    except TelegramError as exc:
+        log.info("could not ask %s to acknowledge: %s", officer, exc)
+
+
+async def _ack_reason_submit(update: Update, context: BotContext, data: dict[str, Any]) -> None:
+    await _acknowledge(update, context, data["kind"], int(data["record"]), False, data["reason"])
+
+
+async def _ack_summary(context: BotContext, data: dict[str, Any]) -> str:
+    return context.t("ledger.ack_return_summary", reason=data["reason"])
+
+
+ACK_RETURN = forms.register(
+    Form(
+        name="ack",
+        title="ledger.ack_title",
+        steps=(Step("reason", "act.ask.reason", parse=forms.text(500)),),
+        summary=_ack_summary,
+        submit=_ack_reason_submit,
+    )
+)
+
+
+async def ack_button(update: Update, context: BotContext) -> None:
+    query = update.callback_query
+    assert query is not None and query.data is not None
+    await query.answer()
+    try:
+        _, code, record, ok = query.data.split(":")
+        kind, record_id = KIND_CODES[code], int(record)
+    except (ValueError, KeyError):
+        await answer(update, context, context.t("errors.stale_button"))
+        return
+    if ok == "1":
+        await _acknowledge(update, context, kind, record_id, True, "")
+    else:
+        await forms.start(update, context, ACK_RETURN, {"kind": kind, "record": record_id})
+
+
+async def _acknowledge(
+    update: Update, context: BotContext, kind: str, record_id: int, ok: bool, reason: str
+) -> None:
+    assert update.effective_user is not None
+    async with context.session() as session:
+        record, studio = await LedgerService(session).acknowledge(
+            update.effective_user.id, kind, record_id, ok, reason
+        )
+        leader_ids = {u for u in (studio.leader_user_id, record.created_by) if u}
+        leaders = [await session.get(User, u) for u in leader_ids]
+    key = "ledger.acked" if ok else "ledger.returned"
+    await answer(
+        update, context, context.t(key, title=record.title, studio=studio.name, reason=reason)
+    )
+    for user in leaders:
+        if user is None or user.id == update.effective_user.id:
+            continue
+        lang = resolve_language(user.language, user.telegram_language)
+        try:
+            await context.bot.send_message(
+                user.id, t(lang, key, title=record.title, studio=studio.name, reason=reason)
+            )
+        except TelegramError as exc:
+            log.info("could not tell %s: %s", user.id, exc)
+
+
+# ---------------------------------------------------------------- listing, deleting
+@private_only
+async def ledger_command(update: Update, context: BotContext) -> None:
+    studios = await _studios(context, {})
+    if not studios:
+        await answer(update, context, context.t("ledger.no_studio"))
+        return
+    buttons = [
+        (f"{name} · {context.t(f'ledger.{kind}')}", f"lg:{CODE_OF[kind]}:{sid}")
+        for sid, name in studios[:8]
+        for kind in LEDGERS
+    ]
+    await answer(update, context, context.t("ledger.choose"), rows(buttons, 2))
+
+
+async def ledger_button(update: Update, context: BotContext) -> None:
+    query = update.callback_query
+    assert query is not None and query.data is not None and update.effective_user is not None
+    await query.answer()
+    try:
+        _, code, sid = query.data.split(":")
+        kind, studio_id = KIND_CODES[code], int(sid)
+    except (ValueError, KeyError):
+        await answer(update, context, context.t("errors.stale_button"))
+        return
+    async with context.session() as session:
+        records = await LedgerService(session).records(update.effective_user.id, studio_id, kind)
+    if not records:
+        ledger = Raw(context.t(f"ledger.{kind}"))
+        await answer(update, context, context.t("ledger.empty", ledger=ledger, command=f"/{kind}"))
+        return
+    shown = records[-SHOWN:]
+    lines = [f"{n}. {_describe(context, kind, r)}" for n, r in enumerate(shown, 1)]
+    buttons = [(context.t("btn.delete", n=n), f"ld:{code}:{r.id}") for n, r in enumerate(shown, 1)]
+    text = context.t(
+        "ledger.list",
+        ledger=Raw(context.t(f"ledger.{kind}")),
+        count=len(records),
+        items="\n".join(lines),
+    )
+    await answer(update, context, text, rows(buttons, 5))
+
+
+def _describe(context: BotContext, kind: str, r: Any) -> str:
+    if kind == "project":
+        return f"{r.year} {r.title}（{context.t(f'review.{r.review_status.value}')}）"
+    if kind == "achievement":
+        return f"{r.achieved_on} {r.title}（{context.t(f'review.{r.review_status.value}')}）"
+    if kind == "activity":
+        return f"{r.held_on} {context.t(f'enum.kind.{r.kind.value}')} {r.people_reached}人"
+    if kind == "member":
+        return f"{r.name} {r.specialty} {r.education} {r.birth_year or ''}"
+    sign = "+" if r.direction is FundDirection.INCOME else "-"
+    return f"{r.on_date} {sign}{format_fen(r.amount_fen)} {r.purpose}"
+
+
+async def delete_button(update: Update, context: BotContext) -> None:
+    query = update.callback_query
+    assert query is not None and query.data is not None and update.effective_user is not None
+    await query.answer()
+    try:
+        _, code, rid = query.data.split(":")
+        kind, record_id = KIND_CODES[code], int(rid)
+    except (ValueError, KeyError):
+        await answer(update, context, context.t("errors.stale_button"))
+        return
+    async with context.session() as session:
+        await LedgerService(session).delete(update.effective_user.id, kind, record_id)
+    await answer(
+        update, context, context.t("ledger.deleted", ledger=Raw(context.t(f"ledger.{kind}")))
+    )

@@ -1,0 +1,219 @@
+"""A studio's ledgers (Art. 11): projects (Art. 6(3)), achievements (Art. 6(4), 7), activities,
+members and funds (Art. 9). Adds, soft deletes and the union's acknowledgement are audited."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from policy.lifecycle import can_submit_ledgers
+from storage import audit
+from storage.access import Access, load_access, load_tree
+from storage.db import Base, utcnow
+from storage.errors import DomainError
+from storage.models import (
+    Achievement,
+    Activity,
+    Attachment,
+    FundDirection,
+    FundRecord,
+    Member,
+    MemberEvent,
+    MemberEventKind,
+    Project,
+    ReviewStatus,
+    Role,
+    RoleGrant,
+    Studio,
+)
+
+LEDGERS: dict[str, type[Base]] = {
+    "project": Project,
+    "achievement": Achievement,
+    "activity": Activity,
+    "member": Member,
+    "funds": FundRecord,
+}
+# New projects and achievements go to the studio's union for acknowledgement.
+ACKNOWLEDGED = ("project", "achievement")
+
+
+@dataclass(frozen=True)
+class FileData:
+    file_id: str
+    file_unique_id: str
+    file_name: str
+    file_size: int | None
+    mime_type: str
+
+
+@dataclass
+class Added:
+    record: Any
+    studio: Studio
+    officers: list[int]  # who should acknowledge it, if it needs that
+
+
+class LedgerService:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def writable_studios(self, actor_id: int) -> list[Studio]:
+        """Studios this person may keep ledgers for: their own, or those they govern."""
+        access = await load_access(self.session, actor_id)
+        tree = await load_tree(self.session)
+        rows = await self.session.scalars(select(Studio).order_by(Studio.id))
+        return [
+            s
+            for s in rows
+            if can_submit_ledgers(s.status) and self._may_write(access, tree, s, actor_id)
+        ]
+
+    @staticmethod
+    def _may_write(access: Access, tree: Any, studio: Studio, actor_id: int) -> bool:
+        return (
+            studio.id in access.leader_studios
+            or studio.leader_user_id == actor_id
+            or access.governs_studio(tree, studio)
+        )
+
+    async def _studio_for_write(self, actor_id: int, studio_id: int) -> Studio:
+        studio = await self.session.get(Studio, studio_id)
+        if studio is None:
+            raise DomainError("studio.not_found")
+        # Art. 17: a revoked studio keeps its history but can no longer submit.
+        if not can_submit_ledgers(studio.status):
+            raise DomainError("ledger.revoked")
+        access = await load_access(self.session, actor_id)
+        if not self._may_write(access, await load_tree(self.session), studio, actor_id):
+            raise DomainError("errors.not_allowed")
+        return studio
+
+    async def add(
+        self,
+        actor_id: int,
+        studio_id: int,
+        kind: str,
+        fields: dict[str, Any],
+        files: Sequence[FileData] = (),
+    ) -> Added:
+        studio = await self._studio_for_write(actor_id, studio_id)
+        model: Any = LEDGERS[kind]
+        if kind == "funds" and fields["amount_fen"] <= 0:
+            raise DomainError("funds.not_positive")
+        record = model(studio_id=studio.id, **fields)
+        if kind != "member":
+            record.created_by = actor_id
+        self.session.add(record)
+        await self.session.flush()
+        for f in files:
+            owner = (
+                {"achievement_id": record.id}
+                if kind == "achievement"
+                else {"activity_id": record.id}
+            )
+            self.session.add(Attachment(**f.__dict__, **owner, uploaded_by=actor_id))
+        if kind == "member":
+            self.session.add(
+                MemberEvent(
+                    member_id=record.id,
+                    kind=MemberEventKind.JOINED,
+                    on_date=record.joined_on or utcnow().date(),
+                    created_by=actor_id,
+                )
+            )
+        audit.record(self.session, actor_id=actor_id, action=f"{kind}.add", entity=record)
+        officers = await self._officers(studio) if kind in ACKNOWLEDGED else []
+        await self.session.commit()
+        return Added(record, studio, [o for o in officers if o != actor_id])
+
+    async def _officers(self, studio: Studio) -> list[int]:
+        tree = await load_tree(self.session)
+        grants = list(
+            await self.session.scalars(
+                select(RoleGrant).where(
+                    RoleGrant.revoked_at.is_(None), RoleGrant.role == Role.UNION_OFFICER
+                )
+            )
+        )
+        for union_id in tree.ancestors_or_self(studio.union_id):  # the nearest officers
+            found = sorted({g.user_id for g in grants if g.union_id == union_id})
+            if found:
+                return found
+        return []
+
+    async def records(self, actor_id: int, studio_id: int, kind: str) -> list[Any]:
+        await self._studio_for_read(actor_id, studio_id)
+        model: Any = LEDGERS[kind]
+        rows = await self.session.scalars(
+            select(model)
+            .where(model.studio_id == studio_id, model.deleted_at.is_(None))
+            .order_by(model.id)
+        )
+        return list(rows)
+
+    async def _studio_for_read(self, actor_id: int, studio_id: int) -> Studio:
+        studio = await self.session.get(Studio, studio_id)
+        access = await load_access(self.session, actor_id)
+        if studio is None or not (
+            self._may_write(access, await load_tree(self.session), studio, actor_id)
+            or studio.id in access.member_studios
+        ):
+            raise DomainError("studio.not_found")
+        return studio
+
+    async def delete(self, actor_id: int, kind: str, record_id: int) -> Any:
+        """Soft delete: the record leaves the ledger but stays in the database and audit."""
+        model: Any = LEDGERS.get(kind)
+        record = await self.session.get(model, record_id) if model else None
+        if record is None or record.deleted_at is not None:
+            raise DomainError("ledger.gone")
+        await self._studio_for_write(actor_id, record.studio_id)
+        before = audit.snapshot(record)
+        record.deleted_at = utcnow()
+        audit.record(
+            self.session, actor_id=actor_id, action=f"{kind}.delete", entity=record, before=before
+        )
+        await self.session.commit()
+        return record
+
+    async def acknowledge(
+        self, actor_id: int, kind: str, record_id: int, ok: bool, reason: str = ""
+    ) -> tuple[Any, Studio]:
+        """The union confirms or returns a new project or achievement."""
+        if kind not in ACKNOWLEDGED:
+            raise DomainError("errors.stale_button")
+        model: Any = LEDGERS[kind]
+        record = await self.session.get(model, record_id)
+        if record is None or record.deleted_at is not None:
+            raise DomainError("ledger.gone")
+        studio = await self.session.get(Studio, record.studio_id)
+        assert studio is not None
+        access = await load_access(self.session, actor_id)
+        if not access.governs_studio(await load_tree(self.session), studio):
+            raise DomainError("errors.not_allowed")
+        if record.review_status is not ReviewStatus.PENDING:
+            raise DomainError("ledger.already_reviewed")
+        if not ok and not reason.strip():
+            raise DomainError("studio.reason_required")
+        before = audit.snapshot(record)
+        record.review_status = ReviewStatus.ACKNOWLEDGED if ok else ReviewStatus.RETURNED
+        record.review_reason = reason.strip()[:500]
+        audit.record(
+            self.session, actor_id=actor_id, action=f"{kind}.review", entity=record, before=before
+        )
+        await self.session.commit()
+        return record, studio
+
+    async def balance_fen(self, studio_id: int) -> int:
+        """Art. 9: income minus spending, to the fen."""
+        rows = await self.session.execute(
+            select(FundRecord.direction, FundRecord.amount_fen).where(
+                FundRecord.studio_id == studio_id, FundRecord.deleted_at.is_(None)
+            )
+        )
+        return sum(a if d is FundDirection.INCOME else -a for d, a in rows)
