@@ -117,6 +117,7 @@ def _register_handlers(app: BotApp) -> None:
     for kind in ledgers.FORMS:
         app.add_handler(CommandHandler(kind, ledgers.command(kind)))
     app.add_handler(CommandHandler("ledger", ledgers.ledger_command))
+    app.add_handler(CommandHandler("export", ledgers.export_command))
     app.add_handler(CommandHandler("cancel", private_only(fallback.cancel)))
 
     # Buttons: each pattern owns one prefix; the handler re-checks role and jurisdiction.
@@ -133,6 +134,7 @@ def _register_handlers(app: BotApp) -> None:
     app.add_handler(CallbackQueryHandler(ledgers.ack_button, pattern=r"^ak:"))
     app.add_handler(CallbackQueryHandler(ledgers.ledger_button, pattern=r"^lg:"))
     app.add_handler(CallbackQueryHandler(ledgers.delete_button, pattern=r"^ld:"))
+    app.add_handler(CallbackQueryHandler(ledgers.export_button, pattern=r"^ex:"))
 
     # Last resort, so nothing goes unanswered: unknown commands, free text (a question),
     # anything else a person can send, and buttons no handler recognises (stale or forged).

@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
 
 from policy.lifecycle import can_submit_ledgers
 from storage import audit
@@ -217,3 +218,53 @@ class LedgerService:
             )
         )
         return sum(a if d is FundDirection.INCOME else -a for d, a in rows)
+
+
+@dataclass
+class StudioLedgers:
+    studio: Studio
+    projects: list[Project]
+    achievements: list[Achievement]
+    activities: list[Activity]
+    members: list[Member]
+    funds: list[FundRecord]
+
+
+async def _ledgers_of(session: AsyncSession, studios: Sequence[Studio]) -> list[StudioLedgers]:
+    ids = [s.id for s in studios]
+    out = {s.id: StudioLedgers(s, [], [], [], [], []) for s in studios}
+    for model, attr in (
+        (Project, "projects"),
+        (Achievement, "achievements"),
+        (Activity, "activities"),
+        (Member, "members"),
+        (FundRecord, "funds"),
+    ):
+        m: Any = model
+        for row in await session.scalars(
+            select(m).where(m.studio_id.in_(ids), m.deleted_at.is_(None)).order_by(m.id)
+        ):
+            getattr(out[row.studio_id], attr).append(row)
+    return [out[s.id] for s in studios]
+
+
+async def export_ledgers(
+    session: AsyncSession, actor_id: int, studio_id: int | None
+) -> list[StudioLedgers]:
+    """One studio's ledgers, or (studio_id None) every studio the actor governs (Art. 11:
+    the union's management ledger)."""
+    service = LedgerService(session)
+    if studio_id is not None:
+        return await _ledgers_of(session, [await service._studio_for_read(actor_id, studio_id)])
+    access = await load_access(session, actor_id)
+    tree = await load_tree(session)
+    if not (access.is_admin or access.officer_unions):
+        raise DomainError("errors.not_allowed")
+    studios = [
+        s
+        for s in await session.scalars(
+            select(Studio).options(selectinload(Studio.union)).order_by(Studio.union_id, Studio.id)
+        )
+        if access.governs_studio(tree, s)
+    ]
+    return await _ledgers_of(session, studios)

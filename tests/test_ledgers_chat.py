@@ -214,3 +214,64 @@ async def test_revoked_studio_can_no_longer_submit(bot: BotHarness) -> None:
     await bot.press(LEADER, "确认提交")
     assert "已被撤销称号，不能再登记台帐" in bot.last(LEADER)
     assert "已撤销称号的工作室不能再登记" in (await bot.send(LEADER, "/project"))[0]
+
+
+def _workbook(bot: BotHarness) -> Any:
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    call = [c for c in bot.fake.calls if c.method == "sendDocument"][-1]
+    payload = next(v for k, v in call.params.items() if k.startswith("_file_"))
+    return call.params, load_workbook(BytesIO(payload[1]))
+
+
+async def test_export_is_a_workbook_checked_cell_by_cell(bot: BotHarness) -> None:
+    await setup(bot)
+    await bot.send(LEADER, "/funds")
+    await bot.press(LEADER, "收入")
+    await bot.press(LEADER, "所在单位保障")
+    for value in ("2万", "2026-01-05", "年度专项经费"):
+        await bot.send(LEADER, value)
+    await bot.press(LEADER, "确认提交")
+    await bot.send(LEADER, "/funds")
+    await bot.press(LEADER, "支出")
+    for value in ("5000.5", "2026-02-01", "购买检测仪器"):
+        await bot.send(LEADER, value)
+    await bot.press(LEADER, "确认提交")
+
+    await bot.send(LEADER, "/export")
+    params, wb = _workbook(bot)
+    assert params["file_name"] == "岩温劳模创新工作室-2026-11-27.xlsx"
+    assert wb.sheetnames == ["攻关项目", "创新成果", "创建活动", "成员发展", "经费"]
+    funds = wb["经费"]
+    assert [c.value for c in funds[1]] == [
+        "日期",
+        "收支",
+        "来源",
+        "收入（元）",
+        "支出（元）",
+        "用途",
+    ]
+    assert funds.freeze_panes == "A2"
+    assert [c.value for c in funds[2]][1:] == ["收入", "所在单位保障", 20000, None, "年度专项经费"]
+    assert funds["A2"].value.date().isoformat() == "2026-01-05"
+    assert funds["D2"].number_format == "#,##0.00" and funds["E3"].value == 5000.5
+    assert funds["A4"].value == "合计" and funds["D4"].value == "=SUM(D2:D3)"
+    assert funds.column_dimensions["F"].width == 30
+
+    # The officer gets the union's management ledger (Art. 11) over all their studios.
+    await bot.send(OFFICER, "/export")
+    params, wb = _workbook(bot)
+    assert params["file_name"] == "管理台帐-2026-11-27.xlsx"
+    overview = wb["管理台帐"]
+    assert overview["A2"].value == "岩温劳模创新工作室" and overview["L2"].value == 14999.5
+    assert overview.max_row == 3  # one studio (not 勐海's) and the totals row
+    assert wb["经费"]["A2"].value == "岩温劳模创新工作室"
+
+
+async def test_export_is_refused_outside_ones_studios(bot: BotHarness) -> None:
+    _, theirs = await setup(bot)
+    replies = await bot.press_data(LEADER, f"ex:{theirs}")
+    assert "找不到这个工作室" in replies[0]
+    assert not [c for c in bot.fake.calls if c.method == "sendDocument"]

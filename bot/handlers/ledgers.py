@@ -13,13 +13,15 @@ from telegram.error import TelegramError
 
 from bot import forms
 from bot.context import BotContext
+from bot.exports import build_workbook
 from bot.forms import FieldError, Form, Step
 from bot.handlers.common import answer, private_only
 from bot.i18n import Raw, resolve_language, t
 from bot.keyboards import rows
 from bot.parsing import format_fen, parse_date, parse_yuan_to_fen
 from policy.deadlines import local_today
-from storage.ledgers import LEDGERS, FileData, LedgerService
+from storage.access import load_access
+from storage.ledgers import LEDGERS, FileData, LedgerService, export_ledgers
 from storage.models import (
     AchievementCategory,
     ActivityKind,
@@ -549,4 +551,50 @@ async def delete_button(update: Update, context: BotContext) -> None:
         await LedgerService(session).delete(update.effective_user.id, kind, record_id)
     await answer(
         update, context, context.t("ledger.deleted", ledger=Raw(context.t(f"ledger.{kind}")))
+    )
+
+
+# ------------------------------------------------------------------------------ export
+@private_only
+async def export_command(update: Update, context: BotContext) -> None:
+    async with context.session() as session:
+        access = await load_access(session, context.user_id)
+    if access.is_admin or access.officer_unions:
+        await _send_export(update, context, None)
+        return
+    studios = await _studios(context, {})
+    if not studios:
+        await answer(update, context, context.t("ledger.no_studio"))
+    elif len(studios) == 1:
+        await _send_export(update, context, int(studios[0][0]))
+    else:
+        buttons = [(name, f"ex:{sid}") for sid, name in studios[:20]]
+        await answer(update, context, context.t("export.choose"), rows(buttons))
+
+
+async def export_button(update: Update, context: BotContext) -> None:
+    query = update.callback_query
+    assert query is not None and query.data is not None
+    await query.answer()
+    try:
+        studio_id = int(query.data.split(":")[1])
+    except (IndexError, ValueError):
+        await answer(update, context, context.t("errors.stale_button"))
+        return
+    await _send_export(update, context, studio_id)
+
+
+async def _send_export(update: Update, context: BotContext, studio_id: int | None) -> None:
+    assert update.effective_chat is not None
+    today = _today(context)
+    async with context.session() as session:
+        ledgers = await export_ledgers(session, context.user_id, studio_id)
+        content = build_workbook(ledgers, context.t, today, management=studio_id is None)
+    name = ledgers[0].studio.name if studio_id is not None and ledgers else "管理台帐"
+    caption = context.t("export.caption", name=name, count=len(ledgers), date=today.isoformat())
+    await context.bot.send_document(
+        update.effective_chat.id,
+        document=content,
+        filename=f"{name}-{today.isoformat()}.xlsx",
+        caption=caption,
     )

@@ -67,9 +67,9 @@ MESSAGES: dict[str, str] = {
         "/article 6 — show one article\n/regulation — all articles\n"
         "/me — my roles　/language — change language"
     ),
-    "help.admin": "🏛 Prefecture admin:\n/invite — invite union officers, studio leaders or members\n/invites — list and revoke invitations\n/reminders — reminder schedule\n/review — applications waiting for me\n/studio — view studios\n/rereview — five-yearly re-review\n/status — compliance of every studio",
-    "help.officer": "🧑‍💼 Union officer:\n/invite — invite studio leaders, members, officers of unions below yours\n/invites — list and revoke invitations\n/reminders — reminder schedule\n/review — applications waiting for me\n/studio — view studios\n/apply — apply on a model worker's behalf\n/status — compliance of your studios\n/ledger — studio ledgers",
-    "help.leader": "🏅 Studio leader:\n/invite — invite your team members\n/invites — list and revoke invitations\n/reminders — reminder schedule\n/studio — my studio\n/status — Art. 6 conditions met?\n/project /achievement /activity /member /funds — add to the ledgers\n/ledger — list or delete entries",
+    "help.admin": "🏛 Prefecture admin:\n/invite — invite union officers, studio leaders or members\n/invites — list and revoke invitations\n/reminders — reminder schedule\n/review — applications waiting for me\n/studio — view studios\n/rereview — five-yearly re-review\n/status — compliance of every studio\n/export — prefecture ledger as Excel",
+    "help.officer": "🧑‍💼 Union officer:\n/invite — invite studio leaders, members, officers of unions below yours\n/invites — list and revoke invitations\n/reminders — reminder schedule\n/review — applications waiting for me\n/studio — view studios\n/apply — apply on a model worker's behalf\n/status — compliance of your studios\n/ledger — studio ledgers\n/export — management ledger as Excel",
+    "help.leader": "🏅 Studio leader:\n/invite — invite your team members\n/invites — list and revoke invitations\n/reminders — reminder schedule\n/studio — my studio\n/status — Art. 6 conditions met?\n/project /achievement /activity /member /funds — add to the ledgers\n/ledger — list or delete entries\n/export — ledgers as Excel",
     "help.member": "👥 Studio member: ask about the regulation any time.\n/studio — my studio",
     "help.guest": "🔑 No role yet? Ask your union for an invitation link and open it.\n🏅 Provincial-level (or higher) model workers can apply for a studio with /apply.",
     "ask.empty": "Write your question after /ask, e.g. /ask How many projects a year?",
@@ -382,4 +382,6 @@ MESSAGES: dict[str, str] = {
     "form.file_received": "File {count} received. Send more, or press Done.",
     "form.too_many_files": "At most {max} files. Please press Done.",
     "funds.too_large": "That amount is too large; please check it.",
+    "export.choose": "Export which studio's ledgers?",
+    "export.caption": "📊 {name} ledgers ({count} studios, {date}): one sheet per ledger.",
 }

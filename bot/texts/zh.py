@@ -67,9 +67,9 @@ MESSAGES: dict[str, str] = {
         "/article 6 — 查看某一条\n/regulation — 《办法》全部条款\n"
         "/me — 我的身份　/language — 切换语言"
     ),
-    "help.admin": "🏛 州总工会管理员：\n/invite — 邀请工会干部、工作室负责人或成员\n/invites — 查看和撤销邀请\n/reminders — 提醒安排\n/review — 待我审核的申请\n/studio — 查看工作室\n/rereview — 五年复核\n/status — 各工作室达标情况",
-    "help.officer": "🧑‍💼 工会干部：\n/invite — 邀请工作室负责人或成员、下级工会干部\n/invites — 查看和撤销邀请\n/reminders — 提醒安排\n/review — 待我审核的申请\n/studio — 查看工作室\n/apply — 代劳模申请工作室\n/status — 辖区工作室达标情况\n/ledger — 查看工作室台帐",
-    "help.leader": "🏅 工作室负责人：\n/invite — 邀请团队成员\n/invites — 查看和撤销邀请\n/reminders — 提醒安排\n/studio — 我的工作室\n/status — 是否达到第六条基本条件\n/project /achievement /activity /member /funds — 登记台帐\n/ledger — 查看、删除台帐",
+    "help.admin": "🏛 州总工会管理员：\n/invite — 邀请工会干部、工作室负责人或成员\n/invites — 查看和撤销邀请\n/reminders — 提醒安排\n/review — 待我审核的申请\n/studio — 查看工作室\n/rereview — 五年复核\n/status — 各工作室达标情况\n/export — 导出全州管理台帐 Excel",
+    "help.officer": "🧑‍💼 工会干部：\n/invite — 邀请工作室负责人或成员、下级工会干部\n/invites — 查看和撤销邀请\n/reminders — 提醒安排\n/review — 待我审核的申请\n/studio — 查看工作室\n/apply — 代劳模申请工作室\n/status — 辖区工作室达标情况\n/ledger — 查看工作室台帐\n/export — 导出管理台帐 Excel",
+    "help.leader": "🏅 工作室负责人：\n/invite — 邀请团队成员\n/invites — 查看和撤销邀请\n/reminders — 提醒安排\n/studio — 我的工作室\n/status — 是否达到第六条基本条件\n/project /achievement /activity /member /funds — 登记台帐\n/ledger — 查看、删除台帐\n/export — 导出台帐 Excel",
     "help.member": "👥 工作室成员：可以随时提问《办法》的规定。\n/studio — 我的工作室",
     "help.guest": "🔑 还没有身份？请向所在工会索取邀请链接，点开即可开通。\n🏅 省级及以上劳模可以发送 /apply 申请创建工作室。",
     # policy Q&A
@@ -391,4 +391,6 @@ MESSAGES: dict[str, str] = {
     "form.file_received": "已收到第 {count} 个文件。继续发送，或点「完成」。",
     "form.too_many_files": "最多 {max} 个文件。请点「完成」。",
     "funds.too_large": "金额太大了，请检查。",
+    "export.choose": "导出哪个工作室的台帐？",
+    "export.caption": "📊 {name}台帐（{count} 个工作室，{date}）。每本台帐一张表。",
 }
