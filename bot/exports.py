@@ -204,6 +204,22 @@ def build_workbook(
     )
     _sheet(
         wb,
+        "成员发展记录",
+        [
+            *studio_col,
+            ("姓名", 10, None),
+            ("日期", 12, DATE),
+            ("类别", 10, None),
+            ("内容", 40, None),
+        ],
+        [
+            [*lead(i), name, e.on_date, label(_event_key(e.kind.value)), e.description]
+            for i in ledgers
+            for name, e in i.events
+        ],
+    )
+    _sheet(
+        wb,
         "经费",
         [
             *studio_col,
@@ -233,6 +249,12 @@ def build_workbook(
     out = BytesIO()
     wb.save(out)
     return out.getvalue()
+
+
+def _event_key(kind: str) -> str:
+    return {"joined": "member_action.join", "left": "member_action.leave"}.get(
+        kind, f"member_event.{kind}"
+    )
 
 
 def _balance(item: StudioLedgers) -> int:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from sqlalchemy import select
@@ -147,6 +148,29 @@ class LedgerService:
                 return found
         return []
 
+    async def member_event(
+        self, actor_id: int, member_id: int, kind: MemberEventKind, on_date: date, text: str
+    ) -> Member:
+        """Art. 11's member ledger: leaving, titles, awards, certificates, promotions."""
+        member = await self.session.get(Member, member_id)
+        if member is None or member.deleted_at is not None or member.left_on is not None:
+            raise DomainError("ledger.gone")
+        await self._studio_for_write(actor_id, member.studio_id)
+        before = audit.snapshot(member)
+        event = MemberEvent(
+            member_id=member.id, kind=kind, on_date=on_date, description=text, created_by=actor_id
+        )
+        self.session.add(event)
+        if kind is MemberEventKind.LEFT:
+            member.left_on = on_date
+            audit.record(
+                self.session, actor_id=actor_id, action="member.leave", entity=member, before=before
+            )
+        await self.session.flush()
+        audit.record(self.session, actor_id=actor_id, action="member.event", entity=event)
+        await self.session.commit()
+        return member
+
     async def records(self, actor_id: int, studio_id: int, kind: str) -> list[Any]:
         await self._studio_for_read(actor_id, studio_id)
         model: Any = LEDGERS[kind]
@@ -228,11 +252,12 @@ class StudioLedgers:
     activities: list[Activity]
     members: list[Member]
     funds: list[FundRecord]
+    events: list[tuple[str, MemberEvent]]
 
 
 async def _ledgers_of(session: AsyncSession, studios: Sequence[Studio]) -> list[StudioLedgers]:
     ids = [s.id for s in studios]
-    out = {s.id: StudioLedgers(s, [], [], [], [], []) for s in studios}
+    out = {s.id: StudioLedgers(s, [], [], [], [], [], []) for s in studios}
     for model, attr in (
         (Project, "projects"),
         (Achievement, "achievements"),
@@ -245,6 +270,13 @@ async def _ledgers_of(session: AsyncSession, studios: Sequence[Studio]) -> list[
             select(m).where(m.studio_id.in_(ids), m.deleted_at.is_(None)).order_by(m.id)
         ):
             getattr(out[row.studio_id], attr).append(row)
+    for studio_id, name, event in await session.execute(
+        select(Member.studio_id, Member.name, MemberEvent)
+        .join(MemberEvent, MemberEvent.member_id == Member.id)
+        .where(Member.studio_id.in_(ids), MemberEvent.deleted_at.is_(None))
+        .order_by(MemberEvent.on_date, MemberEvent.id)
+    ):
+        out[studio_id].events.append((name, event))
     return [out[s.id] for s in studios]
 
 

@@ -17,6 +17,7 @@ from storage.models import (
     AuditLog,
     FundRecord,
     Member,
+    MemberEvent,
     Project,
     ReviewStatus,
     Role,
@@ -133,6 +134,7 @@ async def test_activity_member_and_funds_with_running_balance(bot: BotHarness) -
     assert "已记入创建活动台帐" in bot.last(LEADER)
 
     await bot.send(LEADER, "/member")
+    await bot.press(LEADER, "新成员加入")
     await bot.send(LEADER, "玉罕")
     await bot.send(LEADER, "电气")
     await bot.press(LEADER, "本科")
@@ -162,6 +164,33 @@ async def test_activity_member_and_funds_with_running_balance(bot: BotHarness) -
         member = await s.scalar(select(Member))
         spent = await s.scalar(select(FundRecord).where(FundRecord.source.is_(None)))
     assert member is not None and member.birth_year == 1990
+
+    # Development events and leaving (Art. 11's member ledger).
+    await bot.send(LEADER, "/member")
+    await bot.press(LEADER, "成长记录")
+    await bot.press(LEADER, "玉罕")
+    await bot.press(LEADER, "证书")
+    await bot.send(LEADER, "2026-09-01")
+    await bot.send(LEADER, "高级技师证书")
+    assert "成员：玉罕" in bot.last(LEADER) and "内容：高级技师证书" in bot.last(LEADER)
+    await bot.press(LEADER, "确认提交")
+    await bot.send(LEADER, "/member")
+    await bot.press(LEADER, "成员离开")
+    await bot.press(LEADER, "玉罕")
+    await bot.send(LEADER, "2026-10-01")
+    await bot.press(LEADER, "确认提交")
+    assert "已记入成员发展台帐：玉罕" in bot.last(LEADER)
+    await bot.send(LEADER, "/member")
+    await bot.press(LEADER, "成员离开")
+    assert "玉罕" not in bot.button_labels(LEADER)  # she has left
+    await bot.send(LEADER, "/cancel")
+    async with bot.session() as s:
+        left = await s.get(Member, member.id)
+        kinds = [
+            e.kind.value for e in await s.scalars(select(MemberEvent).order_by(MemberEvent.id))
+        ]
+    assert left is not None and left.left_on is not None
+    assert kinds == ["joined", "certificate", "left"]
     assert spent is not None and spent.amount_fen == 500_050
 
 
@@ -243,7 +272,7 @@ async def test_export_is_a_workbook_checked_cell_by_cell(bot: BotHarness) -> Non
     await bot.send(LEADER, "/export")
     params, wb = _workbook(bot)
     assert params["file_name"] == "岩温劳模创新工作室-2026-11-27.xlsx"
-    assert wb.sheetnames == ["攻关项目", "创新成果", "创建活动", "成员发展", "经费"]
+    assert wb.sheetnames == ["攻关项目", "创新成果", "创建活动", "成员发展", "成员发展记录", "经费"]
     funds = wb["经费"]
     assert [c.value for c in funds[1]] == [
         "日期",

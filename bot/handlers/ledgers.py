@@ -27,6 +27,7 @@ from storage.models import (
     ActivityKind,
     FundDirection,
     FundSource,
+    MemberEventKind,
     ProjectKind,
     ProjectStatus,
     User,
@@ -38,6 +39,7 @@ KIND_CODES = {"p": "project", "a": "achievement", "v": "activity", "m": "member"
 CODE_OF = {k: c for c, k in KIND_CODES.items()}
 EDUCATION = ("博士", "硕士", "本科", "大专", "中专及以下")
 LEVELS = ("national", "provincial", "prefecture", "county", "unit")
+EVENT_KINDS = ("title", "award", "certificate", "promotion")
 
 
 def _today(context: BotContext) -> date:
@@ -166,6 +168,16 @@ def _label(context: BotContext, key: str, value: Any) -> str:
     return str(value)
 
 
+async def _value(context: BotContext, field: str, data: dict[str, Any]) -> str:
+    if field == "action":
+        return context.t(f"member_action.{data[field]}")
+    if field == "event":
+        return context.t(f"member_event.{data[field]}")
+    if field == "member_id":
+        return dict(await _active_members(context, data)).get(data[field], "-")
+    return _label(context, field, data.get(field))
+
+
 def _summary(kind: str, fields: tuple[str, ...]) -> Any:
     async def summary(context: BotContext, data: dict[str, Any]) -> str:
         studio = dict(await _studios(context, data)).get(data["studio"], "")
@@ -175,9 +187,10 @@ def _summary(kind: str, fields: tuple[str, ...]) -> Any:
             context.t(
                 "ledger.summary_line",
                 field=Raw(context.t(f"field.{f}")),
-                value=_label(context, f, data.get(f)),
+                value=await _value(context, f, data),
             )
             for f in fields
+            if f in data
         ]
         return "\n".join(lines)
 
@@ -328,17 +341,109 @@ ACTIVITY = _form(
     ),
     ("held_on", "kind", "people_reached", "summary", "photos"),
 )
-MEMBER = _form(
-    "member",
-    "ledger.member",
-    (
-        Step("name", "ledger.ask.member_name", parse=forms.text(50)),
-        Step("specialty", "ledger.ask.specialty", parse=forms.text(100)),
-        Step("education", "ledger.ask.education", options=_choices("education", EDUCATION)),
-        Step("birth_year", "ledger.ask.birth_year", parse=_birth_year),
-        Step("joined_on", "ledger.ask.joined_on", parse=_past_date()),
-    ),
-    ("name", "specialty", "education", "birth_year", "joined_on"),
+
+
+def _joining(data: dict[str, Any]) -> bool:
+    return data.get("action") == "join"
+
+
+async def _active_members(context: BotContext, data: dict[str, Any]) -> list[tuple[str, str]]:
+    async with context.session() as session:
+        members = await LedgerService(session).records(
+            context.user_id, int(data["studio"]), "member"
+        )
+    return [(str(m.id), m.name) for m in members if m.left_on is None]
+
+
+async def _member_submit(update: Update, context: BotContext, data: dict[str, Any]) -> None:
+    if _joining(data):
+        await _submit("member")(update, context, data)
+        return
+    on_date = date.fromisoformat(data["on_date"])
+    async with context.session() as session:
+        member = await LedgerService(session).member_event(
+            context.user_id,
+            int(data["member_id"]),
+            MemberEventKind.LEFT if data["action"] == "leave" else MemberEventKind(data["event"]),
+            on_date,
+            data.get("description", ""),
+        )
+    await answer(update, context, context.t("ledger.member_event_saved", name=member.name))
+
+
+MEMBER = forms.register(
+    Form(
+        name="member",
+        title="ledger.member",
+        steps=(
+            STUDIO,
+            Step(
+                "action",
+                "ledger.ask.member_action",
+                options=_choices("member_action", ("join", "leave", "event")),
+            ),
+            Step(
+                "name",
+                "ledger.ask.member_name",
+                parse=forms.text(50),
+                skip=lambda d: not _joining(d),
+            ),
+            Step(
+                "specialty",
+                "ledger.ask.specialty",
+                parse=forms.text(100),
+                skip=lambda d: not _joining(d),
+            ),
+            Step(
+                "education",
+                "ledger.ask.education",
+                options=_choices("education", EDUCATION),
+                skip=lambda d: not _joining(d),
+            ),
+            Step(
+                "birth_year",
+                "ledger.ask.birth_year",
+                parse=_birth_year,
+                skip=lambda d: not _joining(d),
+            ),
+            Step(
+                "joined_on",
+                "ledger.ask.joined_on",
+                parse=_past_date(),
+                skip=lambda d: not _joining(d),
+            ),
+            Step("member_id", "ledger.ask.which_member", options=_active_members, skip=_joining),
+            Step(
+                "event",
+                "ledger.ask.event_kind",
+                options=_choices("member_event", EVENT_KINDS),
+                skip=lambda d: d.get("action") != "event",
+            ),
+            Step("on_date", "ledger.ask.on_date", parse=_past_date(), skip=_joining),
+            Step(
+                "description",
+                "ledger.ask.event_description",
+                parse=forms.text(200),
+                skip=lambda d: d.get("action") != "event",
+            ),
+        ),
+        summary=_summary(
+            "member",
+            (
+                "action",
+                "name",
+                "specialty",
+                "education",
+                "birth_year",
+                "joined_on",
+                "member_id",
+                "event",
+                "on_date",
+                "description",
+            ),
+        ),
+        submit=_member_submit,
+    )
 )
 FUNDS = _form(
     "funds",
