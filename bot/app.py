@@ -134,6 +134,7 @@ def _register_handlers(app: BotApp) -> None:
     app.add_handler(CallbackQueryHandler(ledgers.ack_button, pattern=r"^ak:"))
     app.add_handler(CallbackQueryHandler(ledgers.ledger_button, pattern=r"^lg:"))
     app.add_handler(CallbackQueryHandler(ledgers.delete_button, pattern=r"^ld:"))
+    app.add_handler(CallbackQueryHandler(ledgers.edit_button, pattern=r"^le:"))
     app.add_handler(CallbackQueryHandler(ledgers.export_button, pattern=r"^ex:"))
 
     # Last resort, so nothing goes unanswered: unknown commands, free text (a question),

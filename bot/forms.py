@@ -34,7 +34,7 @@ class FieldError(Exception):
 @dataclass(frozen=True)
 class Step:
     name: str
-    prompt: str  # catalog key
+    prompt: str | Callable[[dict[str, Any]], str]  # catalog key, or one chosen from the data
     parse: Parse | None = None  # for typed answers; raise FieldError on bad input
     options: Options | None = None  # buttons (value, label); typing is also allowed if parse
     choose: Callable[[str, BotContext, dict[str, Any]], Any] | None = None  # validate a button
@@ -145,7 +145,8 @@ async def _prompt(update: Update, context: BotContext, form: Form, state: dict[s
     grid.append(_nav(context, i > 0))
     progress = context.t("form.progress", title=Raw(context.t(form.title)), n=i + 1,
                          total=len(form.steps))  # fmt: skip
-    text = progress + "\n" + context.t(step.prompt, **_prompt_params(state["data"]))
+    prompt = step.prompt(state["data"]) if callable(step.prompt) else step.prompt
+    text = progress + "\n" + context.t(prompt, **_prompt_params(state["data"]))
     await answer(update, context, text, InlineKeyboardMarkup(grid))
 
 

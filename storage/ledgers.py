@@ -83,6 +83,9 @@ class LedgerService:
             or access.governs_studio(tree, studio)
         )
 
+    async def check_writable(self, actor_id: int, studio_id: int) -> Studio:
+        return await self._studio_for_write(actor_id, studio_id)
+
     async def _studio_for_write(self, actor_id: int, studio_id: int) -> Studio:
         studio = await self.session.get(Studio, studio_id)
         if studio is None:
@@ -147,6 +150,31 @@ class LedgerService:
             if found:
                 return found
         return []
+
+    async def update(
+        self, actor_id: int, kind: str, record_id: int, attr: str, value: Any
+    ) -> Added:
+        """Change one field; audited before/after. An acknowledged project or achievement
+        goes back to the union, since what it acknowledged has changed."""
+        model: Any = LEDGERS.get(kind)
+        record = await self.session.get(model, record_id) if model else None
+        if record is None or record.deleted_at is not None:
+            raise DomainError("ledger.gone")
+        studio = await self._studio_for_write(actor_id, record.studio_id)
+        if attr == "amount_fen" and (not isinstance(value, int) or value <= 0):
+            raise DomainError("funds.not_positive")
+        before = audit.snapshot(record)
+        setattr(record, attr, value)
+        officers: list[int] = []
+        if kind in ACKNOWLEDGED:
+            record.review_status = ReviewStatus.PENDING
+            record.review_reason = ""
+            officers = [o for o in await self._officers(studio) if o != actor_id]
+        audit.record(
+            self.session, actor_id=actor_id, action=f"{kind}.edit", entity=record, before=before
+        )
+        await self.session.commit()
+        return Added(record, studio, officers)
 
     async def member_event(
         self, actor_id: int, member_id: int, kind: MemberEventKind, on_date: date, text: str

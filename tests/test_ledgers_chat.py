@@ -304,3 +304,49 @@ async def test_export_is_refused_outside_ones_studios(bot: BotHarness) -> None:
     replies = await bot.press_data(LEADER, f"ex:{theirs}")
     assert "找不到这个工作室" in replies[0]
     assert not [c for c in bot.fake.calls if c.method == "sendDocument"]
+
+
+async def test_edit_is_audited_and_sends_changed_work_back_to_the_union(bot: BotHarness) -> None:
+    await setup(bot)
+    await bot.send(LEADER, "/project")
+    await bot.send(LEADER, "配网降损")
+    await bot.press(LEADER, "2026")
+    await bot.press(LEADER, "技术攻关")
+    await bot.send(LEADER, "2026-03-05")
+    await bot.send(LEADER, "州科技局")
+    await bot.press(LEADER, "进行中")
+    await bot.press(LEADER, "确认提交")
+    await bot.press(OFFICER, "确认")
+    async with bot.session() as s:
+        project = await s.scalar(select(Project))
+    assert project is not None
+
+    assert "没有权限" in (await bot.press_data(OTHER_LEADER, f"le:p:{project.id}"))[0]
+    await bot.send(LEADER, "/ledger")
+    await bot.press(LEADER, "攻关项目")
+    await bot.press(LEADER, "✏ 1")
+    await bot.press(LEADER, "立项日期")
+    assert "还没到" in (await bot.send(LEADER, "2027-04-01"))[0]
+    await bot.send(LEADER, "2026-04-01")
+    assert "把「立项日期」改为：2026-04-01" in bot.last(LEADER)
+    await bot.press(LEADER, "确认提交")
+    assert "已修改攻关项目台帐" in bot.last(LEADER)
+    assert "请确认新登记的攻关项目：配网降损" in bot.last(OFFICER)  # asked again
+
+    await bot.send(LEADER, "/ledger")
+    await bot.press(LEADER, "攻关项目")
+    await bot.press(LEADER, "✏ 1")
+    await bot.press(LEADER, "类别")
+    await bot.press(LEADER, "发明")
+    await bot.press(LEADER, "确认提交")
+    async with bot.session() as s:
+        edited = await s.get(Project, project.id)
+        log = list(
+            await s.scalars(
+                select(AuditLog).where(AuditLog.action == "project.edit").order_by(AuditLog.id)
+            )
+        )
+    assert edited is not None and edited.approved_on.isoformat() == "2026-04-01"
+    assert edited.kind.value == "invention" and edited.review_status is ReviewStatus.PENDING
+    assert log[0].before["approved_on"] == "2026-03-05"
+    assert log[0].after["approved_on"] == "2026-04-01"

@@ -493,6 +493,136 @@ def command(kind: str) -> Any:
     return handler
 
 
+# ------------------------------------------------------------------------------ edits
+EDITABLE: dict[str, tuple[str, ...]] = {
+    "project": ("title", "year", "kind", "approved_on", "approving_body", "status"),
+    "achievement": (
+        "title",
+        "category",
+        "achieved_on",
+        "recognised_by",
+        "level",
+        "economic_benefit_fen",
+        "social_benefit",
+    ),
+    "activity": ("held_on", "kind", "people_reached", "summary"),
+    "member": ("name", "specialty", "education", "birth_year"),
+    "funds": ("amount_fen", "on_date", "purpose"),
+}
+ENUMS: dict[tuple[str, str], Any] = {
+    ("project", "kind"): ProjectKind,
+    ("project", "status"): ProjectStatus,
+    ("achievement", "category"): AchievementCategory,
+    ("activity", "kind"): ActivityKind,
+}
+DATES = ("approved_on", "achieved_on", "held_on", "on_date", "joined_on")
+INTS = ("year", "people_reached", "birth_year")
+
+
+def _original(data: dict[str, Any]) -> Step:
+    return next(s for s in FORMS[data["kind"]].steps if s.name == data["field"])
+
+
+async def _edit_fields(context: BotContext, data: dict[str, Any]) -> list[tuple[str, str]]:
+    return [(f, context.t(f"field.{f}")) for f in EDITABLE[data["kind"]]]
+
+
+async def _edit_options(context: BotContext, data: dict[str, Any]) -> list[tuple[str, str]]:
+    step = _original(data)
+    return await step.options(context, data) if step.options else []
+
+
+def _edit_parse(value: str, context: BotContext, data: dict[str, Any]) -> Any:
+    step = _original(data)
+    if step.parse is None:
+        raise FieldError("form.use_buttons")
+    return step.parse(value, context, data)
+
+
+def _edit_prompt(data: dict[str, Any]) -> str:
+    # The original question for that field, e.g. "立项日期（如 2026-03-05）…".
+    prompt = _original(data).prompt
+    return prompt if isinstance(prompt, str) else "ledger.ask.new_value"
+
+
+def _edit_choose(value: str, context: BotContext, data: dict[str, Any]) -> Any:
+    choose = _original(data).choose
+    return choose(value, context, data) if choose else value
+
+
+def _convert(kind: str, field: str, value: Any) -> tuple[str, Any]:
+    if field in DATES:
+        return field, date.fromisoformat(value) if value else None
+    if field in INTS:
+        return field, int(value)
+    if (kind, field) in ENUMS:
+        return field, ENUMS[(kind, field)](value)
+    if field == "level":
+        return "recognition_level", value
+    return field, value
+
+
+async def _edit_summary(context: BotContext, data: dict[str, Any]) -> str:
+    return context.t(
+        "ledger.edit_summary",
+        field=Raw(context.t(f"field.{data['field']}")),
+        value=await _value(context, data["field"], {**data, data["field"]: data["value"]}),
+    )
+
+
+async def _edit_submit(update: Update, context: BotContext, data: dict[str, Any]) -> None:
+    kind = data["kind"]
+    attr, value = _convert(kind, data["field"], data["value"])
+    async with context.session() as session:
+        changed = await LedgerService(session).update(
+            context.user_id, kind, int(data["record"]), attr, value
+        )
+    await answer(
+        update, context, context.t("ledger.edited", ledger=Raw(context.t(f"ledger.{kind}")))
+    )
+    for officer in changed.officers:
+        title = getattr(changed.record, "title", "")
+        await _ask_ack(context, officer, kind, changed.record.id, changed.studio.name, title)
+
+
+EDIT = forms.register(
+    Form(
+        name="edit",
+        title="ledger.edit_title",
+        steps=(
+            Step("field", "ledger.ask.field", options=_edit_fields),
+            Step(
+                "value", _edit_prompt, parse=_edit_parse, options=_edit_options, choose=_edit_choose
+            ),
+        ),
+        summary=_edit_summary,
+        submit=_edit_submit,
+    )
+)
+
+
+async def edit_button(update: Update, context: BotContext) -> None:
+    query = update.callback_query
+    assert query is not None and query.data is not None
+    await query.answer()
+    try:
+        _, code, rid = query.data.split(":")
+        kind, record_id = KIND_CODES[code], int(rid)
+    except (ValueError, KeyError):
+        await answer(update, context, context.t("errors.stale_button"))
+        return
+    async with context.session() as session:
+        model: Any = LEDGERS[kind]
+        record = await session.get(model, record_id)
+        if record is None or record.deleted_at is not None:
+            await answer(update, context, context.t("ledger.gone"))
+            return
+        # Refuse now, not after the questions, if this person may not change it.
+        await LedgerService(session).check_writable(context.user_id, record.studio_id)
+    data = {"kind": kind, "record": record_id, "studio": str(record.studio_id)}
+    await forms.start(update, context, EDIT, data)
+
+
 # ------------------------------------------------------------------ acknowledgement
 async def _ask_ack(
     context: BotContext, officer: int, kind: str, record_id: int, studio: str, title: str
@@ -619,14 +749,21 @@ async def ledger_button(update: Update, context: BotContext) -> None:
         return
     shown = records[-SHOWN:]
     lines = [f"{n}. {_describe(context, kind, r)}" for n, r in enumerate(shown, 1)]
-    buttons = [(context.t("btn.delete", n=n), f"ld:{code}:{r.id}") for n, r in enumerate(shown, 1)]
+    buttons = [
+        b
+        for n, r in enumerate(shown, 1)
+        for b in (
+            (context.t("btn.edit", n=n), f"le:{code}:{r.id}"),
+            (context.t("btn.delete", n=n), f"ld:{code}:{r.id}"),
+        )
+    ]
     text = context.t(
         "ledger.list",
         ledger=Raw(context.t(f"ledger.{kind}")),
         count=len(records),
         items="\n".join(lines),
     )
-    await answer(update, context, text, rows(buttons, 5))
+    await answer(update, context, text, rows(buttons, 4))
 
 
 def _describe(context: BotContext, kind: str, r: Any) -> str:

@@ -400,4 +400,10 @@ MESSAGES: dict[str, str] = {
     "field.member_id": "Member",
     "field.event": "Kind",
     "field.description": "Details",
+    "ledger.edit_title": "Edit a ledger entry",
+    "ledger.ask.field": "What do you want to change?",
+    "ledger.ask.new_value": "Choose the new value:",
+    "ledger.edit_summary": "Change “{field}” to: {value}",
+    "ledger.edited": "✅ The {ledger} entry was changed (kept on record). /ledger lists it.",
+    "btn.edit": "✏ {n}",
 }

@@ -409,4 +409,10 @@ MESSAGES: dict[str, str] = {
     "field.member_id": "成员",
     "field.event": "类别",
     "field.description": "内容",
+    "ledger.edit_title": "修改台帐",
+    "ledger.ask.field": "要修改哪一项？",
+    "ledger.ask.new_value": "请选择新的内容：",
+    "ledger.edit_summary": "把「{field}」改为：{value}",
+    "ledger.edited": "✅ 已修改{ledger}台帐（修改留痕）。发送 /ledger 查看。",
+    "btn.edit": "✏ {n}",
 }
