@@ -15,6 +15,7 @@ from telegram.ext import (
     Application,
     ApplicationBuilder,
     CallbackQueryHandler,
+    ChatMemberHandler,
     CommandHandler,
     ContextTypes,
     Defaults,
@@ -29,7 +30,7 @@ from bot.commands import publish_commands
 from bot.config import Settings
 from bot.context import BotContext, BotData, Deps, UserData
 from bot.handlers import fallback, invite, ledgers, policy, reminders, start, status, studios
-from bot.handlers.common import private_only, remember_user
+from bot.handlers.common import chat_member_changed, private_only, remember_user
 from bot.handlers.reminders import render_reminders
 from policy.qa import QAEngine
 from policy.regulation import load_regulation
@@ -96,6 +97,10 @@ def build_application(
 
 def _register_handlers(app: BotApp) -> None:
     # Group -1 runs first for every update: record the person, settle their language.
+    # Group -2: someone blocked or unblocked the bot (reminders skip blocked people).
+    app.add_handler(
+        ChatMemberHandler(chat_member_changed, ChatMemberHandler.MY_CHAT_MEMBER), group=-2
+    )
     app.add_handler(TypeHandler(Update, remember_user), group=-1)
 
     # Commands. Account and data commands are private-only (checked inside each handler).

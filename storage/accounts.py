@@ -63,6 +63,12 @@ class AccountService:
             grants=tuple(grants),
         )
 
+    async def set_blocked(self, user_id: int, blocked: bool) -> None:
+        user = await self.session.get(User, user_id)
+        if user is not None:
+            user.blocked_bot_at = utcnow() if blocked else None
+            await self.session.commit()
+
     async def set_language(self, user_id: int, language: str) -> None:
         if language not in LANGUAGES:
             raise DomainError("language.unknown")

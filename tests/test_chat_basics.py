@@ -129,3 +129,32 @@ async def test_group_chat_commands_that_are_personal_redirect_to_private(bot: Bo
     replies = await bot.send_in_group(GUEST, "/me")
     assert "私聊" in replies[0]
     assert "5005" not in replies[0]  # never shows account details in a group
+
+
+async def test_blocking_the_bot_is_recorded_and_lifted(bot: BotHarness) -> None:
+    from storage.models import User
+
+    await bot.send(GUEST, "/start")
+
+    def change(status: str, update_id: int) -> dict[str, Any]:
+        member = {"user": bot.fake.me, "status": status, "until_date": 0}
+        return {
+            "update_id": update_id,
+            "my_chat_member": {
+                "chat": {"id": GUEST.id, "type": "private", "first_name": GUEST.first_name},
+                "from": GUEST.as_json(),
+                "date": 0,
+                "old_chat_member": {**member, "status": "member"},
+                "new_chat_member": member,
+            },
+        }
+
+    async def blocked() -> bool:
+        async with bot.session() as s:
+            user = await s.get(User, GUEST.id)
+        return user is not None and user.blocked_bot_at is not None
+
+    await bot.chat._process(change("kicked", 9001))
+    assert await blocked()
+    await bot.chat._process(change("member", 9002))
+    assert not await blocked()

@@ -21,7 +21,7 @@ Handler = Callable[[Update, BotContext], Coroutine[Any, Any, Any]]
 async def remember_user(update: Update, context: BotContext) -> None:
     """Runs before every other handler: record the person and work out their language."""
     user = update.effective_user
-    if user is None or user.is_bot or context.user_data is None:
+    if user is None or user.is_bot or context.user_data is None or update.my_chat_member:
         return
     async with context.session() as session:
         record = await AccountService(session).touch(
@@ -44,6 +44,16 @@ async def answer(
     return await context.bot.send_message(
         chat.id, text, reply_markup=keyboard, disable_web_page_preview=True
     )
+
+
+async def chat_member_changed(update: Update, context: BotContext) -> None:
+    """A person blocked (or unblocked) the bot: reminders skip them until they return."""
+    change = update.my_chat_member
+    if change is None or change.chat.type != Chat.PRIVATE:
+        return
+    blocked = change.new_chat_member.status in ("kicked", "left")
+    async with context.session() as session:
+        await AccountService(session).set_blocked(change.from_user.id, blocked)
 
 
 def private_only(handler: Handler) -> Handler:
