@@ -5,6 +5,7 @@ Every command and every button press goes through here on the server side.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -139,3 +140,28 @@ async def load_access(session: AsyncSession, user_id: int) -> Access:
 
 async def load_tree(session: AsyncSession) -> UnionTree:
     return UnionTree.of(await session.scalars(select(Union).where(Union.active.is_(True))))
+
+
+async def admin_ids(session: AsyncSession) -> list[int]:
+    rows = await session.scalars(
+        select(RoleGrant.user_id).where(
+            RoleGrant.revoked_at.is_(None), RoleGrant.role == Role.PREFECTURE_ADMIN
+        )
+    )
+    return sorted(set(rows))
+
+
+async def nearest_officers(session: AsyncSession, chain: Iterable[int | None]) -> list[int]:
+    """Officers of the first union in `chain` that has any in the bot (none: empty)."""
+    by_union: dict[int, set[int]] = defaultdict(set)
+    for union_id, user_id in await session.execute(
+        select(RoleGrant.union_id, RoleGrant.user_id).where(
+            RoleGrant.revoked_at.is_(None), RoleGrant.role == Role.UNION_OFFICER
+        )
+    ):
+        if union_id is not None:
+            by_union[union_id].add(user_id)
+    for union_id in chain:
+        if union_id is not None and by_union.get(union_id):
+            return sorted(by_union[union_id])
+    return []

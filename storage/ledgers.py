@@ -14,9 +14,10 @@ from sqlalchemy.orm import selectinload
 
 from policy.lifecycle import can_submit_ledgers
 from storage import audit
-from storage.access import Access, load_access, load_tree
+from storage.access import Access, load_access, load_tree, nearest_officers
 from storage.db import Base, utcnow
 from storage.errors import DomainError
+from storage.files import FileData
 from storage.models import (
     Achievement,
     Activity,
@@ -28,8 +29,6 @@ from storage.models import (
     MemberEventKind,
     Project,
     ReviewStatus,
-    Role,
-    RoleGrant,
     Studio,
 )
 
@@ -42,15 +41,6 @@ LEDGERS: dict[str, type[Base]] = {
 }
 # New projects and achievements go to the studio's union for acknowledgement.
 ACKNOWLEDGED = ("project", "achievement")
-
-
-@dataclass(frozen=True)
-class FileData:
-    file_id: str
-    file_unique_id: str
-    file_name: str
-    file_size: int | None
-    mime_type: str
 
 
 @dataclass
@@ -138,18 +128,7 @@ class LedgerService:
 
     async def _officers(self, studio: Studio) -> list[int]:
         tree = await load_tree(self.session)
-        grants = list(
-            await self.session.scalars(
-                select(RoleGrant).where(
-                    RoleGrant.revoked_at.is_(None), RoleGrant.role == Role.UNION_OFFICER
-                )
-            )
-        )
-        for union_id in tree.ancestors_or_self(studio.union_id):  # the nearest officers
-            found = sorted({g.user_id for g in grants if g.union_id == union_id})
-            if found:
-                return found
-        return []
+        return await nearest_officers(self.session, tree.ancestors_or_self(studio.union_id))
 
     async def update(
         self, actor_id: int, kind: str, record_id: int, attr: str, value: Any

@@ -24,9 +24,17 @@ from policy.lifecycle import (
     transition,
 )
 from storage import audit
-from storage.access import Access, UnionTree, load_access, load_tree
+from storage.access import (
+    Access,
+    UnionTree,
+    admin_ids,
+    load_access,
+    load_tree,
+    nearest_officers,
+)
 from storage.db import utcnow
 from storage.errors import DomainError
+from storage.files import FileData
 from storage.models import (
     Attachment,
     FundDirection,
@@ -65,15 +73,6 @@ class Application:
     plan: str
     name: str
     members: tuple[MemberData, ...] = ()
-
-
-@dataclass(frozen=True)
-class AttachmentData:
-    file_id: str
-    file_unique_id: str
-    file_name: str
-    file_size: int | None
-    mime_type: str
 
 
 @dataclass
@@ -143,7 +142,7 @@ class StudioService:
         document: str | None = None,
         effective_on: date | None = None,
         subsidy_fen: int | None = None,
-        attachment: AttachmentData | None = None,
+        attachment: FileData | None = None,
     ) -> Outcome:
         studio = await self.session.get(Studio, studio_id)
         if studio is None:
@@ -173,7 +172,7 @@ class StudioService:
         document: str | None = None,
         effective_on: date | None = None,
         subsidy_fen: int | None = None,
-        attachment: AttachmentData | None = None,
+        attachment: FileData | None = None,
     ) -> Outcome:
         access = access or await load_access(self.session, actor_id)
         tree = await load_tree(self.session)
@@ -321,23 +320,16 @@ class StudioService:
         rule = transition(actions[0], studio.status)
         assert rule is not None
         who = rule[1]
-        grants = list(
-            await self.session.scalars(select(RoleGrant).where(RoleGrant.revoked_at.is_(None)))
-        )
-        if who is Authority.PREFECTURE:
-            return sorted({g.user_id for g in grants if g.role is Role.PREFECTURE_ADMIN})
-        officers: dict[int, set[int]] = {}
-        for g in grants:
-            if g.role is Role.UNION_OFFICER and g.union_id is not None:
-                officers.setdefault(g.union_id, set()).add(g.user_id)
-        if who is Authority.REPORTING:
-            chain = [tree.reporting_union(studio.union_id)]
-        else:
-            chain = list(tree.ancestors_or_self(studio.union_id))
-        for union_id in chain:  # the nearest union with officers in the bot
-            if union_id is not None and officers.get(union_id):
-                return sorted(officers[union_id])
-        return sorted({g.user_id for g in grants if g.role is Role.PREFECTURE_ADMIN})
+        if who is not Authority.PREFECTURE:
+            chain = (
+                [tree.reporting_union(studio.union_id)]
+                if who is Authority.REPORTING
+                else tree.ancestors_or_self(studio.union_id)
+            )
+            if officers := await nearest_officers(self.session, chain):
+                return officers
+        # The prefecture acts, or no officer of the right union is in the bot yet.
+        return await admin_ids(self.session)
 
     async def waiting_for(self, actor_id: int) -> list[tuple[Studio, tuple[Action, ...]]]:
         """Studios whose next step this person may take, oldest first (for /review)."""

@@ -56,6 +56,24 @@ async def chat_member_changed(update: Update, context: BotContext) -> None:
         await AccountService(session).set_blocked(change.from_user.id, blocked)
 
 
+async def pressed(
+    update: Update, context: BotContext, *convert: Callable[[str], Any]
+) -> list[Any] | None:
+    """Answer a button press and read its arguments (the parts after the prefix).
+
+    None, after saying so, when they do not read: an old or forged button changes nothing.
+    """
+    query = update.callback_query
+    assert query is not None and query.data is not None
+    await query.answer()
+    parts = query.data.split(":")[1:]
+    try:
+        return [read(part) for read, part in zip(convert, parts, strict=True)]
+    except (KeyError, ValueError):
+        await answer(update, context, context.t("errors.stale_button"))
+        return None
+
+
 def private_only(handler: Handler) -> Handler:
     """Account and data commands belong in a private chat, never in a group."""
 

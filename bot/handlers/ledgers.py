@@ -15,13 +15,14 @@ from bot import forms
 from bot.context import BotContext
 from bot.exports import build_workbook
 from bot.forms import FieldError, Form, Step
-from bot.handlers.common import answer, private_only
+from bot.handlers.common import answer, pressed, private_only
 from bot.i18n import Raw, resolve_language, t
 from bot.keyboards import rows
 from bot.parsing import format_fen, parse_date, parse_yuan_to_fen
 from policy.deadlines import local_today
 from storage.access import load_access
-from storage.ledgers import LEDGERS, FileData, LedgerService, export_ledgers
+from storage.files import FileData
+from storage.ledgers import LEDGERS, LedgerService, export_ledgers
 from storage.models import (
     AchievementCategory,
     ActivityKind,
@@ -602,15 +603,9 @@ EDIT = forms.register(
 
 
 async def edit_button(update: Update, context: BotContext) -> None:
-    query = update.callback_query
-    assert query is not None and query.data is not None
-    await query.answer()
-    try:
-        _, code, rid = query.data.split(":")
-        kind, record_id = KIND_CODES[code], int(rid)
-    except (ValueError, KeyError):
-        await answer(update, context, context.t("errors.stale_button"))
+    if (args := await pressed(update, context, KIND_CODES.__getitem__, int)) is None:
         return
+    kind, record_id = args
     async with context.session() as session:
         model: Any = LEDGERS[kind]
         record = await session.get(model, record_id)
@@ -675,16 +670,11 @@ ACK_RETURN = forms.register(
 
 
 async def ack_button(update: Update, context: BotContext) -> None:
-    query = update.callback_query
-    assert query is not None and query.data is not None
-    await query.answer()
-    try:
-        _, code, record, ok = query.data.split(":")
-        kind, record_id = KIND_CODES[code], int(record)
-    except (ValueError, KeyError):
-        await answer(update, context, context.t("errors.stale_button"))
+    args = await pressed(update, context, KIND_CODES.__getitem__, int, ("0", "1").index)
+    if args is None:
         return
-    if ok == "1":
+    kind, record_id, ok = args
+    if ok:
         await _acknowledge(update, context, kind, record_id, True, "")
     else:
         await forms.start(update, context, ACK_RETURN, {"kind": kind, "record": record_id})
@@ -732,17 +722,12 @@ async def ledger_command(update: Update, context: BotContext) -> None:
 
 
 async def ledger_button(update: Update, context: BotContext) -> None:
-    query = update.callback_query
-    assert query is not None and query.data is not None and update.effective_user is not None
-    await query.answer()
-    try:
-        _, code, sid = query.data.split(":")
-        kind, studio_id = KIND_CODES[code], int(sid)
-    except (ValueError, KeyError):
-        await answer(update, context, context.t("errors.stale_button"))
+    if (args := await pressed(update, context, KIND_CODES.__getitem__, int)) is None:
         return
+    kind, studio_id = args
+    code = CODE_OF[kind]
     async with context.session() as session:
-        records = await LedgerService(session).records(update.effective_user.id, studio_id, kind)
+        records = await LedgerService(session).records(context.user_id, studio_id, kind)
     if not records:
         ledger = Raw(context.t(f"ledger.{kind}"))
         await answer(update, context, context.t("ledger.empty", ledger=ledger, command=f"/{kind}"))
@@ -780,17 +765,11 @@ def _describe(context: BotContext, kind: str, r: Any) -> str:
 
 
 async def delete_button(update: Update, context: BotContext) -> None:
-    query = update.callback_query
-    assert query is not None and query.data is not None and update.effective_user is not None
-    await query.answer()
-    try:
-        _, code, rid = query.data.split(":")
-        kind, record_id = KIND_CODES[code], int(rid)
-    except (ValueError, KeyError):
-        await answer(update, context, context.t("errors.stale_button"))
+    if (args := await pressed(update, context, KIND_CODES.__getitem__, int)) is None:
         return
+    kind, record_id = args
     async with context.session() as session:
-        await LedgerService(session).delete(update.effective_user.id, kind, record_id)
+        await LedgerService(session).delete(context.user_id, kind, record_id)
     await answer(
         update, context, context.t("ledger.deleted", ledger=Raw(context.t(f"ledger.{kind}")))
     )
@@ -815,15 +794,8 @@ async def export_command(update: Update, context: BotContext) -> None:
 
 
 async def export_button(update: Update, context: BotContext) -> None:
-    query = update.callback_query
-    assert query is not None and query.data is not None
-    await query.answer()
-    try:
-        studio_id = int(query.data.split(":")[1])
-    except (IndexError, ValueError):
-        await answer(update, context, context.t("errors.stale_button"))
-        return
-    await _send_export(update, context, studio_id)
+    if (args := await pressed(update, context, int)) is not None:
+        await _send_export(update, context, args[0])
 
 
 async def _send_export(update: Update, context: BotContext, studio_id: int | None) -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from telegram import Update
 
 from bot.context import BotContext
-from bot.handlers.common import answer, private_only
+from bot.handlers.common import answer, pressed, private_only
 from bot.i18n import Raw
 from bot.keyboards import rows
 from policy.compliance import ConditionResult, Level, assess, worst_first
@@ -60,17 +60,11 @@ async def status_command(update: Update, context: BotContext) -> None:
 
 
 async def status_button(update: Update, context: BotContext) -> None:
-    query = update.callback_query
-    assert query is not None and query.data is not None and update.effective_user is not None
-    await query.answer()
-    try:
-        studio_id = int(query.data.split(":")[1])
-    except (IndexError, ValueError):
-        await answer(update, context, context.t("errors.stale_button"))
+    if (args := await pressed(update, context, int)) is None:
         return
     async with context.session() as session:
         # card() re-checks that this person may see the studio.
-        studio, _, _ = await StudioService(session).card(update.effective_user.id, studio_id)
+        studio, _, _ = await StudioService(session).card(context.user_id, args[0])
     [(studio, results)] = await _assessed(context, [studio])
     await _detail(update, context, studio, results)
 

@@ -13,7 +13,7 @@ from telegram.error import TelegramError
 from bot import forms
 from bot.context import BotContext
 from bot.forms import FieldError, Form, Step
-from bot.handlers.common import answer, local_time, private_only
+from bot.handlers.common import answer, local_time, pressed, private_only
 from bot.i18n import Raw, resolve_language, t
 from bot.keyboards import rows
 from bot.parsing import format_fen, parse_date, parse_yuan_to_fen
@@ -28,8 +28,9 @@ from policy.lifecycle import (
     name_is_acceptable,
     studio_name,
 )
+from storage.files import FileData
 from storage.models import Studio, User
-from storage.studios import Application, AttachmentData, MemberData, Outcome, StudioService
+from storage.studios import Application, MemberData, Outcome, StudioService
 
 log = logging.getLogger(__name__)
 
@@ -226,7 +227,7 @@ async def _act_submit(update: Update, context: BotContext, data: dict[str, Any])
         document=data.get("document") or None,
         effective_on=date.fromisoformat(data["effective_on"]) if data.get("effective_on") else None,
         subsidy_fen=data.get("subsidy") or None,
-        attachment=AttachmentData(**data["scan"]) if data.get("scan") else None,
+        attachment=FileData(**data["scan"]) if data.get("scan") else None,
     )
 
 
@@ -278,17 +279,10 @@ NEEDS_FORM = frozenset({Action.RETURN, Action.REVOKE, Action.ENDORSE, Action.NAM
 
 async def studio_button(update: Update, context: BotContext) -> None:
     """st:<action>:<studio>:<status it was shown in> — the state guards against double presses."""
-    query = update.callback_query
-    assert query is not None and query.data is not None
-    await query.answer()
-    parts = query.data.split(":")
-    try:
-        action = ACTION_CODES[parts[1]]
-        studio_id = int(parts[2])
-        expected = STATUS_OF[parts[3]]
-    except (IndexError, KeyError, ValueError):
-        await answer(update, context, context.t("errors.stale_button"))
+    args = await pressed(update, context, ACTION_CODES.__getitem__, int, STATUS_OF.__getitem__)
+    if args is None:
         return
+    action, studio_id, expected = args
     if action in NEEDS_FORM:
         assert update.effective_user is not None
         async with context.session() as session:
@@ -425,15 +419,8 @@ async def studio_command(update: Update, context: BotContext) -> None:
 
 
 async def card_button(update: Update, context: BotContext) -> None:
-    query = update.callback_query
-    assert query is not None and query.data is not None
-    await query.answer()
-    try:
-        studio_id = int(query.data.split(":")[1])
-    except (IndexError, ValueError):
-        await answer(update, context, context.t("errors.stale_button"))
-        return
-    await _show_card(update, context, studio_id)
+    if (args := await pressed(update, context, int)) is not None:
+        await _show_card(update, context, args[0])
 
 
 async def _show_card(update: Update, context: BotContext, studio_id: int) -> None:
