@@ -103,6 +103,13 @@ def _register_handlers(app: BotApp) -> None:
     )
     app.add_handler(TypeHandler(Update, remember_user), group=-1)
 
+    # An edited message is not re-run (it could repeat a command or a form answer).
+    app.add_handler(
+        MessageHandler(
+            filters.UpdateType.EDITED_MESSAGE & filters.ChatType.PRIVATE, fallback.edited
+        )
+    )
+
     # Commands. Account and data commands are private-only (checked inside each handler).
     app.add_handler(CommandHandler("start", start.start))
     app.add_handler(CommandHandler("help", start.help_command))

@@ -20,6 +20,7 @@ Label = Callable[[str], str]  # catalog lookup for enum values
 YUAN = "#,##0.00"
 DATE = "yyyy-mm-dd"
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
+FORMULA_STARTS = ("=", "+", "-", "@")
 
 
 def _sheet(
@@ -38,6 +39,10 @@ def _sheet(
         cell.alignment = Alignment(horizontal="center", vertical="center")
     for row in rows:
         ws.append(list(row))
+        for cell in ws[ws.max_row]:
+            # User text starting with = + - @ would be a live formula in Excel: keep it text.
+            if isinstance(cell.value, str) and cell.value[:1] in FORMULA_STARTS:
+                cell.data_type = "s"
     for col, (_, width, fmt) in enumerate(headers, 1):
         ws.column_dimensions[get_column_letter(col)].width = width
         if fmt:

@@ -17,6 +17,7 @@ from bot.context import BotContext
 from bot.handlers.common import answer
 from bot.i18n import Raw
 from storage import drafts
+from storage.errors import DomainError
 
 Options = Callable[[BotContext, dict[str, Any]], Awaitable[list[tuple[str, str]]]]
 Parse = Callable[[str, BotContext, dict[str, Any]], Any]
@@ -142,7 +143,7 @@ async def _prompt(update: Update, context: BotContext, form: Form, state: dict[s
             for n, (_, label) in enumerate(options)
         ]
         grid = [buttons[k : k + 2] for k in range(0, len(buttons), 2)]
-    grid.append(_nav(context, i > 0))
+    grid.append(_nav(context, _previous(form, state) is not None))
     progress = context.t("form.progress", title=Raw(context.t(form.title)), n=i + 1,
                          total=len(form.steps))  # fmt: skip
     prompt = step.prompt(state["data"]) if callable(step.prompt) else step.prompt
@@ -279,18 +280,32 @@ async def on_button(update: Update, context: BotContext) -> None:
         if state["i"] < len(form.steps):
             await answer(update, context, context.t("errors.stale_button"))
             return
-        await form.submit(update, context, state["data"])
+        # Clear first: if the reply is lost after the record is saved, pressing again must
+        # not save it twice. A refusal puts the draft back so it can be corrected.
         await cancel(update, context)
+        try:
+            await form.submit(update, context, state["data"])
+        except DomainError:
+            await _save(context, _user_id(update), state)
+            raise
     else:
         await _choose(update, context, form, state, data)
 
 
+def _previous(form: Form, state: dict[str, Any]) -> int | None:
+    """The nearest earlier step that applies to this form's data, if any."""
+    for i in range(state["i"] - 1, -1, -1):
+        skip = form.steps[i].skip
+        if not (skip and skip(state["data"])):
+            return i
+    return None
+
+
 async def _back(update: Update, context: BotContext, form: Form, state: dict[str, Any]) -> None:
-    i = state["i"] - 1
-    while i > 0 and (skip := form.steps[i].skip) and skip(state["data"]):
-        i -= 1
-    state["i"] = max(i, 0)
-    await _save(context, _user_id(update), state)
+    i = _previous(form, state)
+    if i is not None:
+        state["i"] = i
+        await _save(context, _user_id(update), state)
     await _prompt(update, context, form, state)
 
 

@@ -41,7 +41,10 @@ def parse_yuan_to_fen(text: str) -> int | None:
         amount = Decimal(value) * scale
     except InvalidOperation:
         return None
-    if not amount.is_finite() or amount != amount.quantize(Decimal("0.01")):
+    try:
+        if not amount.is_finite() or amount != amount.quantize(Decimal("0.01")):
+            return None
+    except InvalidOperation:  # e.g. 1e30: too many digits to hold to the fen
         return None
     return int(amount * 100)
 

@@ -222,6 +222,12 @@ def overall(results: Iterable[ConditionResult]) -> Level:
     return Level.MET
 
 
+def severity(results: Iterable[ConditionResult]) -> tuple[int, int]:
+    """Sort key for the officer view: more ❌ first, then more ⚠️."""
+    levels = [r.level for r in results]
+    return (-levels.count(Level.MISSING), -levels.count(Level.AT_RISK))
+
+
 def worst_first(
     studios: Iterable[tuple[str, Sequence[ConditionResult]]],
 ) -> list[tuple[str, Sequence[ConditionResult]]]:
@@ -232,8 +238,6 @@ def worst_first(
 
     def key(item: tuple[str, Sequence[ConditionResult]]) -> tuple[int, int, str]:
         name, results = item
-        missing = sum(1 for r in results if r.level == Level.MISSING)
-        at_risk = sum(1 for r in results if r.level == Level.AT_RISK)
-        return (-missing, -at_risk, name)
+        return (*severity(results), name)
 
     return sorted(studios, key=key)

@@ -106,7 +106,7 @@ def _deadline(snapshot: Snapshot, now: datetime, schedule: ReminderSchedule) -> 
             "studios": _unassessed(snapshot, union_id, year),
         }
         dues += [
-            Due(DEADLINE, officer, str(year), stage, fires_at, payload)
+            Due(DEADLINE, officer, f"{union_id}:{year}", stage, fires_at, payload)
             for officer in snapshot.officers.get(union_id, [])
         ]
     return dues
@@ -128,7 +128,7 @@ def _overdue(snapshot: Snapshot, now: datetime, schedule: ReminderSchedule) -> l
             "deadline": report_deadline(year).isoformat(),
         }
         dues += [
-            Due(OVERDUE, officer, str(year), "overdue", fires_at, payload)
+            Due(OVERDUE, officer, f"{union_id}:{year}", "overdue", fires_at, payload)
             for officer in snapshot.officers.get(union_id, [])
         ]
     if late:

@@ -53,6 +53,20 @@ class Upcoming:
     subject: str  # the union or studio it concerns
 
 
+MESSAGE_LIMIT = 4000  # Telegram's is 4096 characters; keep a margin for entities
+
+
+def split_message(text: str, limit: int = MESSAGE_LIMIT) -> list[str]:
+    """Split between reminders (blank lines) so each message stays under Telegram's limit."""
+    chunks: list[str] = []
+    for part in text.split("\n\n"):
+        if chunks and len(chunks[-1]) + 2 + len(part) <= limit:
+            chunks[-1] += "\n\n" + part
+        else:
+            chunks.append(part[:limit])
+    return chunks
+
+
 class ReminderService:
     def __init__(
         self,
@@ -82,12 +96,17 @@ class ReminderService:
         for d in dues:
             by_recipient[d.recipient_id].append(d)
         for recipient, items in by_recipient.items():
-            async with self.sessions() as session:
-                claims = [Claim(d.kind, recipient, d.period, d.stage, d.payload) for d in items]
-                rows = await store.claim(session, claims, now)
-            report.already += len(items) - len(rows)
-            if rows:
-                await self._send(bot, recipient, rows, now, report)
+            try:
+                async with self.sessions() as session:
+                    claims = [Claim(d.kind, recipient, d.period, d.stage, d.payload) for d in items]
+                    # The lease runs from the claim, not from the start of a long run.
+                    rows = await store.claim(session, claims, self.clock())
+                report.already += len(items) - len(rows)
+                if rows:
+                    await self._send(bot, recipient, rows, self.clock(), report)
+            except Exception:  # one recipient's trouble must not hold up everyone after them
+                log.exception("reminders for %s failed; the retry job will pick them up", recipient)
+                report.failed += len(items)
         if report.due:
             log.info("reminders: %s", report)
         return report
@@ -102,7 +121,11 @@ class ReminderService:
         for row in rows:
             by_recipient[row.recipient_id].append(row)
         for recipient, items in by_recipient.items():
-            await self._send(bot, recipient, items, now, report)
+            try:
+                await self._send(bot, recipient, items, self.clock(), report)
+            except Exception:
+                log.exception("retrying reminders for %s failed", recipient)
+                report.failed += len(items)
         return report
 
     async def _send(
@@ -113,7 +136,8 @@ class ReminderService:
             language, telegram_language = await store.user_language(session, recipient)
             text = self.render([(r.kind, r.payload) for r in rows], language, telegram_language)
             try:
-                await bot.send_message(recipient, text, disable_web_page_preview=True)
+                for chunk in split_message(text):
+                    await bot.send_message(recipient, chunk, disable_web_page_preview=True)
             except Forbidden as exc:
                 # Blocked or deactivated: record it and stop trying until they write again.
                 await store.mark_blocked(session, recipient, now)

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from policy.compliance import MemberInfo, StudioFacts
+from policy.deadlines import REPORT_TZ
 from storage.models import (
     Achievement,
     FundDirection,
@@ -69,7 +70,7 @@ async def facts_for(session: AsyncSession, studios: Sequence[Studio]) -> dict[in
         .where(StudioStatusChange.studio_id.in_(ids), StudioStatusChange.to_status == S.APPLIED)
         .order_by(StudioStatusChange.at)
     ):
-        applied.setdefault(studio_id, at.date())
+        applied.setdefault(studio_id, at.astimezone(REPORT_TZ).date())
     return {
         s.id: StudioFacts(
             leader_honour=s.leader_honour.value,

@@ -15,7 +15,7 @@ from sqlalchemy.orm import selectinload
 from policy.lifecycle import can_submit_ledgers
 from storage import audit
 from storage.access import Access, load_access, load_tree, nearest_officers
-from storage.db import Base, utcnow
+from storage.db import Base, local_today, utcnow
 from storage.errors import DomainError
 from storage.files import FileData
 from storage.models import (
@@ -117,7 +117,7 @@ class LedgerService:
                 MemberEvent(
                     member_id=record.id,
                     kind=MemberEventKind.JOINED,
-                    on_date=record.joined_on or utcnow().date(),
+                    on_date=record.joined_on or local_today(),
                     created_by=actor_id,
                 )
             )

@@ -275,7 +275,13 @@ async def claim_retries(session: AsyncSession, now: datetime) -> list[ReminderLo
                     ReminderLog.next_attempt_at == row.next_attempt_at,
                 )
             )
-            .values(status=ReminderStatus.PENDING, next_attempt_at=now + LEASE)
+            .values(
+                status=ReminderStatus.PENDING,
+                next_attempt_at=now + LEASE,
+                # An abandoned claim (a crash mid-send) counts as an attempt too, so a
+                # reminder that keeps crashing the sender stops after MAX_ATTEMPTS.
+                attempts=ReminderLog.attempts + (1 if row.status is ReminderStatus.PENDING else 0),
+            )
             .execution_options(synchronize_session=False)
         )
         if result.rowcount == 1:  # type: ignore[attr-defined]

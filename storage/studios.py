@@ -32,7 +32,7 @@ from storage.access import (
     load_tree,
     nearest_officers,
 )
-from storage.db import utcnow
+from storage.db import local_today
 from storage.errors import DomainError
 from storage.files import FileData
 from storage.models import (
@@ -124,7 +124,7 @@ class StudioService:
                 specialty=m.specialty,
                 education=m.education,
                 birth_year=m.birth_year,
-                joined_on=utcnow().date(),
+                joined_on=local_today(),
             )
             for m in app.members
         )
@@ -144,7 +144,9 @@ class StudioService:
         subsidy_fen: int | None = None,
         attachment: FileData | None = None,
     ) -> Outcome:
-        studio = await self.session.get(Studio, studio_id)
+        # FOR UPDATE: two instances handling two presses serialise here, and the second
+        # sees the new state and is refused as a double press.
+        studio = await self.session.get(Studio, studio_id, with_for_update=True)
         if studio is None:
             raise DomainError("studio.not_found")
         if expected is not None and studio.status is not expected:
@@ -182,7 +184,7 @@ class StudioService:
             raise DomainError("studio.reason_required")
         if len(reason) > MAX_REASON:
             raise DomainError("studio.reason_too_long", max=MAX_REASON)
-        today = utcnow().date()
+        today = local_today()
         before = audit.snapshot(studio)
         if action is Action.NAME:
             if not document:

@@ -158,3 +158,14 @@ async def test_blocking_the_bot_is_recorded_and_lifted(bot: BotHarness) -> None:
     assert await blocked()
     await bot.chat._process(change("member", 9002))
     assert not await blocked()
+
+
+async def test_an_edited_message_is_not_run_again(bot: BotHarness) -> None:
+    await bot.send(GUEST, "/start")
+    before = len(bot.fake.sent[GUEST.id])
+    edited = {"message_id": 5, "date": 0, "edit_date": 1, "text": "/invite",
+              "chat": {"id": GUEST.id, "type": "private"}, "from": GUEST.as_json(),
+              "entities": [{"type": "bot_command", "offset": 0, "length": 7}]}  # fmt: skip
+    await bot.chat._process({"update_id": 9100, "edited_message": edited})
+    assert len(bot.fake.sent[GUEST.id]) == before + 1
+    assert "重新发送" in bot.last(GUEST)

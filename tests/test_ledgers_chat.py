@@ -199,7 +199,7 @@ async def test_list_and_soft_delete_are_audited_and_guarded(bot: BotHarness) -> 
     await bot.send(LEADER, "/funds")
     await bot.press(LEADER, "收入")
     await bot.press(LEADER, "其他")
-    for value in ("300", "2026-03-01", "捐赠"):
+    for value in ("300", "2026-03-01", '=HYPERLINK("http://x")'):
         await bot.send(LEADER, value)
     await bot.press(LEADER, "确认提交")
     async with bot.session() as s:
@@ -212,7 +212,11 @@ async def test_list_and_soft_delete_are_audited_and_guarded(bot: BotHarness) -> 
 
     await bot.send(LEADER, "/ledger")
     await bot.press(LEADER, "经费")
-    assert "+300.00 捐赠" in bot.last(LEADER)
+    assert '+300.00 =HYPERLINK("http://x")' in bot.last(LEADER)
+    await bot.send(LEADER, "/export")
+    _, wb = _workbook(bot)
+    assert wb["经费"]["F2"].value == '=HYPERLINK("http://x")'
+    assert wb["经费"]["F2"].data_type == "s"  # text, never a live formula
     await bot.press(LEADER, "🗑 1")
     assert "已从经费台帐删除" in bot.last(LEADER)
     assert "已经删除" in (await bot.press_data(LEADER, f"ld:f:{record.id}"))[0]

@@ -32,7 +32,7 @@ COUNTY = Person(503, "李强")  # officer of 景洪市总工会
 ADMIN = Person(504, "王芳")  # prefecture
 OUTSIDER = Person(505, "玉香")  # officer of 勐海县总工会
 
-MEMBERS = "玉罕 电气 本科 1988\n岩光 机械 大专 1975"
+MEMBERS = "玉罕 电气 本科 1988\n<b>岩光 机械 大专 1975"
 
 
 def document(name: str, mime: str = "application/pdf", size: int = 120_000) -> dict[str, Any]:
@@ -86,6 +86,7 @@ async def test_whole_path_from_application_to_naming(bot: BotHarness) -> None:
     assert "已推荐" in bot.last(LEADER)
     # …and records the host unit's party/administration endorsement, with date and document.
     await bot.press(GRASSROOTS, "登记单位党政认可")
+    assert "上一步" not in bot.button_labels(GRASSROOTS)  # nothing to go back to
     await bot.send(GRASSROOTS, "2026年11月20日")
     await bot.send(GRASSROOTS, "供电局党委〔2026〕8号")
     assert (
@@ -143,6 +144,7 @@ async def test_whole_path_from_application_to_naming(bot: BotHarness) -> None:
 
     card = (await bot.send(LEADER, "/studio"))[0]
     assert "状态：已命名" in card and "玉罕 电气 本科 1988" in card
+    assert "<b>岩光 机械 大专 1975" in card  # user text shown as typed, never as markup
     assert "刀丽：已推荐" in card and "王芳：已命名" in card
 
 

@@ -40,6 +40,7 @@ def test_parse_date(text: str, expected: date | None) -> None:
         ("0.001", None),
         ("abc", None),
         ("NaN", None),
+        ("1e30", None),
     ],
 )
 def test_parse_yuan(text: str, fen: int | None) -> None:

@@ -197,9 +197,12 @@ async def test_crash_after_claim_is_retried_after_the_lease(world: World) -> Non
     async with world.bot.session() as s:
         from storage.reminders import Claim, claim
 
-        await claim(s, [Claim("deadline", JH_1, "2026", "12-01", {"union": "景洪市总工会",
-                    "year": 2026, "deadline": "2026-12-31", "days": 30, "studios": []})],
-                    world.clock.now)  # fmt: skip
+        jinghong = (await union_named(s, "景洪市总工会")).id
+        payload = {"union": "景洪市总工会", "year": 2026, "deadline": "2026-12-31", "days": 30,
+                   "studios": []}  # fmt: skip
+        await claim(
+            s, [Claim("deadline", JH_1, f"{jinghong}:2026", "12-01", payload)], world.clock.now
+        )
     await world.run(at(2026, 12, 1, 9, 1))
     assert world.received(JH_1) == []  # claimed by the "crashed" run: not sent twice
     world.clock.now = at(2026, 12, 1, 9, 12)
@@ -291,3 +294,34 @@ async def test_startup_registers_the_reminder_jobs(bot: BotHarness) -> None:
     assert bot.app.job_queue is not None
     names = sorted(j.name or "" for j in bot.app.job_queue.jobs())
     assert names == ["reminders:catch-up", "reminders:daily", "reminders:retry"]
+
+
+async def test_an_officer_of_two_unions_hears_about_both(world: World) -> None:
+    async with world.bot.session() as s:
+        mengla = await union_named(s, "勐腊县总工会")
+        s.add(RoleGrant(user_id=JH_1, role=Role.UNION_OFFICER, union_id=mengla.id))
+        await s.commit()
+    await world.run(at(2026, 12, 1))
+    [message] = world.received(JH_1)  # one message, both unions in it
+    assert "景洪市总工会" in message and "勐腊县总工会" in message
+
+
+async def test_a_long_list_is_cut_and_every_message_fits(world: World) -> None:
+    async with world.bot.session() as s:
+        for n in range(45):
+            studio = await add_studio(s, f"劳模{n:02d}", "勐海县总工会")
+            studio.named_on = date(2024, 5, 1)
+        await s.commit()
+    await world.run(at(2026, 12, 1))
+    [message] = world.received(MH)
+    assert "劳模00劳模创新工作室" in message and "等共 45 个" in message
+    assert "劳模44劳模创新工作室" not in message
+    assert all(len(m["text"]) <= 4096 for ms in world.bot.fake.sent.values() for m in ms)
+
+
+def test_split_message_keeps_reminders_whole() -> None:
+    from reminders.service import split_message
+
+    parts = ["a" * 1500, "b" * 1500, "c" * 1500, "d" * 10]
+    chunks = split_message("\n\n".join(parts))
+    assert chunks == ["a" * 1500 + "\n\n" + "b" * 1500, "c" * 1500 + "\n\n" + "d" * 10]

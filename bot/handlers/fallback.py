@@ -26,6 +26,10 @@ async def unknown_command(update: Update, context: BotContext) -> None:
     await answer(update, context, context.t("errors.unknown_command", command=command))
 
 
+async def edited(update: Update, context: BotContext) -> None:
+    await answer(update, context, context.t("errors.edited"))
+
+
 async def non_text(update: Update, context: BotContext) -> None:
     assert update.effective_user is not None
     if await forms.on_file(update, context):

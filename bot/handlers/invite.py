@@ -54,6 +54,7 @@ async def invite_button(update: Update, context: BotContext) -> None:
     try:
         kind, code, arg = parts[1], parts[2], int(parts[3]) if len(parts) > 3 else 0
         role = ROLE_CODES[code] if kind != "x" else None
+        revoke_id = int(code) if kind == "x" else 0
     except (IndexError, KeyError, ValueError):
         await answer(update, context, context.t("errors.stale_button"))
         return
@@ -64,7 +65,7 @@ async def invite_button(update: Update, context: BotContext) -> None:
     elif kind == "s" and role is not None:
         await _create(update, context, role, studio_id=arg)
     elif kind == "x":
-        await _revoke(update, context, int(code))
+        await _revoke(update, context, revoke_id)
     else:
         await answer(update, context, context.t("errors.stale_button"))
 

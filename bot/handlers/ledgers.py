@@ -16,6 +16,7 @@ from bot.context import BotContext
 from bot.exports import build_workbook
 from bot.forms import FieldError, Form, Step
 from bot.handlers.common import answer, pressed, private_only
+from bot.handlers.studios import MAX_FEN
 from bot.i18n import Raw, resolve_language, t
 from bot.keyboards import rows
 from bot.parsing import format_fen, parse_date, parse_yuan_to_fen
@@ -124,7 +125,7 @@ def _amount(value: str, _: BotContext, __: dict[str, Any]) -> int:
         raise FieldError("funds.bad_amount")
     if fen <= 0:
         raise FieldError("funds.not_positive")
-    if fen > 10**12:
+    if fen > MAX_FEN:
         raise FieldError("funds.too_large")
     return fen
 

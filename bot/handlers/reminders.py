@@ -16,6 +16,7 @@ from reminders.schedule import KINDS, MANDATORY, OPTIONAL
 from storage.access import load_access
 
 SHOWN = 8
+LISTED = 30  # names per list in one reminder
 
 
 def render_reminders(
@@ -36,7 +37,7 @@ def _render_one(lang: str, kind: str, p: dict[str, Any]) -> str:
         )
         studios = p.get("studios") or []
         tail = (
-            t(lang, "rem.unassessed", count=len(studios), names=_bullets(studios))
+            t(lang, "rem.unassessed", count=len(studios), names=_bullets(lang, studios))
             if studios
             else t(lang, "rem.all_assessed")
         )
@@ -50,13 +51,17 @@ def _render_one(lang: str, kind: str, p: dict[str, Any]) -> str:
             year=p["year"],
             deadline=p["deadline"],
             count=len(p["unions"]),
-            names=_bullets(p["unions"]),
+            names=_bullets(lang, p["unions"]),
         )
     return t(lang, f"rem.{kind}", **p)
 
 
-def _bullets(names: Sequence[str]) -> Raw:
-    return Raw("\n".join("· " + html.escape(n, quote=False) for n in names))
+def _bullets(lang: str, names: Sequence[str]) -> Raw:
+    # Long lists are cut so one reminder always fits in a Telegram message.
+    lines = ["· " + html.escape(n, quote=False) for n in names[:LISTED]]
+    if len(names) > LISTED:
+        lines.append(t(lang, "rem.more", count=len(names)))
+    return Raw("\n".join(lines))
 
 
 @private_only

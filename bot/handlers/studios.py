@@ -3,6 +3,7 @@ and the buttons that move a studio along. Each press is re-checked by StudioServ
 
 from __future__ import annotations
 
+import html
 import logging
 from datetime import date
 from typing import Any
@@ -35,6 +36,7 @@ from storage.studios import Application, MemberData, Outcome, StudioService
 log = logging.getLogger(__name__)
 
 MAX_MEMBERS = 30
+MAX_FEN = 10**12  # ten billion yuan: anything larger is a typo
 ACTION_CODES = {
     "r": Action.RECOMMEND,
     "e": Action.ENDORSE,
@@ -200,6 +202,8 @@ def _amount(value: str, _: BotContext, __: dict[str, Any]) -> int:
         raise FieldError("funds.bad_amount")
     if fen <= 0:
         raise FieldError("funds.not_positive")
+    if fen > MAX_FEN:
+        raise FieldError("funds.too_large")
     return fen
 
 
@@ -431,8 +435,9 @@ async def _show_card(update: Update, context: BotContext, studio_id: int) -> Non
         )
         union = studio.union.name if studio.union else ""
     member_lines = "\n".join(
-        f"· {m.name} {m.specialty} {m.education} {m.birth_year or ''}".rstrip() for m in members
-    ) or context.t("apply.members_none")
+        html.escape(f"· {m.name} {m.specialty} {m.education} {m.birth_year or ''}".rstrip())
+        for m in members
+    )
     history_lines = "\n".join(
         context.t(
             "studio.history_item",

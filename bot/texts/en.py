@@ -406,4 +406,6 @@ MESSAGES: dict[str, str] = {
     "ledger.edit_summary": "Change “{field}” to: {value}",
     "ledger.edited": "✅ The {ledger} entry was changed (kept on record). /ledger lists it.",
     "btn.edit": "✏ {n}",
+    "rem.more": "… {count} in all",
+    "errors.edited": "I only act on new messages. Please send the corrected text again.",
 }

@@ -415,4 +415,6 @@ MESSAGES: dict[str, str] = {
     "ledger.edit_summary": "把「{field}」改为：{value}",
     "ledger.edited": "✅ 已修改{ledger}台帐（修改留痕）。发送 /ledger 查看。",
     "btn.edit": "✏ {n}",
+    "rem.more": "……等共 {count} 个",
+    "errors.edited": "我只处理新发的消息。修改后的内容请重新发送一次。",
 }
