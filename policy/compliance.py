@@ -11,13 +11,16 @@ are the programme's working thresholds, not the regulation's words.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from enum import StrEnum
+from typing import TypeVar
 
 from policy.cycles import achievement_window
 from policy.lifecycle import leader_qualifies
+
+T = TypeVar("T")
 
 
 class Level(StrEnum):
@@ -229,15 +232,14 @@ def severity(results: Iterable[ConditionResult]) -> tuple[int, int]:
 
 
 def worst_first(
-    studios: Iterable[tuple[str, Sequence[ConditionResult]]],
-) -> list[tuple[str, Sequence[ConditionResult]]]:
+    items: Iterable[T],
+    *,
+    name: Callable[[T], str] = lambda item: item[0],  # type: ignore[index]
+    results: Callable[[T], Sequence[ConditionResult]] = lambda item: item[1],  # type: ignore[index]
+) -> list[T]:
     """Officer view: most ❌ first, then most ⚠️, then by name; ties keep input order.
 
+    Items are (name, results) pairs unless `name` and `results` say how to read them.
     Names compare in Unicode order (radical-stroke order for 汉字), not by pinyin.
     """
-
-    def key(item: tuple[str, Sequence[ConditionResult]]) -> tuple[int, int, str]:
-        name, results = item
-        return (*severity(results), name)
-
-    return sorted(studios, key=key)
+    return sorted(items, key=lambda item: (*severity(results(item)), name(item)))

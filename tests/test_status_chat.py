@@ -97,3 +97,13 @@ async def test_officer_sees_jurisdiction_worst_first(bot: BotHarness) -> None:
 
 async def test_status_without_a_studio_says_what_to_do(bot: BotHarness) -> None:
     assert "/apply" in (await bot.send(OUTSIDER, "/status"))[0]
+
+
+async def test_studios_with_the_same_name_are_both_listed(bot: BotHarness) -> None:
+    await setup(bot)
+    async with bot.session() as s:
+        await add_studio(s, "岩温", "景洪市总工会")  # a second 岩温劳模创新工作室
+    with time_machine.travel(NOV_27, tick=False):
+        await bot.send(OFFICER, "/status")
+    buttons = [b["callback_data"] for b in bot.chat.buttons(bot.last_message(OFFICER))]
+    assert len(buttons) == 3 == len(set(buttons))

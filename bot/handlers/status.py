@@ -9,7 +9,7 @@ from bot.context import BotContext
 from bot.handlers.common import answer, pressed, private_only
 from bot.i18n import Raw
 from bot.keyboards import rows
-from policy.compliance import ConditionResult, Level, assess, severity
+from policy.compliance import ConditionResult, Level, assess, worst_first
 from policy.deadlines import local_today
 from storage.compliance import facts_for
 from storage.models import Studio
@@ -47,8 +47,7 @@ async def status_command(update: Update, context: BotContext) -> None:
     if len(assessed) == 1:
         await _detail(update, context, *assessed[0])
         return
-    # Names need not be unique (two counties may each have a 张三劳模创新工作室).
-    ordered = sorted(assessed, key=lambda sr: (*severity(sr[1]), sr[0].name, sr[0].id))
+    ordered = worst_first(assessed, name=lambda sr: sr[0].name, results=lambda sr: sr[1])
     lines = [
         context.t("status.summary_line", icons="".join(ICONS[r.level] for r in results),
                   studio=studio.name)
