@@ -40,3 +40,11 @@ def next_rereview(named_on: date, today: date) -> date:
     while add_years(named_on, REREVIEW_CYCLE_YEARS * k) < today:
         k += 1
     return add_years(named_on, REREVIEW_CYCLE_YEARS * k)
+
+
+def last_rereview_due(named_on: date, today: date) -> date | None:
+    """The latest five-yearly anniversary of naming on or before `today` (Art. 17), if any."""
+    k, latest = 1, None
+    while (anniversary := add_years(named_on, REREVIEW_CYCLE_YEARS * k)) <= today:
+        latest, k = anniversary, k + 1
+    return latest

@@ -11,7 +11,8 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
-from policy.cycles import REREVIEW_CYCLE_YEARS, add_years
+from policy.cycles import last_rereview_due
+from policy.deadlines import REPORT_TZ
 from policy.lifecycle import (
     NEEDS_REASON,
     WAITING_FOR,
@@ -405,14 +406,26 @@ class StudioService:
         access = await load_access(self.session, actor_id)
         if not access.is_admin:
             raise DomainError("errors.not_allowed")
-        rows = await self.session.scalars(
-            select(Studio).where(Studio.status == StudioStatus.NAMED).order_by(Studio.named_on)
+        rows = list(
+            await self.session.scalars(
+                select(Studio).where(Studio.status == StudioStatus.NAMED).order_by(Studio.named_on)
+            )
         )
-        return [
-            s
-            for s in rows
-            if s.named_on is not None and add_years(s.named_on, REREVIEW_CYCLE_YEARS) <= today
-        ]
+        # The last re-review each studio passed: one per five-year cycle is enough.
+        kept: dict[int, date] = {}
+        for studio_id, at in await self.session.execute(
+            select(StudioStatusChange.studio_id, StudioStatusChange.at).where(
+                StudioStatusChange.from_status == StudioStatus.UNDER_REREVIEW,
+                StudioStatusChange.to_status == StudioStatus.NAMED,
+            )
+        ):
+            kept[studio_id] = max(kept.get(studio_id, date.min), at.astimezone(REPORT_TZ).date())
+        due = []
+        for s in rows:
+            anniversary = last_rereview_due(s.named_on, today) if s.named_on else None
+            if anniversary is not None and kept.get(s.id, date.min) < anniversary:
+                due.append(s)
+        return due
 
     async def grassroots_choices(self) -> list[Union]:
         """Unions an application can be filed under: all but the prefecture federation."""

@@ -287,3 +287,28 @@ async def test_union_hierarchy_is_offered_without_the_prefecture(bot: BotHarness
     async with bot.session() as s:
         top = await s.scalar(select(Union).where(Union.kind == UnionKind.PREFECTURE))
     assert top is not None and top.name not in labels and "景洪市总工会" in labels
+
+
+async def test_rereview_can_keep_the_title(bot: BotHarness) -> None:
+    await officers(bot)
+    async with bot.session() as s:
+        old = await add_studio(s, "刀建华", "景洪市供电局工会")
+        old.named_on = date(2020, 6, 1)
+        await s.commit()
+    await bot.send(ADMIN, "/rereview")
+    await bot.press(ADMIN, "开始复核")
+    await bot.send(ADMIN, "/review")
+    await bot.press(ADMIN, "复核通过，保留称号")
+    assert "已命名" in bot.last(ADMIN)
+    async with bot.session() as s:
+        kept = await s.get(Studio, old.id)
+        history = list(
+            await s.scalars(
+                select(StudioStatusChange.to_status).where(StudioStatusChange.studio_id == old.id)
+            )
+        )
+    assert kept is not None and kept.status is StudioStatus.NAMED
+    assert kept.named_on == date(2020, 6, 1)  # the five-year cycle still counts from naming
+    assert history == [StudioStatus.UNDER_REREVIEW, StudioStatus.NAMED]
+    # Passed for this cycle: not proposed again until the next fifth anniversary (2030).
+    assert "没有命名满五年" in (await bot.send(ADMIN, "/rereview"))[0]

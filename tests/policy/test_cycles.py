@@ -2,7 +2,7 @@ from datetime import date
 
 import pytest
 
-from policy.cycles import achievement_window, add_years, next_rereview
+from policy.cycles import achievement_window, add_years, last_rereview_due, next_rereview
 
 
 @pytest.mark.parametrize(
@@ -47,3 +47,16 @@ def test_achievement_window(named_on: date, today: date, window: tuple[date, dat
 )
 def test_next_rereview(named_on: date, today: date, expected: date) -> None:
     assert next_rereview(named_on, today) == expected
+
+
+@pytest.mark.parametrize(
+    ("named_on", "today", "expected"),
+    [
+        (date(2021, 12, 31), date(2026, 12, 30), None),
+        (date(2021, 12, 31), date(2026, 12, 31), date(2026, 12, 31)),
+        (date(2016, 3, 1), date(2026, 11, 27), date(2026, 3, 1)),
+        (date(2020, 2, 29), date(2025, 2, 28), date(2025, 2, 28)),
+    ],
+)
+def test_last_rereview_due(named_on: date, today: date, expected: date | None) -> None:
+    assert last_rereview_due(named_on, today) == expected
