@@ -16,6 +16,8 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from bot.context import BotContext
 from bot.handlers.common import answer
 from bot.i18n import Raw
+from bot.parsing import parse_date, parse_yuan_to_fen
+from policy.deadlines import local_today
 from storage import drafts
 from storage.errors import DomainError
 
@@ -358,5 +360,45 @@ def text(max_len: int, *, optional: bool = False) -> Parse:
         if len(value) > max_len:
             raise FieldError("form.too_long", max=max_len)
         return value
+
+    return parse
+
+
+MAX_FEN = 10**12  # ten billion yuan: anything larger is a typo
+
+
+def past_date(*, optional: bool = False) -> Parse:
+    """A date in any common format, not in the future (ISO text; "" for none if optional)."""
+
+    def parse(value: str, context: BotContext, _: dict[str, Any]) -> str:
+        if optional and value in SKIP_WORDS:
+            return ""
+        today = local_today(context.now(), context.deps.settings.tz)
+        day = parse_date(value, today)
+        if day is None:
+            raise FieldError("form.bad_date")
+        if day > today:
+            raise FieldError("form.future_date")
+        if day.year < 2000:
+            raise FieldError("form.too_old_date")
+        return day.isoformat()
+
+    return parse
+
+
+def yuan(*, optional: bool = False) -> Parse:
+    """An amount in yuan to the fen, stored as fen (0 for none if optional)."""
+
+    def parse(value: str, _: BotContext, __: dict[str, Any]) -> int:
+        if optional and value in (*SKIP_WORDS, "0"):
+            return 0
+        fen = parse_yuan_to_fen(value)
+        if fen is None:
+            raise FieldError("funds.bad_amount")
+        if fen <= 0:
+            raise FieldError("funds.not_positive")
+        if fen > MAX_FEN:
+            raise FieldError("funds.too_large")
+        return fen
 
     return parse

@@ -16,10 +16,9 @@ from bot.context import BotContext
 from bot.exports import build_workbook
 from bot.forms import FieldError, Form, Step
 from bot.handlers.common import answer, pressed, private_only
-from bot.handlers.studios import MAX_FEN
 from bot.i18n import Raw, resolve_language, t
 from bot.keyboards import rows
-from bot.parsing import format_fen, parse_date, parse_yuan_to_fen
+from bot.parsing import format_fen
 from policy.deadlines import local_today
 from storage.access import load_access
 from storage.files import FileData
@@ -65,22 +64,6 @@ def _enum_options(prefix: str, values: Any) -> forms.Options:
     return options
 
 
-def _past_date(optional: bool = False) -> forms.Parse:
-    def parse(value: str, context: BotContext, _: dict[str, Any]) -> str:
-        if optional and value in forms.SKIP_WORDS:
-            return ""
-        day = parse_date(value, _today(context))
-        if day is None:
-            raise FieldError("form.bad_date")
-        if day > _today(context):
-            raise FieldError("form.future_date")
-        if day.year < 2000:
-            raise FieldError("form.too_old_date")
-        return day.isoformat()
-
-    return parse
-
-
 def _count(value: str, _: BotContext, __: dict[str, Any]) -> int:
     if not value.isdigit() or not 0 <= int(value) <= 100_000:
         raise FieldError("ledger.bad_count")
@@ -117,17 +100,6 @@ def _wan_yuan(value: str, _: BotContext, __: dict[str, Any]) -> int | None:
     if not amount.is_finite() or amount < 0 or amount > 10**7:
         raise FieldError("ledger.bad_benefit")
     return int(amount * 1_000_000)
-
-
-def _amount(value: str, _: BotContext, __: dict[str, Any]) -> int:
-    fen = parse_yuan_to_fen(value)
-    if fen is None:
-        raise FieldError("funds.bad_amount")
-    if fen <= 0:
-        raise FieldError("funds.not_positive")
-    if fen > MAX_FEN:
-        raise FieldError("funds.too_large")
-    return fen
 
 
 def _files_step(name: str, prompt: str) -> Step:
@@ -293,7 +265,7 @@ PROJECT = _form(
         Step("title", "ledger.ask.project_title", parse=forms.text(200)),
         Step("year", "ledger.ask.year", parse=_year, options=_years),
         Step("kind", "ledger.ask.project_kind", options=_enum_options("enum.kind", ProjectKind)),
-        Step("approved_on", "ledger.ask.approved_on", parse=_past_date(optional=True)),
+        Step("approved_on", "ledger.ask.approved_on", parse=forms.past_date(optional=True)),
         Step("approving_body", "ledger.ask.approving_body", parse=forms.text(200, optional=True)),
         Step(
             "status",
@@ -313,7 +285,7 @@ ACHIEVEMENT = _form(
             "ledger.ask.category",
             options=_enum_options("enum.category", AchievementCategory),
         ),
-        Step("achieved_on", "ledger.ask.achieved_on", parse=_past_date()),
+        Step("achieved_on", "ledger.ask.achieved_on", parse=forms.past_date()),
         Step("recognised_by", "ledger.ask.recognised_by", parse=forms.text(200)),
         Step("level", "ledger.ask.level", options=_choices("level", LEVELS)),
         Step("economic_benefit_fen", "ledger.ask.economic", parse=_wan_yuan),
@@ -335,7 +307,7 @@ ACTIVITY = _form(
     "activity",
     "ledger.activity",
     (
-        Step("held_on", "ledger.ask.held_on", parse=_past_date()),
+        Step("held_on", "ledger.ask.held_on", parse=forms.past_date()),
         Step("kind", "ledger.ask.activity_kind", options=_enum_options("enum.kind", ActivityKind)),
         Step("people_reached", "ledger.ask.people", parse=_count),
         Step("summary", "ledger.ask.summary", parse=forms.text(500)),
@@ -411,7 +383,7 @@ MEMBER = forms.register(
             Step(
                 "joined_on",
                 "ledger.ask.joined_on",
-                parse=_past_date(),
+                parse=forms.past_date(),
                 skip=lambda d: not _joining(d),
             ),
             Step("member_id", "ledger.ask.which_member", options=_active_members, skip=_joining),
@@ -421,7 +393,7 @@ MEMBER = forms.register(
                 options=_choices("member_event", EVENT_KINDS),
                 skip=lambda d: d.get("action") != "event",
             ),
-            Step("on_date", "ledger.ask.on_date", parse=_past_date(), skip=_joining),
+            Step("on_date", "ledger.ask.on_date", parse=forms.past_date(), skip=_joining),
             Step(
                 "description",
                 "ledger.ask.event_description",
@@ -462,8 +434,8 @@ FUNDS = _form(
             options=_enum_options("enum.source", FundSource),
             skip=lambda d: d.get("direction") != FundDirection.INCOME.value,
         ),
-        Step("amount_fen", "ledger.ask.amount", parse=_amount),
-        Step("on_date", "ledger.ask.on_date", parse=_past_date()),
+        Step("amount_fen", "ledger.ask.amount", parse=forms.yuan()),
+        Step("on_date", "ledger.ask.on_date", parse=forms.past_date()),
         Step("purpose", "ledger.ask.purpose", parse=forms.text(200)),
     ),
     ("direction", "source", "amount_fen", "on_date", "purpose"),

@@ -17,7 +17,7 @@ from bot.forms import FieldError, Form, Step
 from bot.handlers.common import answer, local_time, pressed, private_only
 from bot.i18n import Raw, resolve_language, t
 from bot.keyboards import rows
-from bot.parsing import format_fen, parse_date, parse_yuan_to_fen
+from bot.parsing import format_fen
 from policy.deadlines import local_today
 from policy.lifecycle import (
     NEEDS_REASON,
@@ -36,7 +36,6 @@ from storage.studios import Application, MemberData, Outcome, StudioService
 log = logging.getLogger(__name__)
 
 MAX_MEMBERS = 30
-MAX_FEN = 10**12  # ten billion yuan: anything larger is a typo
 ACTION_CODES = {
     "r": Action.RECOMMEND,
     "e": Action.ENDORSE,
@@ -182,31 +181,6 @@ async def apply_command(update: Update, context: BotContext) -> None:
 
 
 # ------------------------------------------------------------------- moving a studio on
-def _date_step(name: str, prompt: str, skip: Any) -> Step:
-    def parse(value: str, context: BotContext, _: dict[str, Any]) -> str:
-        day = parse_date(value, _today(context))
-        if day is None:
-            raise FieldError("form.bad_date")
-        if day > _today(context):
-            raise FieldError("form.future_date")
-        return day.isoformat()
-
-    return Step(name, prompt, parse=parse, skip=skip)
-
-
-def _amount(value: str, _: BotContext, __: dict[str, Any]) -> int:
-    if value in ("无", "没有", "跳过", "0"):
-        return 0
-    fen = parse_yuan_to_fen(value)
-    if fen is None:
-        raise FieldError("funds.bad_amount")
-    if fen <= 0:
-        raise FieldError("funds.not_positive")
-    if fen > MAX_FEN:
-        raise FieldError("funds.too_large")
-    return fen
-
-
 async def _act_summary(context: BotContext, data: dict[str, Any]) -> str:
     lines = [context.t("act.summary", action=Raw(context.t(f"act.{data['action']}")),
                        studio=data["studio_name"])]  # fmt: skip
@@ -253,7 +227,12 @@ ACT = forms.register(
         title="act.title",
         steps=(
             REASON,
-            _date_step("effective_on", "act.ask.endorsed_on", _has(Action.ENDORSE)),
+            Step(
+                "effective_on",
+                "act.ask.endorsed_on",
+                parse=forms.past_date(),
+                skip=_has(Action.ENDORSE),
+            ),
             Step(
                 "document",
                 "act.ask.endorse_document",
@@ -267,11 +246,18 @@ ACT = forms.register(
                 files=True,
                 skip=_has(Action.ENDORSE),
             ),
-            _date_step("effective_on", "act.ask.named_on", _has(Action.NAME)),
+            Step(
+                "effective_on", "act.ask.named_on", parse=forms.past_date(), skip=_has(Action.NAME)
+            ),
             Step(
                 "document", "act.ask.naming_document", parse=forms.text(100), skip=_has(Action.NAME)
             ),
-            Step("subsidy", "act.ask.subsidy", parse=_amount, skip=_has(Action.NAME)),
+            Step(
+                "subsidy",
+                "act.ask.subsidy",
+                parse=forms.yuan(optional=True),
+                skip=_has(Action.NAME),
+            ),
         ),
         summary=_act_summary,
         submit=_act_submit,
