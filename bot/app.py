@@ -29,7 +29,17 @@ from bot import forms
 from bot.commands import publish_commands
 from bot.config import Settings
 from bot.context import BotContext, BotData, Deps, UserData
-from bot.handlers import fallback, invite, ledgers, policy, reminders, start, status, studios
+from bot.handlers import (
+    assessments,
+    fallback,
+    invite,
+    ledgers,
+    policy,
+    reminders,
+    start,
+    status,
+    studios,
+)
 from bot.handlers.common import chat_member_changed, private_only, remember_user
 from bot.handlers.reminders import render_reminders
 from policy.qa import QAEngine
@@ -130,6 +140,9 @@ def _register_handlers(app: BotApp) -> None:
         app.add_handler(CommandHandler(kind, ledgers.command(kind)))
     app.add_handler(CommandHandler("ledger", ledgers.ledger_command))
     app.add_handler(CommandHandler("export", ledgers.export_command))
+    app.add_handler(CommandHandler("assess", assessments.assess_command))
+    app.add_handler(CommandHandler("report", assessments.report_command))
+    app.add_handler(CommandHandler("reported", assessments.reported_command))
     app.add_handler(CommandHandler("cancel", private_only(fallback.cancel)))
 
     # Buttons: each pattern owns one prefix; the handler re-checks role and jurisdiction.
@@ -148,6 +161,8 @@ def _register_handlers(app: BotApp) -> None:
     app.add_handler(CallbackQueryHandler(ledgers.delete_button, pattern=r"^ld:"))
     app.add_handler(CallbackQueryHandler(ledgers.edit_button, pattern=r"^le:"))
     app.add_handler(CallbackQueryHandler(ledgers.export_button, pattern=r"^ex:"))
+    app.add_handler(CallbackQueryHandler(assessments.grade_button, pattern=r"^as:"))
+    app.add_handler(CallbackQueryHandler(assessments.submit_button, pattern=r"^rp:"))
 
     # Last resort, so nothing goes unanswered: unknown commands, free text (a question),
     # anything else a person can send, and buttons no handler recognises (stale or forged).

@@ -26,7 +26,7 @@ def _fact(context: BotContext, result: ConditionResult) -> str:
     return context.t(result.fact_key, **params)
 
 
-async def _assessed(
+async def assess_studios(
     context: BotContext, studios: list[Studio]
 ) -> list[tuple[Studio, tuple[ConditionResult, ...]]]:
     today = local_today(context.now(), context.deps.settings.tz)
@@ -43,7 +43,7 @@ async def status_command(update: Update, context: BotContext) -> None:
     if not studios:
         await answer(update, context, context.t("status.none"))
         return
-    assessed = await _assessed(context, studios)
+    assessed = await assess_studios(context, studios)
     if len(assessed) == 1:
         await _detail(update, context, *assessed[0])
         return
@@ -64,7 +64,7 @@ async def status_button(update: Update, context: BotContext) -> None:
     async with context.session() as session:
         # card() re-checks that this person may see the studio.
         studio, _, _ = await StudioService(session).card(context.user_id, args[0])
-    [(studio, results)] = await _assessed(context, [studio])
+    [(studio, results)] = await assess_studios(context, [studio])
     await _detail(update, context, studio, results)
 
 

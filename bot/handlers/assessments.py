@@ -1,0 +1,154 @@
+"""Annual assessment and report in chat (Art. 17): /assess grades each studio, pre-filled
+with its Art. 6 status; /report submits the union's report; /reported shows the prefecture
+who has reported."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.error import TelegramError
+
+from bot.context import BotContext
+from bot.handlers.common import answer, local_time, pressed, private_only
+from bot.handlers.status import ICONS, assess_studios
+from bot.i18n import Raw, resolve_language, t
+from bot.keyboards import rows
+from policy.deadlines import days_until, local_today, report_deadline
+from storage.access import load_access
+from storage.assessments import AssessmentService
+from storage.errors import DomainError
+from storage.models import AssessmentGrade, User
+
+log = logging.getLogger(__name__)
+GRADE_CODES = {"e": AssessmentGrade.EXCELLENT, "g": AssessmentGrade.GOOD,
+               "p": AssessmentGrade.PASS, "f": AssessmentGrade.FAIL}  # fmt: skip
+CODE_OF = {g: c for c, g in GRADE_CODES.items()}
+SHOWN = 10
+
+
+def _year(context: BotContext) -> int:
+    return local_today(context.now(), context.deps.settings.tz).year
+
+
+@private_only
+async def assess_command(update: Update, context: BotContext) -> None:
+    year = _year(context)
+    async with context.session() as session:
+        overview = await AssessmentService(session).overview(context.user_id, year)
+    if not overview:
+        await answer(update, context, context.t("assess.not_officer"))
+        return
+    for item in overview:
+        done = len(item.studios) - len(item.unassessed)
+        header = context.t("assess.header", union=item.union.name, year=year, done=done,
+                           total=len(item.studios))  # fmt: skip
+        if item.submitted:
+            await answer(update, context, header + "\n" + context.t("assess.reported"))
+            continue
+        if not item.unassessed:
+            await answer(update, context, header + "\n" + context.t("assess.all_done"))
+            continue
+        await answer(update, context, header)
+        assessed = await assess_studios(context, item.unassessed[:SHOWN])
+        for studio, results in assessed:
+            icons = "".join(ICONS[r.level] for r in results)
+            text = context.t("assess.studio", studio=studio.name, icons=icons)
+            buttons = [
+                InlineKeyboardButton(context.t(f"grade.{g.value}"),
+                                     callback_data=f"as:{studio.id}:{year}:{CODE_OF[g]}")
+                for g in AssessmentGrade
+            ]  # fmt: skip
+            await answer(update, context, text, InlineKeyboardMarkup([buttons[:2], buttons[2:]]))
+
+
+async def grade_button(update: Update, context: BotContext) -> None:
+    args = await pressed(update, context, int, int, GRADE_CODES.__getitem__)
+    if args is None:
+        return
+    studio_id, year, grade = args
+    query = update.callback_query
+    if year != _year(context):
+        await answer(update, context, context.t("errors.stale_button"))
+        return
+    async with context.session() as session:
+        service = AssessmentService(session)
+        row = await service.grade(context.user_id, studio_id, year, grade)
+        overview = [u for u in await service.overview(context.user_id, year)
+                    if u.union.id == row.union_id]  # fmt: skip
+    item = overview[0] if overview else None
+    left = len(item.unassessed) if item else 0
+    studio = next((s.name for s, _ in item.studios if s.id == studio_id), "") if item else ""
+    if query is not None:  # the graded studio's buttons go; /assess shows it again to change
+        await query.edit_message_reply_markup(None)
+    key = "assess.graded_last" if left == 0 else "assess.graded"
+    await answer(update, context, context.t(key, studio=studio,
+                 grade=Raw(context.t(f"grade.{grade.value}")), left=left))  # fmt: skip
+
+
+@private_only
+async def report_command(update: Update, context: BotContext) -> None:
+    year = _year(context)
+    async with context.session() as session:
+        overview = await AssessmentService(session).overview(context.user_id, year)
+    if not overview:
+        await answer(update, context, context.t("assess.not_officer"))
+        return
+    today = local_today(context.now(), context.deps.settings.tz)
+    for item in overview:
+        if item.submitted and item.report and item.report.submitted_at:
+            when = local_time(context, item.report.submitted_at)
+            await answer(update, context, context.t("report.done", union=item.union.name,
+                                                    year=year, when=when))  # fmt: skip
+            continue
+        text = context.t("report.ready" if not item.unassessed else "report.not_ready",
+                         union=item.union.name, year=year, total=len(item.studios),
+                         left=len(item.unassessed),
+                         days=days_until(report_deadline(year), today))  # fmt: skip
+        keyboard = (
+            rows([(context.t("report.submit_btn", year=year), f"rp:{item.union.id}:{year}")])
+            if not item.unassessed
+            else None
+        )
+        await answer(update, context, text, keyboard)
+
+
+async def submit_button(update: Update, context: BotContext) -> None:
+    args = await pressed(update, context, int, int)
+    if args is None:
+        return
+    union_id, year = args
+    async with context.session() as session:
+        item, admins = await AssessmentService(session).submit(context.user_id, union_id, year)
+        users = [await session.get(User, a) for a in admins]
+    await answer(update, context, context.t("report.submitted", union=item.union.name, year=year,
+                                            total=len(item.studios)))  # fmt: skip
+    for user in users:
+        if user is None:
+            continue
+        lang = resolve_language(user.language, user.telegram_language)
+        try:
+            await context.bot.send_message(user.id, t(lang, "report.notice",
+                union=item.union.name, year=year, total=len(item.studios)))  # fmt: skip
+        except TelegramError as exc:
+            log.info("could not tell admin %s: %s", user.id, exc)
+
+
+@private_only
+async def reported_command(update: Update, context: BotContext) -> None:
+    year = _year(context)
+    async with context.session() as session:
+        if not (await load_access(session, context.user_id)).is_admin:
+            raise DomainError("errors.not_allowed")
+        overview = await AssessmentService(session).overview(context.user_id, year)
+    today = local_today(context.now(), context.deps.settings.tz)
+    lines = [
+        ("✅ " if u.submitted else "⏳ ") + u.union.name
+        + (f"（{local_time(context, u.report.submitted_at)}）"
+           if u.submitted and u.report and u.report.submitted_at else "")
+        for u in overview
+    ]  # fmt: skip
+    done = sum(1 for u in overview if u.submitted)
+    await answer(update, context, context.t("reported.list", year=year, done=done,
+                 total=len(overview), days=days_until(report_deadline(year), today),
+                 items="\n".join(lines)))  # fmt: skip

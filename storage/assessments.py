@@ -1,0 +1,148 @@
+"""Annual assessment and report (Art. 17): each county/system union assesses every studio in
+its area each year and reports to the prefecture federation by 31 December."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage import audit
+from storage.access import REPORTING_KINDS, admin_ids, load_access, load_tree
+from storage.db import utcnow
+from storage.errors import DomainError
+from storage.models import (
+    AnnualAssessment,
+    AnnualReport,
+    AssessmentGrade,
+    ReportStatus,
+    Studio,
+    StudioStatus,
+    Union,
+)
+
+ASSESSED_STATUSES = (StudioStatus.NAMED, StudioStatus.UNDER_REREVIEW)
+
+
+@dataclass
+class UnionYear:
+    union: Union
+    studios: list[tuple[Studio, AnnualAssessment | None]]
+    report: AnnualReport | None
+
+    @property
+    def submitted(self) -> bool:
+        return self.report is not None and self.report.status is ReportStatus.SUBMITTED
+
+    @property
+    def unassessed(self) -> list[Studio]:
+        return [s for s, a in self.studios if a is None]
+
+
+class AssessmentService:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def overview(self, actor_id: int, year: int) -> list[UnionYear]:
+        """The reporting unions this person answers for, with their studios and report."""
+        access = await load_access(self.session, actor_id)
+        tree = await load_tree(self.session)
+        unions = [
+            u
+            for u in await self.session.scalars(
+                select(Union).where(Union.active.is_(True)).order_by(Union.id)
+            )
+            if u.kind in REPORTING_KINDS and (access.is_admin or u.id in access.officer_unions)
+        ]
+        studios = list(
+            await self.session.scalars(
+                select(Studio).where(Studio.status.in_(ASSESSED_STATUSES)).order_by(Studio.id)
+            )
+        )
+        graded = {
+            a.studio_id: a
+            for a in await self.session.scalars(
+                select(AnnualAssessment).where(AnnualAssessment.year == year)
+            )
+        }
+        reports = {
+            r.union_id: r
+            for r in await self.session.scalars(
+                select(AnnualReport).where(AnnualReport.year == year)
+            )
+        }
+        return [
+            UnionYear(
+                u,
+                [
+                    (s, graded.get(s.id))
+                    for s in studios
+                    if tree.reporting_union(s.union_id) == u.id
+                ],
+                reports.get(u.id),
+            )
+            for u in unions
+        ]
+
+    async def grade(
+        self, actor_id: int, studio_id: int, year: int, grade: AssessmentGrade
+    ) -> AnnualAssessment:
+        studio = await self.session.get(Studio, studio_id)
+        if studio is None or studio.status not in ASSESSED_STATUSES:
+            raise DomainError("studio.not_found")
+        access = await load_access(self.session, actor_id)
+        tree = await load_tree(self.session)
+        reporting = tree.reporting_union(studio.union_id)
+        # Art. 17: the county/system union assesses the studios in its area.
+        if reporting is None or not access.reports_for(tree, studio.union_id):
+            raise DomainError("errors.not_allowed")
+        report = await self.session.scalar(
+            select(AnnualReport).where(
+                AnnualReport.union_id == reporting, AnnualReport.year == year
+            )
+        )
+        if report is not None and report.status is ReportStatus.SUBMITTED:
+            raise DomainError("assess.already_reported", year=year)
+        row = await self.session.scalar(
+            select(AnnualAssessment).where(
+                AnnualAssessment.studio_id == studio.id, AnnualAssessment.year == year
+            )
+        )
+        before = audit.snapshot(row) if row else None
+        if row is None:
+            row = AnnualAssessment(studio_id=studio.id, union_id=reporting, year=year, grade=grade)
+            self.session.add(row)
+        row.grade, row.assessed_by, row.assessed_at = grade, actor_id, utcnow()
+        await self.session.flush()
+        audit.record(self.session, actor_id=actor_id, action="assessment.grade", entity=row,
+                     before=before)  # fmt: skip
+        await self.session.commit()
+        return row
+
+    async def submit(self, actor_id: int, union_id: int, year: int) -> tuple[UnionYear, list[int]]:
+        """Mark the union's report for the year submitted (Art. 17); every studio assessed."""
+        mine = [u for u in await self.overview(actor_id, year) if u.union.id == union_id]
+        if not mine:
+            raise DomainError("errors.not_allowed")
+        item = mine[0]
+        if item.submitted:
+            raise DomainError("assess.already_reported", year=year)
+        if item.unassessed:
+            raise DomainError("report.unassessed", count=len(item.unassessed))
+        counts = {g: 0 for g in AssessmentGrade}
+        for _, a in item.studios:
+            if a is not None:
+                counts[a.grade] += 1
+        summary = ", ".join(f"{g.value}={n}" for g, n in counts.items())
+        report = item.report or AnnualReport(union_id=union_id, year=year)
+        before = audit.snapshot(report) if item.report else None
+        report.status, report.summary = ReportStatus.SUBMITTED, summary
+        report.submitted_by, report.submitted_at = actor_id, utcnow()
+        self.session.add(report)
+        await self.session.flush()
+        audit.record(self.session, actor_id=actor_id, action="report.submit", entity=report,
+                     before=before)  # fmt: skip
+        await self.session.commit()
+        item.report = report
+        return item, [a for a in await admin_ids(self.session) if a != actor_id]
