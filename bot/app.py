@@ -106,11 +106,11 @@ def build_application(
 
 
 def _register_handlers(app: BotApp) -> None:
-    # Group -1 runs first for every update: record the person, settle their language.
     # Group -2: someone blocked or unblocked the bot (reminders skip blocked people).
     app.add_handler(
         ChatMemberHandler(chat_member_changed, ChatMemberHandler.MY_CHAT_MEMBER), group=-2
     )
+    # Group -1, for every update: record the person and settle their language.
     app.add_handler(TypeHandler(Update, remember_user), group=-1)
 
     # An edited message is not re-run (it could repeat a command or a form answer).
