@@ -32,7 +32,7 @@ test: lint
 
 # Policy Q&A accuracy on the public dev set and our held-out set.
 eval: install
-	$(PY) -m policy.eval tests/policy/dev_questions.tsv tests/policy/heldout_questions.tsv tests/policy/heldout2_questions.tsv
+	$(PY) -m policy.eval tests/policy/dev_questions.tsv tests/policy/heldout_questions.tsv tests/policy/heldout2_questions.tsv tests/policy/heldout3_questions.tsv
 
 bench: install
 	$(PY) scripts/bench_policy.py
