@@ -76,6 +76,20 @@ class Application:
     members: tuple[MemberData, ...] = ()
 
 
+@dataclass(frozen=True)
+class Details:
+    """What a transition records besides who and when."""
+
+    reason: str = ""  # required to return or revoke
+    document: str | None = None  # naming document number, or the endorsement's
+    on: date | None = None  # the endorsement or naming date (default: today)
+    subsidy_fen: int | None = None  # Art. 9's one-time subsidy, on naming
+    attachment: FileData | None = None  # e.g. the scanned endorsement
+
+
+NO_DETAILS = Details()
+
+
 @dataclass
 class Outcome:
     studio: Studio
@@ -139,11 +153,7 @@ class StudioService:
         action: Action,
         *,
         expected: StudioStatus | None = None,
-        reason: str = "",
-        document: str | None = None,
-        effective_on: date | None = None,
-        subsidy_fen: int | None = None,
-        attachment: FileData | None = None,
+        details: Details = NO_DETAILS,
     ) -> Outcome:
         # FOR UPDATE: two instances handling two presses serialise here, and the second
         # sees the new state and is refused as a double press.
@@ -153,16 +163,7 @@ class StudioService:
         if expected is not None and studio.status is not expected:
             # A second press, or a button from an old message: the studio has moved on.
             raise DomainError("studio.moved_on", status=studio.status.value)
-        return await self._move(
-            actor_id,
-            studio,
-            action,
-            reason=reason,
-            document=document,
-            effective_on=effective_on,
-            subsidy_fen=subsidy_fen,
-            attachment=attachment,
-        )
+        return await self._move(actor_id, studio, action, details=details)
 
     async def _move(
         self,
@@ -171,16 +172,13 @@ class StudioService:
         action: Action,
         *,
         access: Access | None = None,
-        reason: str = "",
-        document: str | None = None,
-        effective_on: date | None = None,
-        subsidy_fen: int | None = None,
-        attachment: FileData | None = None,
+        details: Details = NO_DETAILS,
     ) -> Outcome:
         access = access or await load_access(self.session, actor_id)
         tree = await load_tree(self.session)
         to_status = self._guard(access, tree, studio, action, actor_id)
-        reason = reason.strip()
+        reason, document, effective_on = details.reason.strip(), details.document, details.on
+        subsidy_fen, attachment = details.subsidy_fen, details.attachment
         if action in NEEDS_REASON and not reason:
             raise DomainError("studio.reason_required")
         if len(reason) > MAX_REASON:

@@ -31,7 +31,14 @@ from policy.lifecycle import (
 )
 from storage.files import FileData
 from storage.models import Studio, User
-from storage.studios import Application, MemberData, Outcome, StudioService
+from storage.studios import (
+    NO_DETAILS,
+    Application,
+    Details,
+    MemberData,
+    Outcome,
+    StudioService,
+)
 
 log = logging.getLogger(__name__)
 
@@ -201,11 +208,13 @@ async def _act_submit(update: Update, context: BotContext, data: dict[str, Any])
         int(data["studio_id"]),
         Action(data["action"]),
         StudioStatus(data["expected"]),
-        reason=data.get("reason", ""),
-        document=data.get("document") or None,
-        effective_on=date.fromisoformat(data["effective_on"]) if data.get("effective_on") else None,
-        subsidy_fen=data.get("subsidy") or None,
-        attachment=FileData(**data["scan"]) if data.get("scan") else None,
+        Details(
+            reason=data.get("reason", ""),
+            document=data.get("document") or None,
+            on=date.fromisoformat(data["effective_on"]) if data.get("effective_on") else None,
+            subsidy_fen=data.get("subsidy") or None,
+            attachment=FileData(**data["scan"]) if data.get("scan") else None,
+        ),
     )
 
 
@@ -293,19 +302,19 @@ async def _act(
     studio_id: int,
     action: Action,
     expected: StudioStatus,
-    **details: Any,
+    details: Details = NO_DETAILS,
 ) -> None:
     assert update.effective_user is not None
     async with context.session() as session:
         outcome = await StudioService(session).act(
-            update.effective_user.id, studio_id, action, expected=expected, **details
+            update.effective_user.id, studio_id, action, expected=expected, details=details
         )
     status = context.t(f"status.{outcome.to_status.value}")
     text = context.t("studio.done", action=Raw(context.t(f"act.{action.value}")),
                      studio=outcome.studio.name, status=Raw(status))  # fmt: skip
     keyboard = _action_keyboard(context.lang, outcome.studio) if outcome.actor_next else None
     await answer(update, context, text, keyboard)
-    await _notify(context, outcome, details.get("reason", ""))
+    await _notify(context, outcome, details.reason)
 
 
 async def _notify(context: BotContext, outcome: Outcome, reason: str = "") -> None:
