@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
@@ -13,6 +13,7 @@ from telegram.ext import Application, CallbackContext, ExtBot
 
 from bot.config import Settings
 from bot.i18n import DEFAULT_LANGUAGE, t
+from policy.deadlines import local_today
 from policy.qa import QAEngine
 from policy.regulation import Regulation
 from reminders.service import ReminderService
@@ -79,3 +80,7 @@ class BotContext(CallbackContext[ExtBot[None], UserData, dict[Any, Any], BotData
 
     def now(self) -> datetime:
         return self.deps.clock()
+
+    def today(self) -> date:
+        """Today in the configured time zone (Asia/Shanghai by default)."""
+        return local_today(self.now(), self.deps.settings.tz)

@@ -17,7 +17,6 @@ from bot.context import BotContext
 from bot.handlers.common import answer
 from bot.i18n import Raw
 from bot.parsing import parse_date, parse_yuan_to_fen
-from policy.deadlines import local_today
 from storage import drafts
 from storage.errors import DomainError
 
@@ -373,7 +372,7 @@ def past_date(*, optional: bool = False) -> Parse:
     def parse(value: str, context: BotContext, _: dict[str, Any]) -> str:
         if optional and value in SKIP_WORDS:
             return ""
-        today = local_today(context.now(), context.deps.settings.tz)
+        today = context.today()
         day = parse_date(value, today)
         if day is None:
             raise FieldError("form.bad_date")

@@ -4,23 +4,19 @@ who has reported."""
 
 from __future__ import annotations
 
-import logging
-
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.error import TelegramError
 
 from bot.context import BotContext
-from bot.handlers.common import answer, local_time, pressed, private_only
+from bot.handlers.common import answer, language_of, local_time, pressed, private_only, tell
 from bot.handlers.status import ICONS, assess_studios
-from bot.i18n import Raw, resolve_language, t
+from bot.i18n import Raw, t
 from bot.keyboards import rows
-from policy.deadlines import days_until, local_today, report_deadline
+from policy.deadlines import days_until, report_deadline
 from storage.access import load_access
 from storage.assessments import AssessmentService
 from storage.errors import DomainError
 from storage.models import AssessmentGrade, User
 
-log = logging.getLogger(__name__)
 GRADE_CODES = {"e": AssessmentGrade.EXCELLENT, "g": AssessmentGrade.GOOD,
                "p": AssessmentGrade.PASS, "f": AssessmentGrade.FAIL}  # fmt: skip
 CODE_OF = {g: c for c, g in GRADE_CODES.items()}
@@ -28,7 +24,7 @@ SHOWN = 10
 
 
 def _year(context: BotContext) -> int:
-    return local_today(context.now(), context.deps.settings.tz).year
+    return context.today().year
 
 
 @private_only
@@ -94,7 +90,7 @@ async def report_command(update: Update, context: BotContext) -> None:
     if not overview:
         await answer(update, context, context.t("assess.not_officer"))
         return
-    today = local_today(context.now(), context.deps.settings.tz)
+    today = context.today()
     for item in overview:
         if item.submitted and item.report and item.report.submitted_at:
             when = local_time(context, item.report.submitted_at)
@@ -126,12 +122,9 @@ async def submit_button(update: Update, context: BotContext) -> None:
     for user in users:
         if user is None:
             continue
-        lang = resolve_language(user.language, user.telegram_language)
-        try:
-            await context.bot.send_message(user.id, t(lang, "report.notice",
-                union=item.union.name, year=year, total=len(item.studios)))  # fmt: skip
-        except TelegramError as exc:
-            log.info("could not tell admin %s: %s", user.id, exc)
+        notice = t(language_of(user), "report.notice", union=item.union.name, year=year,
+                   total=len(item.studios))  # fmt: skip
+        await tell(context, user.id, notice)
 
 
 @private_only
@@ -141,7 +134,7 @@ async def reported_command(update: Update, context: BotContext) -> None:
         if not (await load_access(session, context.user_id)).is_admin:
             raise DomainError("errors.not_allowed")
         overview = await AssessmentService(session).overview(context.user_id, year)
-    today = local_today(context.now(), context.deps.settings.tz)
+    today = context.today()
     lines = [
         ("✅ " if u.submitted else "⏳ ") + u.union.name
         + (f"（{local_time(context, u.report.submitted_at)}）"

@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import functools
+import logging
 from collections.abc import Callable, Coroutine
 from datetime import datetime
 from typing import Any
 
 from telegram import Chat, InlineKeyboardMarkup, Message, Update
+from telegram.error import TelegramError
 
 from bot.context import BotContext
 from bot.i18n import Raw, resolve_language
 from bot.keyboards import link
 from storage.accounts import AccountService
-from storage.models import Role, RoleGrant
+from storage.models import Role, RoleGrant, User
+
+log = logging.getLogger(__name__)
 
 Handler = Callable[[Update, BotContext], Coroutine[Any, Any, Any]]
 
@@ -72,6 +76,24 @@ async def pressed(
     except (KeyError, ValueError):
         await answer(update, context, context.t("errors.stale_button"))
         return None
+
+
+def language_of(user: User | None) -> str:
+    """The language to write to someone other than the sender in."""
+    if user is None:
+        return resolve_language(None, None)
+    return resolve_language(user.language, user.telegram_language)
+
+
+async def tell(
+    context: BotContext, chat_id: int, text: str, keyboard: InlineKeyboardMarkup | None = None
+) -> None:
+    """Message someone other than the sender. They may have blocked the bot: the action
+    that prompted the message stands all the same, so a failure is only logged."""
+    try:
+        await context.bot.send_message(chat_id, text, reply_markup=keyboard)
+    except TelegramError as exc:
+        log.info("could not notify %s: %s", chat_id, exc)
 
 
 def private_only(handler: Handler) -> Handler:

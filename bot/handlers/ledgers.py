@@ -3,23 +3,20 @@
 
 from __future__ import annotations
 
-import logging
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.error import TelegramError
 
 from bot import forms
 from bot.context import BotContext
 from bot.exports import build_workbook
 from bot.forms import FieldError, Form, Step
-from bot.handlers.common import answer, pressed, private_only
-from bot.i18n import Raw, resolve_language, t
+from bot.handlers.common import answer, language_of, pressed, private_only, tell
+from bot.i18n import Raw, t
 from bot.keyboards import rows
 from bot.parsing import format_fen
-from policy.deadlines import local_today
 from storage.access import load_access
 from storage.files import FileData
 from storage.ledgers import LEDGERS, LedgerService, export_ledgers
@@ -34,17 +31,12 @@ from storage.models import (
     User,
 )
 
-log = logging.getLogger(__name__)
 SHOWN = 10
 KIND_CODES = {"p": "project", "a": "achievement", "v": "activity", "m": "member", "f": "funds"}
 CODE_OF = {k: c for c, k in KIND_CODES.items()}
 EDUCATION = ("博士", "硕士", "本科", "大专", "中专及以下")
 LEVELS = ("national", "provincial", "prefecture", "county", "unit")
 EVENT_KINDS = ("title", "award", "certificate", "promotion")
-
-
-def _today(context: BotContext) -> date:
-    return local_today(context.now(), context.deps.settings.tz)
 
 
 # ----------------------------------------------------------------------- step helpers
@@ -71,19 +63,19 @@ def _count(value: str, _: BotContext, __: dict[str, Any]) -> int:
 
 
 def _year(value: str, context: BotContext, _: dict[str, Any]) -> int:
-    this_year = _today(context).year
+    this_year = context.today().year
     if not value.isdigit() or not 2000 <= int(value) <= this_year + 1:
         raise FieldError("ledger.bad_year", max=this_year + 1)
     return int(value)
 
 
 async def _years(context: BotContext, _: dict[str, Any]) -> list[tuple[str, str]]:
-    year = _today(context).year
+    year = context.today().year
     return [(str(y), str(y)) for y in (year, year - 1)]
 
 
 def _birth_year(value: str, context: BotContext, _: dict[str, Any]) -> int:
-    year = _today(context).year
+    year = context.today().year
     if not value.isdigit() or not year - 80 <= int(value) <= year - 16:
         raise FieldError("ledger.bad_birth_year")
     return int(value)
@@ -597,9 +589,7 @@ async def _ask_ack(
 ) -> None:
     async with context.session() as session:
         user = await session.get(User, officer)
-    lang = resolve_language(
-        user.language if user else None, user.telegram_language if user else None
-    )
+    lang = language_of(user)
     code = CODE_OF[kind]
     data = f"ak:{code}:{record_id}"
     keyboard = InlineKeyboardMarkup(
@@ -617,10 +607,7 @@ async def _ask_ack(
         studio=studio,
         title=title,
     )
-    try:
-        await context.bot.send_message(officer, text, reply_markup=keyboard)
-    except TelegramError as exc:
-        log.info("could not ask %s to acknowledge: %s", officer, exc)
+    await tell(context, officer, text, keyboard)
 
 
 async def _ack_reason_submit(update: Update, context: BotContext, data: dict[str, Any]) -> None:
@@ -670,13 +657,10 @@ async def _acknowledge(
     for user in leaders:
         if user is None or user.id == update.effective_user.id:
             continue
-        lang = resolve_language(user.language, user.telegram_language)
-        try:
-            await context.bot.send_message(
-                user.id, t(lang, key, title=record.title, studio=studio.name, reason=reason)
-            )
-        except TelegramError as exc:
-            log.info("could not tell %s: %s", user.id, exc)
+        lang = language_of(user)
+        await tell(
+            context, user.id, t(lang, key, title=record.title, studio=studio.name, reason=reason)
+        )
 
 
 # ---------------------------------------------------------------- listing, deleting
@@ -773,7 +757,7 @@ async def export_button(update: Update, context: BotContext) -> None:
 
 async def _send_export(update: Update, context: BotContext, studio_id: int | None) -> None:
     assert update.effective_chat is not None
-    today = _today(context)
+    today = context.today()
     async with context.session() as session:
         ledgers = await export_ledgers(session, context.user_id, studio_id)
         content = build_workbook(ledgers, context.t, today, management=studio_id is None)

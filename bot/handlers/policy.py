@@ -7,7 +7,7 @@ from telegram import InlineKeyboardMarkup, Update
 from bot.context import BotContext
 from bot.handlers.common import answer
 from bot.keyboards import rows
-from policy.deadlines import days_until, local_today, next_report_deadline
+from policy.deadlines import days_until, next_report_deadline
 from policy.regulation import Article, parse_article_number
 
 MAX_QUESTION = 500
@@ -64,7 +64,7 @@ async def _answer_question(update: Update, context: BotContext, question: str) -
             )
         )
     if result.asks_deadline:
-        today = local_today(context.now(), deps.settings.tz)
+        today = context.today()
         deadline = next_report_deadline(today)
         left = days_until(deadline, today)
         key = "ask.deadline_today" if left == 0 else "ask.deadline"

@@ -2,20 +2,15 @@
 
 from __future__ import annotations
 
-import logging
-
 from telegram import Update
-from telegram.error import TelegramError
 
 from bot.context import BotContext
-from bot.handlers.common import answer, describe_grant, private_only
-from bot.i18n import Raw, resolve_language, t
+from bot.handlers.common import answer, describe_grant, language_of, private_only, tell
+from bot.i18n import Raw, t
 from bot.keyboards import rows
 from storage.accounts import LANGUAGES, AccountService
 from storage.invitations import InvitationService
 from storage.models import Role, User
-
-log = logging.getLogger(__name__)
 
 
 async def start(update: Update, context: BotContext) -> None:
@@ -66,14 +61,11 @@ async def _accept_invitation(update: Update, context: BotContext, code: str) -> 
 async def _tell_inviter(
     context: BotContext, inviter: User, name: str, role: Role, description: str
 ) -> None:
-    lang = resolve_language(inviter.language, inviter.telegram_language)
+    lang = language_of(inviter)
     target = description if lang == context.lang else t(lang, f"role.{role.value}")
-    try:
-        await context.bot.send_message(
-            inviter.id, t(lang, "invite.accepted_notice", name=name, target=Raw(target))
-        )
-    except TelegramError as exc:  # the inviter may have blocked the bot; the grant stands
-        log.info("could not tell inviter %s: %s", inviter.id, exc)
+    await tell(
+        context, inviter.id, t(lang, "invite.accepted_notice", name=name, target=Raw(target))
+    )
 
 
 async def help_command(update: Update, context: BotContext) -> None:

@@ -10,7 +10,6 @@ from bot.handlers.common import answer, pressed, private_only
 from bot.i18n import Raw
 from bot.keyboards import rows
 from policy.compliance import ConditionResult, Level, assess, worst_first
-from policy.deadlines import local_today
 from storage.compliance import facts_for
 from storage.models import Studio
 from storage.studios import StudioService
@@ -29,7 +28,7 @@ def _fact(context: BotContext, result: ConditionResult) -> str:
 async def assess_studios(
     context: BotContext, studios: list[Studio]
 ) -> list[tuple[Studio, tuple[ConditionResult, ...]]]:
-    today = local_today(context.now(), context.deps.settings.tz)
+    today = context.today()
     async with context.session() as session:
         facts = await facts_for(session, studios)
     return [(s, assess(facts[s.id], today)) for s in studios]
@@ -71,7 +70,7 @@ async def status_button(update: Update, context: BotContext) -> None:
 async def _detail(
     update: Update, context: BotContext, studio: Studio, results: tuple[ConditionResult, ...]
 ) -> None:
-    today = local_today(context.now(), context.deps.settings.tz)
+    today = context.today()
     lines = [
         context.t(
             "status.line",

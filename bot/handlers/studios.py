@@ -4,21 +4,18 @@ and the buttons that move a studio along. Each press is re-checked by StudioServ
 from __future__ import annotations
 
 import html
-import logging
 from datetime import date
 from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.error import TelegramError
 
 from bot import forms
 from bot.context import BotContext
 from bot.forms import FieldError, Form, Step
-from bot.handlers.common import answer, local_time, pressed, private_only
-from bot.i18n import Raw, resolve_language, t
+from bot.handlers.common import answer, language_of, local_time, pressed, private_only, tell
+from bot.i18n import Raw, t
 from bot.keyboards import rows
 from bot.parsing import format_fen
-from policy.deadlines import local_today
 from policy.lifecycle import (
     NEEDS_REASON,
     WAITING_FOR,
@@ -40,8 +37,6 @@ from storage.studios import (
     StudioService,
 )
 
-log = logging.getLogger(__name__)
-
 MAX_MEMBERS = 30
 ACTION_CODES = {
     "r": Action.RECOMMEND,
@@ -57,10 +52,6 @@ ACTION_CODES = {
 CODE_OF = {a: c for c, a in ACTION_CODES.items()}
 STATUS_CODES = {s: str(n) for n, s in enumerate(StudioStatus)}
 STATUS_OF = {c: s for s, c in STATUS_CODES.items()}
-
-
-def _today(context: BotContext) -> date:
-    return local_today(context.now(), context.deps.settings.tz)
 
 
 # ---------------------------------------------------------------------------- the form
@@ -86,7 +77,7 @@ def _members(value: str, context: BotContext, _: dict[str, Any]) -> list[dict[st
     if value in ("无", "没有", "跳过", "none"):
         return []
     members = []
-    this_year = _today(context).year
+    this_year = context.today().year
     lines = [line.strip() for line in value.splitlines() if line.strip()]
     if len(lines) > MAX_MEMBERS:
         raise FieldError("apply.too_many_members", max=MAX_MEMBERS)
@@ -330,32 +321,17 @@ async def _notify(context: BotContext, outcome: Outcome, reason: str = "") -> No
         }
     studio = outcome.studio
     for uid in outcome.notify_applicant:
-        lang = _lang(users.get(uid))
+        lang = language_of(users.get(uid))
         why = t(lang, "studio.reason_line", reason=reason) if reason else ""
         text = t(lang, "studio.outcome", studio=studio.name,
                  status=Raw(t(lang, f"status.{studio.status.value}")), reason=Raw(why))  # fmt: skip
-        await _send(context, uid, text, _resubmit_keyboard(lang, studio))
+        await tell(context, uid, text, _resubmit_keyboard(lang, studio))
     for uid in outcome.notify_reviewers:
-        lang = _lang(users.get(uid))
+        lang = language_of(users.get(uid))
         text = t(lang, "studio.waiting", studio=studio.name,
                  union=studio.union.name if studio.union else "",
                  status=Raw(t(lang, f"status.{studio.status.value}")))  # fmt: skip
-        await _send(context, uid, text, _action_keyboard(lang, studio))
-
-
-def _lang(user: User | None) -> str:
-    return resolve_language(
-        user.language if user else None, user.telegram_language if user else None
-    )
-
-
-async def _send(
-    context: BotContext, chat_id: int, text: str, keyboard: InlineKeyboardMarkup | None = None
-) -> None:
-    try:
-        await context.bot.send_message(chat_id, text, reply_markup=keyboard)
-    except TelegramError as exc:  # they may have blocked the bot; the transition stands
-        log.info("could not notify %s: %s", chat_id, exc)
+        await tell(context, uid, text, _action_keyboard(lang, studio))
 
 
 def _resubmit_keyboard(lang: str, studio: Studio) -> InlineKeyboardMarkup | None:
@@ -477,7 +453,7 @@ async def rereview_command(update: Update, context: BotContext) -> None:
     assert update.effective_user is not None
     async with context.session() as session:
         due = await StudioService(session).due_for_rereview(
-            update.effective_user.id, _today(context)
+            update.effective_user.id, context.today()
         )
     if not due:
         await answer(update, context, context.t("rereview.none"))
