@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import (
 from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.types import TypeDecorator
 
-from policy.deadlines import REPORT_TZ
+from policy import deadlines
 
 # Deterministic constraint names, so Alembic migrations are stable across SQLite and PostgreSQL.
 NAMING_CONVENTION = {
@@ -36,7 +36,7 @@ def utcnow() -> datetime:
 
 def local_today() -> date:
     """Today in the programme's time zone (Asia/Shanghai), not in UTC."""
-    return utcnow().astimezone(REPORT_TZ).date()
+    return deadlines.local_today(utcnow())
 
 
 class UTCDateTime(TypeDecorator[datetime]):
