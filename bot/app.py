@@ -46,6 +46,7 @@ from policy.qa import QAEngine
 from policy.regulation import load_regulation
 from reminders import jobs as reminder_jobs
 from reminders.service import ReminderService
+from storage import drafts
 from storage.accounts import AccountService
 from storage.db import make_engine, make_session_factory, utcnow
 from storage.seed import ensure_seeded
@@ -194,10 +195,18 @@ async def on_startup(app: BotApp) -> None:
     if app.job_queue is not None:
         # Jobs are rebuilt from configuration at every start; what is due comes from the database.
         reminder_jobs.register(app.job_queue, deps.reminders)
+        app.job_queue.run_repeating(_expire_drafts, 6 * 3600, first=60, name="drafts:expire")
     try:
         await publish_commands(app.bot)
     except TelegramError as exc:  # a menu is a nicety; never fail start-up over it
         log.warning("could not publish the command menu: %s", exc)
+
+
+async def _expire_drafts(context: BotContext) -> None:
+    # Forms left untouched for two weeks are emptied; their owner is told when they return.
+    deps = context.deps
+    async with deps.sessions() as session:
+        await drafts.expire_old(session, deps.clock())
 
 
 async def on_shutdown(app: BotApp) -> None:

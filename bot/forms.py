@@ -1,27 +1,43 @@
 """Guided multi-step forms whose state lives in the database (storage.drafts).
 
-A form is a list of steps; each step asks one thing, by buttons where the choice is finite.
-The state survives restarts and is shared by instances, `/cancel` works at any step, and
-⬅ goes back one step. Buttons carry the step index, so a stale button changes nothing.
+A form is a list of steps; each step asks one thing, by buttons where the choice is finite
+(typing a button's label counts as pressing it). The state survives restarts and is shared
+by instances; `/cancel` works at any step, ⬅ goes back, and the summary has ✏ per field.
+
+Every button carries its draft's token, so a button of one form can never answer another,
+and starting a form while another is half-done sets that one aside (to be resumed), never
+overwrites it. Each step is a compare-and-set on the draft's version; submitting claims the
+draft in the same transaction as the record it becomes, so a double press (even on two
+instances) saves once, and a crash mid-save loses nothing.
 """
 
 from __future__ import annotations
 
+import contextlib
+import logging
+import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.error import BadRequest, TelegramError
 
+from bot.callbacks import Codec, StaleButton
 from bot.context import BotContext
 from bot.handlers.common import answer
 from bot.i18n import Raw
 from bot.parsing import parse_date, parse_yuan_to_fen
 from storage import drafts
+from storage.drafts import Draft
 from storage.errors import DomainError
+
+log = logging.getLogger(__name__)
 
 Options = Callable[[BotContext, dict[str, Any]], Awaitable[list[tuple[str, str]]]]
 Parse = Callable[[str, BotContext, dict[str, Any]], Any]
+Submit = Callable[[Update, BotContext, AsyncSession, dict[str, Any]], Awaitable[None]]
 MAX_TEXT = 1000
 
 
@@ -38,11 +54,16 @@ class Step:
     name: str
     prompt: str | Callable[[dict[str, Any]], str]  # catalog key, or one chosen from the data
     parse: Parse | None = None  # for typed answers; raise FieldError on bad input
-    options: Options | None = None  # buttons (value, label); typing is also allowed if parse
+    options: Options | None = None  # buttons (value, label); typing a label is also a press
     choose: Callable[[str, BotContext, dict[str, Any]], Any] | None = None  # validate a button
     skip: Callable[[dict[str, Any]], bool] | None = None
     files: bool = False  # accepts a photo or document (PDF, Word, Excel) instead of text
     multi: bool = False  # with files: collect several, until the "done" button
+    label: str | None = None  # catalog key naming the field on the summary; field.<name>
+
+    @property
+    def label_key(self) -> str:
+        return self.label or f"field.{self.name}"
 
 
 # Attachments kept with records: what we accept, and Telegram's 20 MB bot download limit.
@@ -65,10 +86,14 @@ class Form:
     title: str  # catalog key
     steps: tuple[Step, ...]
     summary: Callable[[BotContext, dict[str, Any]], Awaitable[str]]
-    submit: Callable[[Update, BotContext, dict[str, Any]], Awaitable[None]]
+    # Writes the record with the session it is given and commits: the draft's claim is in
+    # that same transaction. A DomainError (or any failure) rolls both back.
+    submit: Submit
 
 
 FORMS: dict[str, Form] = {}
+BUTTON = Codec("f")  # f:<draft token>:<action>[:<step>[:<option>]]
+PICK, BACK, CANCEL, SUBMIT, EDIT, KEEP, RESUME, RESTART = "s", "b", "x", "ok", "e", "k", "r", "n"
 
 
 def register(form: Form) -> Form:
@@ -81,90 +106,255 @@ def _user_id(update: Update) -> int:
     return update.effective_user.id
 
 
+# ------------------------------------------------------------------------ finding drafts
+async def _mine(update: Update, context: BotContext) -> list[Draft]:
+    """The person's live drafts; those that expired are removed and mentioned once."""
+    user_id = _user_id(update)
+    async with context.session() as session:
+        mine = await drafts.of_user(session, user_id, context.now())
+        gone = [d for d in mine if d.expired or d.form not in FORMS]
+        if gone:
+            await drafts.forget(session, user_id, [d.token for d in gone])
+    told = [d for d in gone if d.form in FORMS and not d.state.get("pending")]
+    if told:
+        titles = "、".join(sorted({context.t(FORMS[d.form].title) for d in told}))
+        days = drafts.DRAFT_TTL.days
+        await answer(update, context, context.t("form.expired", titles=titles, days=days))
+    return [d for d in mine if d not in gone]
+
+
+async def current(context: BotContext, update: Update) -> tuple[Form, Draft] | None:
+    """The form taking this person's typed answers, if any."""
+    active = next((d for d in await _mine(update, context) if d.active), None)
+    return (FORMS[active.form], active) if active is not None else None
+
+
 async def start(
     update: Update, context: BotContext, form: Form, data: dict[str, Any] | None = None
 ) -> None:
-    state = {"form": form.name, "i": 0, "data": data or {}}
-    await _advance(update, context, form, state, 0)
-
-
-async def _save(context: BotContext, user_id: int, state: dict[str, Any]) -> None:
+    init = dict(data or {})
+    mine = await _mine(update, context)
+    active = next((d for d in mine if d.active), None)
+    if active is not None and active.form == form.name and active.state.get("init") == init:
+        # The same form is already half-filled: go on with it, or start over. Never a
+        # silent overwrite of what the person typed.
+        grid = [
+            [_button(context, "form.continue_btn", active, RESUME)],
+            [_button(context, "form.restart_btn", active, RESTART)],
+        ]
+        text = context.t("form.already_open", title=Raw(context.t(form.title)),
+                         progress=Raw(_progress(context, form, active.state)))  # fmt: skip
+        await answer(update, context, text, InlineKeyboardMarkup(grid))
+        return
+    state = {"i": 0, "data": dict(init), "init": init}
     async with context.session() as session:
-        await drafts.save(session, user_id, state)
-
-
-async def current(context: BotContext, user_id: int) -> tuple[Form, dict[str, Any]] | None:
-    async with context.session() as session:
-        state = await drafts.load(session, user_id)
-    if not state or state.get("form") not in FORMS:
-        return None
-    return FORMS[state["form"]], state
+        draft = await drafts.create(session, _user_id(update), form.name, state, context.now())
+    note = ""
+    if active is not None:
+        note = context.t("form.set_aside", title=Raw(context.t(FORMS[active.form].title)))
+        await _strip_keyboard(update, context, active.state)
+    await _advance(update, context, form, draft, dict(state), 0, note=note)
 
 
 async def cancel(update: Update, context: BotContext) -> bool:
+    """/cancel: drop the active form (set-aside ones stay, and are offered back)."""
+    found = await current(context, update)
+    if found is None:
+        return False
     async with context.session() as session:
-        return await drafts.clear(session, _user_id(update))
+        await drafts.discard(session, _user_id(update), found[1].token)
+    await _strip_keyboard(update, context, found[1].state)
+    return True
+
+
+async def offer_resume(update: Update, context: BotContext) -> None:
+    """After a form ends, offer back what was set aside for it."""
+    waiting = [d for d in await _mine(update, context) if not d.state.get("pending")]
+    if not waiting or any(d.active for d in waiting):
+        return
+    grid = [
+        [
+            InlineKeyboardButton(
+                context.t("form.resume_btn", title=context.t(FORMS[d.form].title)),
+                callback_data=BUTTON.pack(d.token, RESUME),
+            )
+        ]
+        for d in waiting[:3]
+    ]
+    await answer(update, context, context.t("form.resume_offer"), InlineKeyboardMarkup(grid))
+
+
+# ------------------------------------------------------------------------------- steps
+def applicable(form: Form, data: dict[str, Any]) -> list[int]:
+    return [i for i, s in enumerate(form.steps) if not (s.skip and s.skip(data))]
+
+
+def _progress(context: BotContext, form: Form, state: dict[str, Any]) -> str:
+    # Count only the steps that apply to what has been answered so far.
+    steps = applicable(form, state["data"])
+    i = state["i"]
+    n = len(steps) if i >= len(form.steps) else sum(1 for j in steps if j <= i)
+    return context.t("form.progress", title=Raw(context.t(form.title)), n=max(n, 1),
+                     total=max(len(steps), 1))  # fmt: skip
+
+
+def _next_step(form: Form, state: dict[str, Any], i: int) -> int:
+    """Step i or the next that applies; after a ✏ edit, the first applicable step still
+    unanswered (a changed answer can open new steps), else the summary."""
+    data = state["data"]
+    if state.get("ret"):
+        missing = [j for j in applicable(form, data) if form.steps[j].name not in data]
+        return missing[0] if missing else len(form.steps)
+    while i < len(form.steps) and (skip := form.steps[i].skip) and skip(data):
+        i += 1
+    return i
 
 
 async def _advance(
-    update: Update, context: BotContext, form: Form, state: dict[str, Any], i: int
+    update: Update,
+    context: BotContext,
+    form: Form,
+    draft: Draft,
+    state: dict[str, Any],
+    i: int,
+    note: str = "",
+    *,
+    exact: bool = False,
 ) -> None:
-    """Move to step i (skipping steps that do not apply), or to the summary."""
-    while i < len(form.steps) and (skip := form.steps[i].skip) and skip(state["data"]):
-        i += 1
-    state["i"] = i
-    await _save(context, _user_id(update), state)
-    await _prompt(update, context, form, state)
-
-
-def _nav(context: BotContext, back: bool) -> list[InlineKeyboardButton]:
-    row = [InlineKeyboardButton(context.t("form.cancel_btn"), callback_data="f:cancel")]
-    if back:
-        row.insert(0, InlineKeyboardButton(context.t("form.back_btn"), callback_data="f:back"))
-    return row
-
-
-async def _prompt(update: Update, context: BotContext, form: Form, state: dict[str, Any]) -> None:
-    i = state["i"]
-    if i >= len(form.steps):
-        text = await form.summary(context, state["data"])
-        grid = [
-            [InlineKeyboardButton(context.t("form.submit_btn"), callback_data="f:ok")],
-            _nav(context, True),
-        ]
-        await answer(update, context, text + "\n\n" + context.t("form.confirm"),
-                     InlineKeyboardMarkup(grid))  # fmt: skip
+    state["i"] = i if exact else _next_step(form, state, i)
+    if state["i"] >= len(form.steps):
+        state.pop("ret", None)
+    async with context.session() as session:
+        saved = await drafts.save(session, _user_id(update), draft, state, context.now())
+    if saved is None:  # another press (or instance) moved this form on first
+        await answer(update, context, context.t("form.moved_on"))
         return
+    await _show(update, context, form, saved, note)
+
+
+def _button(context: BotContext, key: str, draft: Draft, *args: object) -> InlineKeyboardButton:
+    return InlineKeyboardButton(context.t(key), callback_data=BUTTON.pack(draft.token, *args))
+
+
+async def _shown_value(context: BotContext, step: Step, data: dict[str, Any]) -> str | None:
+    value = data.get(step.name)
+    if value in (None, "", []):
+        return None
+    if step.options is not None:
+        for option, label in await step.options(context, data):
+            if option == value or (isinstance(value, int) and option == str(value)):
+                return label
+    if isinstance(value, list):
+        return "、".join(str(v.get("file_name", v)) if isinstance(v, dict) else str(v)
+                        for v in value)  # fmt: skip
+    if isinstance(value, str | int):
+        return str(value)
+    return None
+
+
+async def _render(
+    context: BotContext, form: Form, draft: Draft
+) -> tuple[str, InlineKeyboardMarkup]:
+    state = draft.state
+    data, i = state["data"], state["i"]
+    if i >= len(form.steps):
+        text = await form.summary(context, data) + "\n\n" + context.t("form.confirm")
+        answered = [j for j in applicable(form, data) if form.steps[j].name in data]
+        edits = [
+            InlineKeyboardButton(
+                context.t("form.edit_btn", field=context.t(form.steps[j].label_key)),
+                callback_data=BUTTON.pack(draft.token, EDIT, j),
+            )
+            for j in answered
+        ]
+        grid = [[_button(context, "form.submit_btn", draft, SUBMIT)]]
+        grid += [edits[k : k + 2] for k in range(0, len(edits), 2)]
+        grid.append([_button(context, "form.cancel_btn", draft, CANCEL)])
+        return text, InlineKeyboardMarkup(grid)
     step = form.steps[i]
     grid = []
     if step.options is not None:
-        options = await step.options(context, state["data"])
+        options = await step.options(context, data)
         buttons = [
-            InlineKeyboardButton(label, callback_data=f"f:{i}:{n}")
+            InlineKeyboardButton(label, callback_data=BUTTON.pack(draft.token, PICK, i, n))
             for n, (_, label) in enumerate(options)
         ]
         grid = [buttons[k : k + 2] for k in range(0, len(buttons), 2)]
-    grid.append(_nav(context, _previous(form, state) is not None))
-    progress = context.t("form.progress", title=Raw(context.t(form.title)), n=i + 1,
-                         total=len(form.steps))  # fmt: skip
-    prompt = step.prompt(state["data"]) if callable(step.prompt) else step.prompt
-    text = progress + "\n" + context.t(prompt, **_prompt_params(state["data"]))
-    await answer(update, context, text, InlineKeyboardMarkup(grid))
+    nav = [_button(context, "form.cancel_btn", draft, CANCEL)]
+    if state.get("ret"):
+        nav.insert(0, _button(context, "form.keep_btn", draft, KEEP))
+    elif _previous(form, state) is not None:
+        nav.insert(0, _button(context, "form.back_btn", draft, BACK))
+    grid.append(nav)
+    prompt = step.prompt(data) if callable(step.prompt) else step.prompt
+    text = _progress(context, form, state) + "\n" + context.t(prompt, **_prompt_params(data))
+    if state.get("ret") and (shown := await _shown_value(context, step, data)) is not None:
+        text += "\n" + context.t("form.current_value", value=shown)
+    return text, InlineKeyboardMarkup(grid)
+
+
+async def _show(
+    update: Update, context: BotContext, form: Form, draft: Draft, note: str = ""
+) -> None:
+    """Show the draft's step (or summary): in place of the pressed message when the press
+    came from the message showing this draft, else as a new message below (and the old
+    prompt loses its keyboard, so the chat does not fill with dead buttons)."""
+    text, keyboard = await _render(context, form, draft)
+    if note:
+        text = note + "\n\n" + text
+    query = update.callback_query
+    mid = draft.state.get("mid")
+    if query is not None and query.message is not None and query.message.message_id == mid:
+        try:
+            await query.edit_message_text(text, reply_markup=keyboard,
+                                          disable_web_page_preview=True)  # fmt: skip
+            return
+        except BadRequest as exc:
+            if "not modified" in str(exc).lower():
+                return
+            log.info("could not edit the form message in place: %s", exc)
+    await _strip_keyboard(update, context, draft.state)
+    message = await answer(update, context, text, keyboard)
+    if message is not None:
+        state = {**draft.state, "mid": message.message_id}
+        async with context.session() as session:
+            await drafts.save(session, _user_id(update), draft, state, context.now(), bump=False)
+
+
+async def _strip_keyboard(update: Update, context: BotContext, state: dict[str, Any]) -> None:
+    chat = update.effective_chat
+    mid = state.get("mid")
+    if chat is None or not mid:
+        return
+    with contextlib.suppress(TelegramError):  # already gone or unchanged: nothing to tidy
+        await context.bot.edit_message_reply_markup(chat.id, mid, reply_markup=None)
 
 
 def _prompt_params(data: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in data.items() if isinstance(v, str | int)}
 
 
+def _previous(form: Form, state: dict[str, Any]) -> int | None:
+    """The nearest earlier step that applies to this form's data, if any."""
+    data = state["data"]
+    for i in range(min(state["i"], len(form.steps)) - 1, -1, -1):
+        skip = form.steps[i].skip
+        if not (skip and skip(data)):
+            return i
+    return None
+
+
+# ------------------------------------------------------------------------------ input
 async def on_file(update: Update, context: BotContext) -> bool:
     """A photo or document sent to a step that takes files; False if no such step is open."""
     message = update.message
     if message is None:
         return False
-    found = await current(context, _user_id(update))
+    found = await current(context, update)
     if found is None:
         return False
-    form, state = found
+    form, draft = found
+    state = draft.state
     i = state["i"]
     if i >= len(form.steps) or not form.steps[i].files:
         return False
@@ -198,46 +388,93 @@ async def on_file(update: Update, context: BotContext) -> bool:
             raise FieldError("form.file_size", max=MAX_FILE_BYTES // (1024 * 1024))
         return file
 
-    if step.multi:
-        try:
-            checked = check()
-        except FieldError as err:
-            await answer(update, context, context.t(err.key, **err.params))
-            return True
-        collected = [*state["data"].get(step.name, []), checked]
-        if len(collected) > MAX_FILES:
-            await answer(update, context, context.t("form.too_many_files", max=MAX_FILES))
-            return True
-        state["data"][step.name] = collected
-        await _save(context, _user_id(update), state)
-        await answer(update, context, context.t("form.file_received", count=len(collected)))
+    if not step.multi:
+        await _apply(update, context, form, draft, step, check)
         return True
-    await _apply(update, context, form, state, step, check)
+    try:
+        checked = check()
+    except FieldError as err:
+        await answer(update, context, context.t(err.key, **err.params))
+        return True
+    collected = [*state["data"].get(step.name, []), checked]
+    if len(collected) > MAX_FILES:
+        await answer(update, context, context.t("form.too_many_files", max=MAX_FILES))
+        return True
+    new_state = {**state, "data": {**state["data"], step.name: collected}}
+    async with context.session() as session:
+        saved = await drafts.save(session, _user_id(update), draft, new_state, context.now())
+    if saved is None:
+        await answer(update, context, context.t("form.moved_on"))
+        return True
+    # The receipt carries its own 「完成」, so the person need not scroll up for it.
+    done = InlineKeyboardMarkup(
+        [[_button(context, "form.files_done", saved, PICK, i, 0)],
+         [_button(context, "form.cancel_btn", saved, CANCEL)]]
+    )  # fmt: skip
+    await _strip_keyboard(update, context, state)
+    receipt = await answer(
+        update, context, context.t("form.file_received", count=len(collected)), done
+    )
+    if receipt is not None:
+        async with context.session() as session:
+            await drafts.save(session, _user_id(update), saved,
+                              {**new_state, "mid": receipt.message_id}, context.now(),
+                              bump=False)  # fmt: skip
     return True
+
+
+def _plain(text: str) -> str:
+    """A label as typed: without emoji, symbols and spaces, case-folded."""
+    return re.sub(r"[\W_]+", "", text).casefold()
+
+
+NAV_WORDS = {
+    BACK: ("上一步", "返回", "back"),
+    CANCEL: ("取消", "放弃", "cancel"),
+    SUBMIT: ("确认提交", "提交", "确认", "submit", "confirm"),
+}
 
 
 async def on_text(update: Update, context: BotContext) -> bool:
     """Feed typed text to the user's open form; False if they have none."""
     assert update.message is not None and update.message.text is not None
-    found = await current(context, _user_id(update))
+    found = await current(context, update)
     if found is None:
         return False
-    form, state = found
+    form, draft = found
+    state = draft.state
     i = state["i"]
+    text = update.message.text.strip()
+    typed = _plain(text)
+    if typed in NAV_WORDS[CANCEL] or typed == _plain(context.t("form.cancel_btn")):
+        await _cancel(update, context, draft)
+        return True
     if i >= len(form.steps):
-        await answer(update, context, context.t("form.press_submit"))
+        if typed in NAV_WORDS[SUBMIT] or typed == _plain(context.t("form.submit_btn")):
+            await _submit(update, context, form, draft)
+        else:
+            await _show(update, context, form, draft, note=context.t("form.press_submit"))
+        return True
+    if typed in NAV_WORDS[BACK] or typed == _plain(context.t("form.back_btn")):
+        await _back(update, context, form, draft)
         return True
     step = form.steps[i]
-    text = update.message.text.strip()
+    if step.options is not None and typed:
+        # Typing a button's exact label is the same as pressing it.
+        options = await step.options(context, state["data"])
+        for n, (_, label) in enumerate(options):
+            if _plain(label) == typed:
+                await _pick(update, context, form, draft, i, n)
+                return True
     if step.parse is None:
-        await answer(update, context, context.t("form.use_buttons"))
-        await _prompt(update, context, form, state)
+        await _show(update, context, form, draft, note=context.t("form.use_buttons"))
         return True
     if len(text) > MAX_TEXT:
         await answer(update, context, context.t("form.too_long", max=MAX_TEXT))
         return True
     parse = step.parse
-    await _apply(update, context, form, state, step, lambda: parse(text, context, state["data"]))
+    await _apply(update, context, form, draft, step,
+                 lambda: parse(text, context, state["data"]))  # fmt: skip
     return True
 
 
@@ -245,7 +482,7 @@ async def _apply(
     update: Update,
     context: BotContext,
     form: Form,
-    state: dict[str, Any],
+    draft: Draft,
     step: Step,
     compute: Callable[[], Any],
 ) -> None:
@@ -256,79 +493,149 @@ async def _apply(
     except FieldError as err:
         await answer(update, context, context.t(err.key, **err.params))
         if err.end:
-            await cancel(update, context)
+            await _cancel(update, context, draft, quiet=True)
         return
-    state["data"][step.name] = value
-    await _advance(update, context, form, state, state["i"] + 1)
+    state = draft.state
+    before = applicable(form, state["data"])
+    data = {**state["data"], step.name: value}
+    # A changed answer can close steps that applied before: their old answers go.
+    for j in set(before) - set(applicable(form, data)):
+        if form.steps[j].name != step.name:
+            data.pop(form.steps[j].name, None)
+    await _advance(update, context, form, draft, {**state, "data": data}, state["i"] + 1)
 
 
+# ---------------------------------------------------------------------------- buttons
 async def on_button(update: Update, context: BotContext) -> None:
     query = update.callback_query
     assert query is not None and query.data is not None
     await query.answer()
-    found = await current(context, _user_id(update))
-    if found is None:
-        await answer(update, context, context.t("form.none_open"))
+    token, action = BUTTON.unpack(query.data, str, str)
+    async with context.session() as session:
+        draft = await drafts.get(session, _user_id(update), token, context.now())
+    if draft is None or draft.expired or draft.form not in FORMS:
+        # Submitted, cancelled or expired: an old button changes nothing, and says so.
+        await _strip_pressed(update)
+        key = "form.already_submitted" if action == SUBMIT else "form.none_open"
+        await answer(update, context, context.t(key))
         return
-    form, state = found
-    data = query.data.split(":")
-    if data[1] == "cancel":
-        await cancel(update, context)
-        await answer(update, context, context.t("form.cancelled"))
-    elif data[1] == "back":
-        await _back(update, context, form, state)
-    elif data[1] == "ok":
-        if state["i"] < len(form.steps):
-            await answer(update, context, context.t("errors.stale_button"))
-            return
-        # Clear first: if the reply is lost after the record is saved, pressing again must
-        # not save it twice. A refusal puts the draft back so it can be corrected.
-        await cancel(update, context)
-        try:
-            await form.submit(update, context, state["data"])
-        except DomainError:
-            await _save(context, _user_id(update), state)
-            raise
+    form = FORMS[draft.form]
+    if not draft.active and action not in (RESUME, CANCEL):
+        # A button of a form that was set aside: it must not answer the form now open.
+        grid = [[_button(context, "form.continue_btn", draft, RESUME)]]
+        text = context.t("form.set_aside_button", title=Raw(context.t(form.title)))
+        await answer(update, context, text, InlineKeyboardMarkup(grid))
+        return
+    if action == CANCEL:
+        await _cancel(update, context, draft)
+    elif action == RESUME:
+        async with context.session() as session:
+            await drafts.activate(session, _user_id(update), draft.token, context.now())
+        await _show(update, context, form, draft)
+    elif action == RESTART:
+        init = dict(draft.state.get("init", {}))
+        state = {"i": 0, "data": dict(init), "init": init, "mid": draft.state.get("mid")}
+        await _advance(update, context, form, draft, state, 0)
+    elif action == BACK:
+        await _back(update, context, form, draft)
+    elif action == SUBMIT:
+        await _submit(update, context, form, draft)
+    elif action == KEEP:
+        await _advance(update, context, form, draft, {**draft.state, "ret": True}, 0)
+    elif action == EDIT:
+        (j,) = BUTTON.unpack(query.data, str, str, int)[2:]
+        if draft.state["i"] < len(form.steps) or j not in applicable(form, draft.state["data"]):
+            raise StaleButton
+        await _advance(update, context, form, draft, {**draft.state, "ret": True}, j, exact=True)
+    elif action == PICK:
+        i, n = BUTTON.unpack(query.data, str, str, int, int)[2:]
+        await _pick(update, context, form, draft, i, n)
     else:
-        await _choose(update, context, form, state, data)
+        raise StaleButton
 
 
-def _previous(form: Form, state: dict[str, Any]) -> int | None:
-    """The nearest earlier step that applies to this form's data, if any."""
-    for i in range(state["i"] - 1, -1, -1):
-        skip = form.steps[i].skip
-        if not (skip and skip(state["data"])):
-            return i
-    return None
+async def _strip_pressed(update: Update) -> None:
+    query = update.callback_query
+    if query is not None and query.message is not None:
+        with contextlib.suppress(TelegramError):
+            await query.edit_message_reply_markup(reply_markup=None)
 
 
-async def _back(update: Update, context: BotContext, form: Form, state: dict[str, Any]) -> None:
-    i = _previous(form, state)
-    if i is not None:
-        state["i"] = i
-        await _save(context, _user_id(update), state)
-    await _prompt(update, context, form, state)
-
-
-async def _choose(
-    update: Update, context: BotContext, form: Form, state: dict[str, Any], data: list[str]
+async def _pick(
+    update: Update, context: BotContext, form: Form, draft: Draft, i: int, n: int
 ) -> None:
-    try:
-        i, n = int(data[1]), int(data[2])
-    except (IndexError, ValueError):
-        i, n = -1, -1
     step = form.steps[i] if 0 <= i < len(form.steps) else None
-    if i != state["i"] or step is None or step.options is None:
-        await answer(update, context, context.t("errors.stale_button"))
-        return
-    options = await step.options(context, state["data"])
+    if i != draft.state["i"] or step is None or step.options is None:
+        raise StaleButton
+    options = await step.options(context, draft.state["data"])
     if not 0 <= n < len(options):
-        await answer(update, context, context.t("errors.stale_button"))
-        return
+        raise StaleButton
     value = options[n][0]
     choose = step.choose
-    await _apply(update, context, form, state, step,
-                 lambda: choose(value, context, state["data"]) if choose else value)  # fmt: skip
+    data = draft.state["data"]
+    await _apply(
+        update,
+        context,
+        form,
+        draft,
+        step,
+        lambda: choose(value, context, data) if choose else value,
+    )
+
+
+async def _back(update: Update, context: BotContext, form: Form, draft: Draft) -> None:
+    i = _previous(form, draft.state)
+    if i is None:
+        await _show(update, context, form, draft)
+        return
+    await _advance(update, context, form, draft, {**draft.state, "i": i}, i)
+
+
+async def _cancel(update: Update, context: BotContext, draft: Draft, quiet: bool = False) -> None:
+    """Drop the draft. Pressed on the form's own message, that message becomes the notice;
+    `quiet` when the reason was already given (a refusal that ends the form)."""
+    async with context.session() as session:
+        await drafts.discard(session, _user_id(update), draft.token)
+    query = update.callback_query
+    pressed = query.message if query is not None else None
+    text = context.t("form.cancelled")
+    if not quiet and query is not None and pressed is not None:
+        if pressed.message_id == draft.state.get("mid"):
+            with contextlib.suppress(TelegramError):
+                await query.edit_message_text(text)
+                await offer_resume(update, context)
+                return
+    await _strip_keyboard(update, context, draft.state)
+    if not quiet:
+        await answer(update, context, text)
+    await offer_resume(update, context)
+
+
+async def _submit(update: Update, context: BotContext, form: Form, draft: Draft) -> None:
+    if draft.state["i"] < len(form.steps):
+        raise StaleButton
+    user_id = _user_id(update)
+    try:
+        async with context.session() as session:
+            state = await drafts.claim(session, user_id, draft)
+            if state is not None:
+                await form.submit(update, context, session, state["data"])
+    except DomainError:
+        raise  # rolled back: the draft is still there, the refusal says what to change
+    except Exception:
+        log.exception("saving form %s failed; the draft is kept", form.name)
+        await answer(update, context, context.t("form.save_failed"))
+        return
+    if state is None:
+        async with context.session() as session:
+            still = await drafts.get(session, user_id, draft.token, context.now())
+        if still is None:  # the other press (or instance) saved it
+            await answer(update, context, context.t("form.already_submitted"))
+        else:
+            await _show(update, context, form, still, note=context.t("form.moved_on"))
+        return
+    await _strip_keyboard(update, context, draft.state)
+    await offer_resume(update, context)
 
 
 SKIP_WORDS = ("无", "没有", "跳过", "-", "none", "skip")

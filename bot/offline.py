@@ -85,6 +85,8 @@ class FakeTelegram:
     outages: int = 0  # the next N sends fail with 502, as during a network outage
     updates: list[dict[str, Any]] = field(default_factory=list)
     clock: Any = time.time
+    # Every message sent or edited, in order: a reply may be a new message or an edit in place.
+    touched: list[dict[str, Any]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self._ids = itertools.count(1)
@@ -180,6 +182,7 @@ class FakeTelegram:
         }
         with self._lock:
             self.sent.setdefault(chat_id, []).append(message)
+            self.touched.append(message)
         return message
 
     def _api_sendMessage(self, p: dict[str, Any]) -> dict[str, Any]:
@@ -207,6 +210,7 @@ class FakeTelegram:
         message.pop("reply_markup", None)
         if "reply_markup" in p:
             message["reply_markup"] = p["reply_markup"]
+        self.touched.append(message)
         return message
 
     def _api_editMessageReplyMarkup(self, p: dict[str, Any]) -> dict[str, Any]:
@@ -331,9 +335,14 @@ class OfflineChat:
         return chat
 
     async def _process(self, data: dict[str, Any]) -> list[dict[str, Any]]:
-        before = {cid: len(msgs) for cid, msgs in self.fake.sent.items()}
+        """The messages this update made the bot send, or edit in place (once each, in order)."""
+        before = len(self.fake.touched)
         await self.app.process_update(Update.de_json(data, self.app.bot))
-        return [m for cid, msgs in self.fake.sent.items() for m in msgs[before.get(cid, 0) :]]
+        seen: list[dict[str, Any]] = []
+        for message in self.fake.touched[before:]:
+            if not any(m is message for m in seen):
+                seen.append(message)
+        return seen
 
     async def send_message(
         self, person: Person, extra: dict[str, Any], chat: dict[str, Any] | None = None

@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import (
     JSON,
     BigInteger,
+    Boolean,
     CheckConstraint,
     Date,
     Enum,
@@ -451,13 +452,24 @@ class ReminderMute(Base):
     created_at: Mapped[datetime] = _ts()
 
 
-class BotState(Base):
-    # PTB persistence (conversations, chat/user data) kept in the database, shared by instances.
-    __tablename__ = "bot_state"
+class FormDraft(Base):
+    """A half-filled form. One per form a person has open; at most one is active (takes their
+    typed answers), the others are set aside until they resume them. Buttons carry the token,
+    so a button of one form can never answer another; `version` makes each step a
+    compare-and-set, so two instances handling the same press cannot both apply it."""
 
-    key: Mapped[str] = mapped_column(String(200), primary_key=True)
-    data: Mapped[Any] = mapped_column(JSON)
-    updated_at: Mapped[datetime] = _ts(onupdate=lambda: utcnow())
+    __tablename__ = "form_drafts"
+
+    token: Mapped[str] = mapped_column(String(16), primary_key=True)
+    user_id: Mapped[int] = mapped_column(BigInteger, index=True)
+    form: Mapped[str] = mapped_column(String(40))
+    state: Mapped[Any] = mapped_column(JSON)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Set by the clean-up job when the draft outlived its time; the person is told once.
+    expired: Mapped[bool] = mapped_column(Boolean, default=False)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[datetime] = _ts()
+    updated_at: Mapped[datetime] = _ts(index=True)
 
 
 class AuditLog(Base):

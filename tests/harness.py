@@ -83,7 +83,7 @@ class BotHarness:
 
     async def press(self, person: Person, label: str) -> list[str]:
         """Press the newest button in the person's chat whose label contains `label`."""
-        for message in reversed(self.fake.sent.get(person.id, [])):
+        for message in self._recent(person):
             for button in self.chat.buttons(message):
                 if label in button["text"] and "callback_data" in button:
                     replies = await self.chat.press_data(person, message, button["callback_data"])
@@ -103,10 +103,20 @@ class BotHarness:
     def last(self, person: Person) -> str:
         return _text(self.last_message(person))
 
+    def _recent(self, person: Person) -> list[dict[str, Any]]:
+        """The person's chat, most recently sent or edited first (deleted messages left out)."""
+        present = self.fake.sent.get(person.id, [])
+        order: list[dict[str, Any]] = []
+        for message in reversed(self.fake.touched):
+            if any(message is m for m in present) and not any(message is m for m in order):
+                order.append(message)
+        return order
+
     def last_message(self, person: Person) -> dict[str, Any]:
-        messages = self.fake.sent.get(person.id, [])
-        assert messages, f"the bot never wrote to {person.first_name}"
-        return messages[-1]
+        """The message the bot sent or edited last in this person's chat."""
+        recent = self._recent(person)
+        assert recent, f"the bot never wrote to {person.first_name}"
+        return recent[0]
 
     def button_labels(self, person: Person) -> list[str]:
         return [b["text"] for b in self.chat.buttons(self.last_message(person))]

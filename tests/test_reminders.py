@@ -293,7 +293,7 @@ async def test_leader_can_mute_optional_reminders_but_officers_not_the_deadline(
 async def test_startup_registers_the_reminder_jobs(bot: BotHarness) -> None:
     assert bot.app.job_queue is not None
     names = sorted(j.name or "" for j in bot.app.job_queue.jobs())
-    assert names == ["reminders:catch-up", "reminders:daily", "reminders:retry"]
+    assert names == ["drafts:expire", "reminders:catch-up", "reminders:daily", "reminders:retry"]
 
 
 async def test_an_officer_of_two_unions_hears_about_both(world: World) -> None:

@@ -34,7 +34,7 @@ async def non_text(update: Update, context: BotContext) -> None:
     assert update.effective_user is not None
     if await forms.on_file(update, context):
         return
-    found = await forms.current(context, update.effective_user.id)
+    found = await forms.current(context, update)
     if found is not None:
         await answer(update, context, context.t("form.non_text", title=context.t(found[0].title)))
         return
@@ -48,8 +48,11 @@ async def text_message(update: Update, context: BotContext) -> None:
 
 
 async def cancel(update: Update, context: BotContext) -> None:
-    key = "form.cancelled" if await forms.cancel(update, context) else "form.cancel_none"
-    await answer(update, context, context.t(key))
+    if await forms.cancel(update, context):
+        await answer(update, context, context.t("form.cancelled"))
+        await forms.offer_resume(update, context)
+    else:
+        await answer(update, context, context.t("form.cancel_none"))
 
 
 async def stale_button(update: Update, context: BotContext) -> None:

@@ -7,6 +7,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 from bot import forms
@@ -212,15 +213,16 @@ def _fields(kind: str, data: dict[str, Any]) -> dict[str, Any]:
 
 
 def _submit(kind: str) -> Any:
-    async def submit(update: Update, context: BotContext, data: dict[str, Any]) -> None:
+    async def submit(
+        update: Update, context: BotContext, session: AsyncSession, data: dict[str, Any]
+    ) -> None:
         assert update.effective_user is not None
         files = [FileData(**f) for f in data.get("attachments", data.get("photos", []))]
-        async with context.session() as session:
-            service = LedgerService(session)
-            added = await service.add(
-                update.effective_user.id, int(data["studio"]), kind, _fields(kind, data), files
-            )
-            balance = await service.balance_fen(added.studio.id) if kind == "funds" else 0
+        service = LedgerService(session)
+        added = await service.add(
+            update.effective_user.id, int(data["studio"]), kind, _fields(kind, data), files
+        )
+        balance = await service.balance_fen(added.studio.id) if kind == "funds" else 0
         key = "ledger.saved_funds" if kind == "funds" else "ledger.saved"
         text = context.t(
             key,
@@ -321,19 +323,20 @@ async def _active_members(context: BotContext, data: dict[str, Any]) -> list[tup
     return [(str(m.id), m.name) for m in members if m.left_on is None]
 
 
-async def _member_submit(update: Update, context: BotContext, data: dict[str, Any]) -> None:
+async def _member_submit(
+    update: Update, context: BotContext, session: AsyncSession, data: dict[str, Any]
+) -> None:
     if _joining(data):
-        await _submit("member")(update, context, data)
+        await _submit("member")(update, context, session, data)
         return
     on_date = date.fromisoformat(data["on_date"])
-    async with context.session() as session:
-        member = await LedgerService(session).member_event(
-            context.user_id,
-            int(data["member_id"]),
-            MemberEventKind.LEFT if data["action"] == "leave" else MemberEventKind(data["event"]),
-            on_date,
-            data.get("description", ""),
-        )
+    member = await LedgerService(session).member_event(
+        context.user_id,
+        int(data["member_id"]),
+        MemberEventKind.LEFT if data["action"] == "leave" else MemberEventKind(data["event"]),
+        on_date,
+        data.get("description", ""),
+    )
     await answer(update, context, context.t("ledger.member_event_saved", name=member.name))
 
 
@@ -536,13 +539,14 @@ async def _edit_summary(context: BotContext, data: dict[str, Any]) -> str:
     )
 
 
-async def _edit_submit(update: Update, context: BotContext, data: dict[str, Any]) -> None:
+async def _edit_submit(
+    update: Update, context: BotContext, session: AsyncSession, data: dict[str, Any]
+) -> None:
     kind = data["kind"]
     attr, value = _convert(kind, data["field"], data["value"])
-    async with context.session() as session:
-        changed = await LedgerService(session).update(
-            context.user_id, kind, int(data["record"]), attr, value
-        )
+    changed = await LedgerService(session).update(
+        context.user_id, kind, int(data["record"]), attr, value
+    )
     await answer(
         update, context, context.t("ledger.edited", ledger=Raw(context.t(f"ledger.{kind}")))
     )
@@ -556,9 +560,14 @@ EDIT = forms.register(
         name="edit",
         title="ledger.edit_title",
         steps=(
-            Step("field", "ledger.ask.field", options=_edit_fields),
+            Step("field", "ledger.ask.field", options=_edit_fields, label="field.which"),
             Step(
-                "value", _edit_prompt, parse=_edit_parse, options=_edit_options, choose=_edit_choose
+                "value",
+                _edit_prompt,
+                parse=_edit_parse,
+                options=_edit_options,
+                choose=_edit_choose,
+                label="field.new_value",
             ),
         ),
         summary=_edit_summary,
@@ -610,8 +619,12 @@ async def _ask_ack(
     await tell(context, officer, text, keyboard)
 
 
-async def _ack_reason_submit(update: Update, context: BotContext, data: dict[str, Any]) -> None:
-    await _acknowledge(update, context, data["kind"], int(data["record"]), False, data["reason"])
+async def _ack_reason_submit(
+    update: Update, context: BotContext, session: AsyncSession, data: dict[str, Any]
+) -> None:
+    await _acknowledge(
+        update, context, session, data["kind"], int(data["record"]), False, data["reason"]
+    )
 
 
 async def _ack_summary(context: BotContext, data: dict[str, Any]) -> str:
@@ -635,21 +648,27 @@ async def ack_button(update: Update, context: BotContext) -> None:
         return
     kind, record_id, ok = args
     if ok:
-        await _acknowledge(update, context, kind, record_id, True, "")
+        async with context.session() as session:
+            await _acknowledge(update, context, session, kind, record_id, True, "")
     else:
         await forms.start(update, context, ACK_RETURN, {"kind": kind, "record": record_id})
 
 
 async def _acknowledge(
-    update: Update, context: BotContext, kind: str, record_id: int, ok: bool, reason: str
+    update: Update,
+    context: BotContext,
+    session: AsyncSession,
+    kind: str,
+    record_id: int,
+    ok: bool,
+    reason: str,
 ) -> None:
     assert update.effective_user is not None
-    async with context.session() as session:
-        record, studio = await LedgerService(session).acknowledge(
-            update.effective_user.id, kind, record_id, ok, reason
-        )
-        leader_ids = {u for u in (studio.leader_user_id, record.created_by) if u}
-        leaders = [await session.get(User, u) for u in leader_ids]
+    record, studio = await LedgerService(session).acknowledge(
+        update.effective_user.id, kind, record_id, ok, reason
+    )
+    leader_ids = {u for u in (studio.leader_user_id, record.created_by) if u}
+    leaders = [await session.get(User, u) for u in leader_ids]
     key = "ledger.acked" if ok else "ledger.returned"
     await answer(
         update, context, context.t(key, title=record.title, studio=studio.name, reason=reason)

@@ -7,6 +7,7 @@ import html
 from datetime import date
 from typing import Any
 
+from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 from bot import forms
@@ -128,7 +129,9 @@ async def _apply_summary(context: BotContext, data: dict[str, Any]) -> str:
     )
 
 
-async def _apply_submit(update: Update, context: BotContext, data: dict[str, Any]) -> None:
+async def _apply_submit(
+    update: Update, context: BotContext, session: AsyncSession, data: dict[str, Any]
+) -> None:
     assert update.effective_user is not None
     application = Application(
         leader_name=data["leader_name"],
@@ -142,9 +145,8 @@ async def _apply_submit(update: Update, context: BotContext, data: dict[str, Any
         name=data["name"],
         members=tuple(MemberData(**m) for m in data.get("members", [])),
     )
-    async with context.session() as session:
-        outcome = await StudioService(session).apply(update.effective_user.id, application)
-        union = outcome.studio.union.name if outcome.studio.union else ""
+    outcome = await StudioService(session).apply(update.effective_user.id, application)
+    union = outcome.studio.union.name if outcome.studio.union else ""
     await answer(
         update, context, context.t("apply.submitted", name=outcome.studio.name, union=union)
     )
@@ -165,7 +167,9 @@ APPLY = forms.register(
             Step("venue", "apply.ask.venue", parse=forms.text(100)),
             Step("funding", "apply.ask.funding", parse=forms.text(200)),
             Step("plan", "apply.ask.plan", parse=forms.text(500)),
-            Step("name", "apply.ask.name", parse=_name, options=_proposed),
+            Step(
+                "name", "apply.ask.name", parse=_name, options=_proposed, label="field.studio_name"
+            ),
         ),
         summary=_apply_summary,
         submit=_apply_submit,
@@ -192,10 +196,13 @@ async def _act_summary(context: BotContext, data: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-async def _act_submit(update: Update, context: BotContext, data: dict[str, Any]) -> None:
+async def _act_submit(
+    update: Update, context: BotContext, session: AsyncSession, data: dict[str, Any]
+) -> None:
     await _act(
         update,
         context,
+        session,
         int(data["studio_id"]),
         Action(data["action"]),
         StudioStatus(data["expected"]),
@@ -284,22 +291,23 @@ async def studio_button(update: Update, context: BotContext) -> None:
                 "studio_name": name}  # fmt: skip
         await forms.start(update, context, ACT, data)
         return
-    await _act(update, context, studio_id, action, expected)
+    async with context.session() as session:
+        await _act(update, context, session, studio_id, action, expected)
 
 
 async def _act(
     update: Update,
     context: BotContext,
+    session: AsyncSession,
     studio_id: int,
     action: Action,
     expected: StudioStatus,
     details: Details = NO_DETAILS,
 ) -> None:
     assert update.effective_user is not None
-    async with context.session() as session:
-        outcome = await StudioService(session).act(
-            update.effective_user.id, studio_id, action, expected=expected, details=details
-        )
+    outcome = await StudioService(session).act(
+        update.effective_user.id, studio_id, action, expected=expected, details=details
+    )
     status = context.t(f"status.{outcome.to_status.value}")
     text = context.t("studio.done", action=Raw(context.t(f"act.{action.value}")),
                      studio=outcome.studio.name, status=Raw(status))  # fmt: skip
