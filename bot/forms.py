@@ -599,12 +599,12 @@ async def _cancel(update: Update, context: BotContext, draft: Draft, quiet: bool
     query = update.callback_query
     pressed = query.message if query is not None else None
     text = context.t("form.cancelled")
-    if not quiet and query is not None and pressed is not None:
-        if pressed.message_id == draft.state.get("mid"):
-            with contextlib.suppress(TelegramError):
-                await query.edit_message_text(text)
-                await offer_resume(update, context)
-                return
+    shown_on_pressed = pressed is not None and pressed.message_id == draft.state.get("mid")
+    if not quiet and query is not None and shown_on_pressed:
+        with contextlib.suppress(TelegramError):
+            await query.edit_message_text(text)
+            await offer_resume(update, context)
+            return
     await _strip_keyboard(update, context, draft.state)
     if not quiet:
         await answer(update, context, text)

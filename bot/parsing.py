@@ -30,17 +30,78 @@ def _safe(year: int, month: int, day: int) -> date | None:
         return None
 
 
+_CN_DIGITS = dict(
+    zip("零〇一二两三四五六七八九", (0, 0, 1, 2, 2, 3, 4, 5, 6, 7, 8, 9), strict=True)
+)
+_CN_UNITS = {"十": 10, "百": 100, "千": 1000}
+
+
+def chinese_number(text: str) -> int | None:
+    """三十 → 30, 两万 → 20000, 一千二百 → 1200, 十五 → 15; None if it is not one."""
+    if not text or text == "万":
+        return None
+    high, _, low = text.partition("万")
+    if "万" in low:
+        return None
+    if _:
+        upper = _below_10000(high) if high else 1
+        # 一万二 is 12,000 in speech: a lone digit after 万 counts thousands.
+        lower = _CN_DIGITS[low] * 1000 if low in _CN_DIGITS else (_below_10000(low) if low else 0)
+        return None if upper is None or lower is None else upper * 10000 + lower
+    return _below_10000(text)
+
+
+def _below_10000(text: str) -> int | None:
+    total, digit, unit = 0, None, 1
+    for ch in text:
+        if ch in _CN_DIGITS:
+            digit = _CN_DIGITS[ch]
+        elif ch in _CN_UNITS:
+            unit = _CN_UNITS[ch]
+            total += (1 if digit is None else digit) * unit
+            digit = None
+        else:
+            return None
+    if digit and text[-1] in _CN_DIGITS and len(text) > 1 and text[-2] in _CN_UNITS:
+        return total + digit * max(unit // 10, 1)  # 一千二 is 1,200, 三百五 is 350
+    return total + (digit or 0)
+
+
+_COUNT_UNITS = ("人次", "人", "名", "位", "个", "次")
+_ABOUT = ("大约", "大概", "约", "共", "一共")
+
+
+def parse_count(text: str) -> int | None:
+    """A head count as people type it: 30, 30人, ３０ 人, 约30人, 三十人; None if unreadable."""
+    value = text.strip().translate(_FULL_WIDTH).replace(" ", "")
+    for prefix in _ABOUT:
+        value = value.removeprefix(prefix)
+    for unit in _COUNT_UNITS:
+        value = value.removesuffix(unit)
+    if value.isascii() and value.isdigit():
+        return int(value)
+    return chinese_number(value)
+
+
+_MONEY_SUFFIXES = ("块钱", "块", "元整", "元", "人民币")
+
+
 def parse_yuan_to_fen(text: str) -> int | None:
-    """'1.5万' / '15000' / '15,000.50元' → fen; None if unreadable. Sign is kept for checks."""
+    """'1.5万' / '15000' / '15,000.50元' / '两万块' → fen; None if unreadable. Sign is kept."""
     value = text.strip().translate(_FULL_WIDTH).replace(",", "").replace("，", "")
-    value = value.removesuffix("元").removeprefix("¥").removeprefix("￥").strip()
+    value = value.removeprefix("¥").removeprefix("￥").removeprefix("人民币").strip()
+    for suffix in _MONEY_SUFFIXES:
+        value = value.removesuffix(suffix).strip()
     scale = Decimal(1)
-    if value.endswith("万"):
+    if value.endswith("万") and value[:-1].strip().replace(".", "", 1).isdigit():
         value, scale = value[:-1].strip(), Decimal(10000)
     try:
         amount = Decimal(value) * scale
     except InvalidOperation:
-        return None
+        spoken = chinese_number(value)
+        if spoken is None:
+            return None
+        amount = Decimal(spoken)
     try:
         if not amount.is_finite() or amount != amount.quantize(Decimal("0.01")):
             return None

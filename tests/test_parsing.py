@@ -2,7 +2,7 @@ from datetime import date
 
 import pytest
 
-from bot.parsing import format_fen, parse_date, parse_yuan_to_fen
+from bot.parsing import format_fen, parse_count, parse_date, parse_yuan_to_fen
 
 TODAY = date(2026, 11, 27)
 
@@ -49,3 +49,22 @@ def test_parse_yuan(text: str, fen: int | None) -> None:
 
 def test_format_fen() -> None:
     assert format_fen(1_500_050) == "15,000.50"
+
+
+@pytest.mark.parametrize(
+    ("typed", "fen"),
+    [("两万块", 2_000_000), ("2万元", 2_000_000), ("三千五百元", 350_000), ("一万二", 1_200_000),
+     ("万", None), ("五百块钱", 50_000), ("1.5万", 1_500_000)],
+)  # fmt: skip
+def test_amounts_as_people_say_them(typed: str, fen: int | None) -> None:
+    # 一万二 is 12,000 in speech, as 三百五 is 350.
+    assert parse_yuan_to_fen(typed) == fen
+
+
+@pytest.mark.parametrize(
+    ("typed", "count"),
+    [("30人", 30), ("约 30 人", 30), ("三十人", 30), ("３０", 30), ("一百二十人次", 120),
+     ("很多", None), ("-3", None)],
+)  # fmt: skip
+def test_head_counts_with_their_units(typed: str, count: int | None) -> None:
+    assert parse_count(typed) == count

@@ -17,7 +17,7 @@ from bot.forms import FieldError, Form, Step
 from bot.handlers.common import answer, language_of, pressed, private_only, tell
 from bot.i18n import Raw, t
 from bot.keyboards import rows
-from bot.parsing import format_fen
+from bot.parsing import format_fen, parse_count
 from storage.access import load_access
 from storage.files import FileData
 from storage.ledgers import LEDGERS, LedgerService, export_ledgers
@@ -58,9 +58,10 @@ def _enum_options(prefix: str, values: Any) -> forms.Options:
 
 
 def _count(value: str, _: BotContext, __: dict[str, Any]) -> int:
-    if not value.isdigit() or not 0 <= int(value) <= 100_000:
+    count = parse_count(value)
+    if count is None or not 0 <= count <= 100_000:
         raise FieldError("ledger.bad_count")
-    return int(value)
+    return count
 
 
 def _year(value: str, context: BotContext, _: dict[str, Any]) -> int:
