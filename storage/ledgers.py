@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
@@ -233,8 +233,19 @@ class LedgerService:
         if not ok and not reason.strip():
             raise DomainError("studio.reason_required")
         before = audit.snapshot(record)
-        record.review_status = ReviewStatus.ACKNOWLEDGED if ok else ReviewStatus.RETURNED
-        record.review_reason = reason.strip()[:500]
+        # Compare-and-set on the review status: of two presses (or two instances) only one
+        # moves the record on; the other is told it was already reviewed.
+        status = ReviewStatus.ACKNOWLEDGED if ok else ReviewStatus.RETURNED
+        moved = await self.session.execute(
+            update(model)
+            .where(model.id == record.id, model.review_status == ReviewStatus.PENDING)
+            .values(review_status=status, review_reason=reason.strip()[:500])
+            .execution_options(synchronize_session=False)
+        )
+        if moved.rowcount != 1:  # type: ignore[attr-defined]
+            await self.session.rollback()
+            raise DomainError("ledger.already_reviewed")
+        await self.session.refresh(record)
         audit.record(
             self.session, actor_id=actor_id, action=f"{kind}.review", entity=record, before=before
         )

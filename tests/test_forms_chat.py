@@ -16,6 +16,7 @@ from bot.offline import Person
 from storage.ledgers import LedgerService
 from storage.models import (
     Activity,
+    AuditLog,
     FormDraft,
     FundRecord,
     Member,
@@ -340,3 +341,33 @@ async def test_a_refused_submit_keeps_the_form_to_correct(bot: BotHarness) -> No
     await bot.press(LEADER, "确认提交")
     assert await count(bot, Project) == 0
     assert len(await drafts_of(bot, LEADER)) == 1
+
+
+async def test_two_instances_acknowledging_the_same_entry_review_it_once(
+    database: Database,
+) -> None:
+    async with (
+        BotHarness.started(database) as first,
+        BotHarness.started(database) as second,
+    ):
+        await setup(first)
+        await fill_project(first)
+        await first.press(LEADER, "确认提交")
+        message, ack = button_data(first, OFFICER, "确认")
+        second.fake.sent[OFFICER.id] = [message]
+        await asyncio.gather(
+            first.chat.press_data(OFFICER, message, ack),
+            second.chat.press_data(OFFICER, message, ack),
+        )
+        async with first.session() as s:
+            reviews = await s.scalar(
+                select(func.count())
+                .select_from(AuditLog)
+                .where(AuditLog.action == "project.review")
+            )
+        told = [
+            m
+            for m in first.fake.sent.get(LEADER.id, []) + second.fake.sent.get(LEADER.id, [])
+            if "已确认" in m.get("text", "")
+        ]
+        assert reviews == 1 and len(told) == 1, told
