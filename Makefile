@@ -26,7 +26,7 @@ lint: install
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy
 
-# Lint, type-check and run every test, storage tests on SQLite and on PostgreSQL.
+# Lint, type-check and run every test: storage tests on SQLite, backend-dependent ones on PostgreSQL too.
 test: lint
 	$(VENV)/bin/pytest
 

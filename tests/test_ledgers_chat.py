@@ -60,6 +60,7 @@ async def setup(bot: BotHarness) -> tuple[int, int]:
         return mine.id, theirs.id
 
 
+@pytest.mark.postgres
 async def test_project_form_validates_and_goes_to_the_union(bot: BotHarness) -> None:
     await setup(bot)
     await bot.send(LEADER, "/project")
@@ -121,6 +122,7 @@ async def test_achievement_with_attachments_returned_with_reason(bot: BotHarness
     assert achievement.review_status is ReviewStatus.RETURNED and files == 2
 
 
+@pytest.mark.postgres
 async def test_activity_member_and_funds_with_running_balance(bot: BotHarness) -> None:
     await setup(bot)
     await bot.send(LEADER, "/activity")
