@@ -83,6 +83,7 @@ class FakeTelegram:
     chats: dict[int, dict[str, Any]] = field(default_factory=dict)
     blocked: set[int] = field(default_factory=set)  # chats whose user blocked the bot
     outages: int = 0  # the next N sends fail with 502, as during a network outage
+    flood: int = 0  # the next N sends are refused with 429 "retry after 3", as when flooding
     updates: list[dict[str, Any]] = field(default_factory=list)
     clock: Any = time.time
 
@@ -114,6 +115,14 @@ class FakeTelegram:
         if self.outages > 0 and method.startswith("send"):
             self.outages -= 1
             return 502, {"ok": False, "error_code": 502, "description": "Bad Gateway"}
+        if self.flood > 0 and method.startswith("send"):
+            self.flood -= 1
+            return 429, {
+                "ok": False,
+                "error_code": 429,
+                "description": "Too Many Requests: retry after 3",
+                "parameters": {"retry_after": 3},
+            }
         if handler is None:
             return 404, {"ok": False, "error_code": 404, "description": "Not Found"}
         try:
