@@ -25,8 +25,9 @@ lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports
 
-# Lint, type-check and run every test, storage tests on SQLite and on PostgreSQL.
+# Lint, type-check and run every test: storage tests on SQLite, backend-dependent ones on PostgreSQL too.
 test: lint
 	$(VENV)/bin/pytest
 

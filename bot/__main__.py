@@ -103,7 +103,7 @@ async def reminders_command(settings: Settings, args: argparse.Namespace) -> int
     from collections import defaultdict
 
     from bot.handlers.reminders import render_reminders
-    from bot.offline import html_to_plain
+    from bot.telegram_html import to_plain
     from reminders.service import ReminderService
     from storage.models import User
 
@@ -142,7 +142,7 @@ async def reminders_command(settings: Settings, args: argparse.Namespace) -> int
                         user.language if user else None,
                         user.telegram_language if user else None,
                     )
-                    print("  " + html_to_plain(text).replace("\n", "\n  "))
+                    print("  " + to_plain(text).replace("\n", "\n  "))
     finally:
         await engine.dispose()
     return 0

@@ -65,16 +65,19 @@ def build_application(
     request: BaseRequest | None = None,
     clock: Callable[[], datetime] = utcnow,
     rate_limit: bool = True,
+    qa: QAEngine | None = None,
 ) -> BotApp:
+    """`qa`: an engine built elsewhere (it is read-only once warm), e.g. one per test session."""
     engine = make_engine(settings.database_url, settings.database_schema)
     sessions = make_session_factory(engine)
-    regulation = load_regulation()
+    if qa is None:
+        qa = QAEngine(load_regulation())
     deps = Deps(
         settings=settings,
         engine=engine,
         sessions=sessions,
-        regulation=regulation,
-        qa=QAEngine(regulation),
+        regulation=qa.regulation,
+        qa=qa,
         reminders=ReminderService(sessions, settings.reminder_schedule(), render_reminders, clock),
         clock=clock,
     )

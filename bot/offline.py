@@ -8,10 +8,8 @@ into python-telegram-bot as its transport; `OfflineChat` plays the human side.
 
 from __future__ import annotations
 
-import html
 import itertools
 import json
-import re
 import threading
 import time
 from dataclasses import dataclass, field
@@ -21,49 +19,14 @@ from telegram import Update
 from telegram.ext import Application
 from telegram.request import BaseRequest, RequestData
 
+from bot.telegram_html import MarkupError, to_plain
+
 BOT_ID = 123456
 BOT_USERNAME = "studio_assistant_bot"
-_TELEGRAM_TAGS = {
-    "b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "a", "code", "pre",
-    "tg-spoiler", "span", "blockquote", "tg-emoji",
-}  # fmt: skip
 
 
 class BadRequest(Exception):
     pass
-
-
-_TOKEN = re.compile(r"<(/?)([a-zA-Z-]+)(?:\s[^<>]*)?>|&(?:#\d+|#x[0-9a-fA-F]+|[a-zA-Z]+);")
-
-
-def html_to_plain(text: str) -> str:
-    """Parse text the way Telegram's parse_mode=HTML does, or refuse it like Telegram would."""
-    stack: list[str] = []
-    plain: list[str] = []
-    pos = 0
-    for match in _TOKEN.finditer(text):
-        plain.append(text[pos : match.start()])
-        pos = match.end()
-        token = match.group(0)
-        if token.startswith("&"):
-            plain.append(html.unescape(token))
-            continue
-        closing, tag = match.group(1), match.group(2).lower()
-        if tag not in _TELEGRAM_TAGS:
-            raise BadRequest(f'can\'t parse entities: unsupported start tag "{tag}"')
-        if not closing:
-            stack.append(tag)
-        elif not stack or stack.pop() != tag:
-            raise BadRequest(f'can\'t parse entities: unexpected end tag "{tag}"')
-    plain.append(text[pos:])
-    if stack:
-        raise BadRequest(f'can\'t parse entities: unclosed start tag "{stack[-1]}"')
-    result = "".join(plain)
-    # Every <, > and & outside a tag or an entity must have been escaped.
-    stray = "".join(_TOKEN.sub("", text))
-    if any(ch in stray for ch in "<>&"):
-        raise BadRequest("can't parse entities: unescaped <, > or &")
-    return result
 
 
 @dataclass
@@ -83,6 +46,7 @@ class FakeTelegram:
     chats: dict[int, dict[str, Any]] = field(default_factory=dict)
     blocked: set[int] = field(default_factory=set)  # chats whose user blocked the bot
     outages: int = 0  # the next N sends fail with 502, as during a network outage
+    flood: int = 0  # the next N sends are refused with 429 "retry after 3", as when flooding
     updates: list[dict[str, Any]] = field(default_factory=list)
     clock: Any = time.time
     # Every message sent or edited, in order: a reply may be a new message or an edit in place.
@@ -116,11 +80,19 @@ class FakeTelegram:
         if self.outages > 0 and method.startswith("send"):
             self.outages -= 1
             return 502, {"ok": False, "error_code": 502, "description": "Bad Gateway"}
+        if self.flood > 0 and method.startswith("send"):
+            self.flood -= 1
+            return 429, {
+                "ok": False,
+                "error_code": 429,
+                "description": "Too Many Requests: retry after 3",
+                "parameters": {"retry_after": 3},
+            }
         if handler is None:
             return 404, {"ok": False, "error_code": 404, "description": "Not Found"}
         try:
             return 200, {"ok": True, "result": handler(params)}
-        except BadRequest as exc:
+        except (BadRequest, MarkupError) as exc:
             return 400, {"ok": False, "error_code": 400, "description": f"Bad Request: {exc}"}
         except PermissionError:
             return 403, {
@@ -196,7 +168,7 @@ class FakeTelegram:
         doc = {"file_id": f"doc{self.next_id()}", "file_unique_id": f"u{self.next_id()}"}
         extra: dict[str, Any] = {"document": {**doc, "file_name": p.get("file_name", "file")}}
         if p.get("caption"):
-            extra["caption"] = html_to_plain(p["caption"])
+            extra["caption"] = to_plain(p["caption"])
         return self._message(int(p["chat_id"]), extra)
 
     def _api_sendPhoto(self, p: dict[str, Any]) -> dict[str, Any]:
@@ -248,7 +220,7 @@ def _decode(value: Any) -> Any:
 
 def _text_fields(p: dict[str, Any]) -> dict[str, Any]:
     text = str(p.get("text", ""))
-    plain = html_to_plain(text) if p.get("parse_mode") == "HTML" else text
+    plain = to_plain(text) if p.get("parse_mode") == "HTML" else text
     if not plain.strip():
         raise BadRequest("message text is empty")
     if len(plain) > 4096:

@@ -15,7 +15,20 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from bot.app import BotApp, build_application, on_shutdown, on_startup
 from bot.config import Settings
 from bot.offline import FakeTelegram, OfflineChat, OfflineRequest, Person
+from policy.qa import QAEngine
 from storage.db import make_session_factory
+
+_qa: QAEngine | None = None
+
+
+def shared_qa() -> QAEngine:
+    """One warmed Q&A engine for the whole test session: it is read-only once built, and
+    building it (jieba, the index) was most of each harness start."""
+    global _qa
+    if _qa is None:
+        _qa = QAEngine()
+        _qa.warm()
+    return _qa
 
 
 @dataclass
@@ -27,6 +40,10 @@ class Database:
     def require_engine(self) -> AsyncEngine:
         assert self.engine is not None
         return self.engine
+
+    def require_schema(self) -> str:
+        assert self.schema is not None
+        return self.schema
 
 
 def settings_for(db: Database, **overrides: Any) -> Settings:
@@ -52,7 +69,10 @@ class BotHarness:
     async def started(cls, db: Database, **overrides: Any) -> AsyncIterator[BotHarness]:
         fake = FakeTelegram()
         app = build_application(
-            settings_for(db, **overrides), request=OfflineRequest(fake), rate_limit=False
+            settings_for(db, **overrides),
+            request=OfflineRequest(fake),
+            rate_limit=False,
+            qa=shared_qa(),
         )
         async with app:
             await on_startup(app)

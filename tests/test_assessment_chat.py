@@ -47,6 +47,7 @@ async def setup(bot: BotHarness) -> list[int]:
         return [a.id, b.id]
 
 
+@pytest.mark.postgres
 async def test_assess_every_studio_then_submit_the_report(bot: BotHarness) -> None:
     studios = await setup(bot)
     await bot.send(ADMIN, "/start")

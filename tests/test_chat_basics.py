@@ -5,10 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from sqlalchemy import select
 
+from bot.i18n import t
 from bot.offline import Person
 from storage.accounts import AccountService
+from storage.db import Base
 from storage.invitations import InvitationService
+from tests.factories import union_named
 from tests.harness import BotHarness
 
 GUEST = Person(5005, "玉罕")
@@ -86,11 +90,44 @@ async def test_non_text_messages_are_answered(bot: BotHarness, extra: dict[str, 
     assert len(replies) == 1 and "文字" in replies[0]
 
 
-@pytest.mark.parametrize("data", ["inv:zz", "inv:u:o:notanumber", "nonsense", "art:99", "lang:fr"])
-async def test_stale_or_forged_buttons_are_answered(bot: BotHarness, data: str) -> None:
-    replies = await bot.press_data(GUEST, data)
-    said = replies + bot.alerts()
-    assert said and any("失效" in s or "没有" in s for s in said), said
+async def _rows(bot: BotHarness) -> dict[str, list[str]]:
+    """Every row of every table, except when people were last seen (each update touches it)."""
+    seen = {"last_seen_at", "updated_at"}
+    dump: dict[str, list[str]] = {}
+    async with bot.session() as s:
+        for table in Base.metadata.sorted_tables:
+            columns = [c for c in table.c if not (table.name == "users" and c.name in seen)]
+            dump[table.name] = sorted(repr(tuple(r)) for r in await s.execute(select(*columns)))
+    return dump
+
+
+@pytest.mark.parametrize(
+    ("data", "key"),
+    [
+        ("inv:zz", "errors.stale_button"),
+        ("inv:u:o:notanumber", "errors.stale_button"),
+        ("nonsense", "errors.stale_button"),
+        ("art:99", "errors.stale_button"),
+        ("lang:fr", "errors.stale_button"),
+        ("inv:u:o:{union}", "invite.not_allowed"),  # well-formed, but not the guest's to press
+        ("inv:x:{invitation}", "invite.not_allowed"),  # revoking the admin's invitation
+    ],
+)
+async def test_stale_or_forged_buttons_are_answered(bot: BotHarness, data: str, key: str) -> None:
+    async with bot.session() as session:
+        await AccountService(session).grant_admin(ADMIN.id)
+        from storage.models import Role
+
+        union = await union_named(session, "勐海县总工会")
+        pending = await InvitationService(session).create(
+            ADMIN.id, Role.UNION_OFFICER, union_id=union.id
+        )
+    await bot.send(GUEST, "/start")
+    before = await _rows(bot)
+    forged = data.format(union=union.id, invitation=pending.invitation.id)
+    replies = await bot.press_data(GUEST, forged)
+    assert replies + bot.alerts() == [t("zh", key)]
+    assert await _rows(bot) == before
 
 
 async def test_user_text_cannot_break_formatting(bot: BotHarness) -> None:
@@ -131,6 +168,7 @@ async def test_group_chat_commands_that_are_personal_redirect_to_private(bot: Bo
     assert "5005" not in replies[0]  # never shows account details in a group
 
 
+@pytest.mark.postgres
 async def test_blocking_the_bot_is_recorded_and_lifted(bot: BotHarness) -> None:
     from storage.models import User
 

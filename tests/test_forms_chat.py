@@ -83,6 +83,7 @@ def button_data(bot: BotHarness, person: Person, label: str) -> tuple[dict[str, 
 
 
 # ------------------------------------------------------------------ 13: two forms at once
+@pytest.mark.postgres
 async def test_an_old_button_of_one_form_never_answers_another(bot: BotHarness) -> None:
     await setup(bot)
     await bot.send(LEADER, "/funds")
@@ -275,6 +276,7 @@ async def test_each_file_receipt_carries_its_own_done_button(bot: BotHarness) ->
 
 
 # ------------------------------------------ hardening 1-2: double press, second instance, crash
+@pytest.mark.postgres
 async def test_a_double_pressed_submit_saves_once(bot: BotHarness) -> None:
     await setup(bot)
     await fill_project(bot)
@@ -285,6 +287,7 @@ async def test_a_double_pressed_submit_saves_once(bot: BotHarness) -> None:
     assert await count(bot, Project) == 1
 
 
+@pytest.mark.postgres
 async def test_two_instances_pressing_the_same_submit_save_once(database: Database) -> None:
     async with (
         BotHarness.started(database) as first,
@@ -309,6 +312,7 @@ async def test_two_instances_pressing_the_same_submit_save_once(database: Databa
         assert len(asked) == 1
 
 
+@pytest.mark.postgres
 async def test_a_crash_while_saving_keeps_the_form(
     bot: BotHarness, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -343,6 +347,7 @@ async def test_a_refused_submit_keeps_the_form_to_correct(bot: BotHarness) -> No
     assert len(await drafts_of(bot, LEADER)) == 1
 
 
+@pytest.mark.postgres
 async def test_two_instances_acknowledging_the_same_entry_review_it_once(
     database: Database,
 ) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
+import pytest
 import time_machine
 from sqlalchemy import func, select
 
@@ -41,6 +42,7 @@ async def invite_officer(bot: BotHarness, union: str = "景洪市总工会") -> 
     return code_in(bot.last(ADMIN))
 
 
+@pytest.mark.postgres
 async def test_admin_invites_an_officer_who_joins_by_deep_link(bot: BotHarness) -> None:
     await make_admin(bot, ADMIN)
     await bot.send(ADMIN, "/invite")
@@ -70,6 +72,7 @@ async def test_admin_invites_an_officer_who_joins_by_deep_link(bot: BotHarness) 
         assert {"invite.create", "role.grant"} <= actions
 
 
+@pytest.mark.postgres
 async def test_a_code_works_once(bot: BotHarness) -> None:
     await make_admin(bot, ADMIN)
     code = await invite_officer(bot)

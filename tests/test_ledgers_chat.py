@@ -60,6 +60,7 @@ async def setup(bot: BotHarness) -> tuple[int, int]:
         return mine.id, theirs.id
 
 
+@pytest.mark.postgres
 async def test_project_form_validates_and_goes_to_the_union(bot: BotHarness) -> None:
     await setup(bot)
     await bot.send(LEADER, "/project")
@@ -121,6 +122,7 @@ async def test_achievement_with_attachments_returned_with_reason(bot: BotHarness
     assert achievement.review_status is ReviewStatus.RETURNED and files == 2
 
 
+@pytest.mark.postgres
 async def test_activity_member_and_funds_with_running_balance(bot: BotHarness) -> None:
     await setup(bot)
     await bot.send(LEADER, "/activity")
@@ -154,7 +156,7 @@ async def test_activity_member_and_funds_with_running_balance(bot: BotHarness) -
     await bot.send(LEADER, "/funds")
     await bot.press(LEADER, "支出")
     assert "必须大于 0" in (await bot.send(LEADER, "-5"))[0]
-    assert "看不懂这个金额" in (await bot.send(LEADER, "五千"))[0]
+    assert "看不懂这个金额" in (await bot.send(LEADER, "好多钱"))[0]
     await bot.send(LEADER, "5000.5")
     await bot.send(LEADER, "2026-02-01")
     await bot.send(LEADER, "购买检测仪器")

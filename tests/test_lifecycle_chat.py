@@ -75,6 +75,7 @@ async def studio(bot: BotHarness) -> Studio:
     return found
 
 
+@pytest.mark.postgres
 async def test_whole_path_from_application_to_naming(bot: BotHarness) -> None:
     await officers(bot)
     await apply(bot)
@@ -188,6 +189,7 @@ async def test_form_validates_goes_back_and_cancels(bot: BotHarness) -> None:
         assert await s.scalar(select(func.count()).select_from(Studio)) == 0
 
 
+@pytest.mark.postgres
 async def test_form_survives_a_restart(bot: BotHarness) -> None:
     await officers(bot)
     await bot.send(LEADER, "/apply")
@@ -197,6 +199,7 @@ async def test_form_survives_a_restart(bot: BotHarness) -> None:
         assert "请点下面的按钮" in replies[0] and "第 2/10 步" in restarted.last(LEADER)
 
 
+@pytest.mark.postgres
 async def test_refusals_wrong_role_jurisdiction_state_and_double_press(bot: BotHarness) -> None:
     await officers(bot)
     await apply(bot)

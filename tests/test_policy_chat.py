@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import pytest
 import time_machine
 
 from bot.offline import Person
@@ -12,6 +13,7 @@ from tests.harness import BotHarness
 ASKER = Person(9009, "玉香")
 
 
+@pytest.mark.postgres
 async def test_free_text_question_cites_and_quotes_the_article(bot: BotHarness) -> None:
     replies = await bot.send(ASKER, "工作室每年要有几个立项的项目？")
     assert replies[0].startswith("📖 第六条")

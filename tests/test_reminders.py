@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from bot.handlers.reminders import render_reminders
 from bot.offline import Person
+from reminders import jobs as reminder_jobs
 from reminders.schedule import ReminderSchedule
 from reminders.service import ReminderService
 from storage.accounts import AccountService
@@ -101,6 +102,7 @@ async def world(bot: BotHarness) -> AsyncIterator[World]:
     yield w
 
 
+@pytest.mark.postgres
 async def test_year_end_walk_sends_each_stage_once(world: World) -> None:
     day = at(2026, 11, 30)
     while day <= at(2027, 1, 2):
@@ -131,6 +133,7 @@ async def test_year_end_walk_sends_each_stage_once(world: World) -> None:
     assert "勐海县总工会" not in summary[0]
 
 
+@pytest.mark.postgres
 async def test_restart_catches_up_with_the_latest_stage_only(world: World) -> None:
     await world.run(at(2026, 12, 1))
     # Down from 2 to 26 December; the start-up catch-up runs at 10:17.
@@ -141,6 +144,7 @@ async def test_restart_catches_up_with_the_latest_stage_only(world: World) -> No
     assert "还剩 30 天" in texts[0] and "还剩 5 天" in texts[1]
 
 
+@pytest.mark.postgres
 async def test_two_instances_at_once_send_once(world: World) -> None:
     world.clock.now = at(2026, 12, 15)
     other_engine = make_engine(world.bot.db.url, world.bot.db.schema)
@@ -156,6 +160,7 @@ async def test_two_instances_at_once_send_once(world: World) -> None:
     assert [len(world.received(u)) for u in (JH_1, JH_2, MH)] == [1, 1, 1]
 
 
+@pytest.mark.postgres
 async def test_blocked_user_is_marked_and_not_retried(world: World) -> None:
     world.bot.fake.blocked.add(JH_1)
     await world.run(at(2026, 12, 1))
@@ -176,6 +181,7 @@ async def test_blocked_user_is_marked_and_not_retried(world: World) -> None:
     assert any("还剩 7 天" in t for t in world.received(JH_1))
 
 
+@pytest.mark.postgres
 async def test_failed_send_is_retried_with_backoff_and_delivered_once(world: World) -> None:
     world.bot.fake.outages = 10  # everything fails for a while
     await world.run(at(2026, 12, 1))
@@ -192,6 +198,7 @@ async def test_failed_send_is_retried_with_backoff_and_delivered_once(world: Wor
     assert len(world.received(JH_1)) == 1 and len(world.received(MH)) == 1
 
 
+@pytest.mark.postgres
 async def test_crash_after_claim_is_retried_after_the_lease(world: World) -> None:
     world.clock.now = at(2026, 12, 1)
     async with world.bot.session() as s:
@@ -290,10 +297,33 @@ async def test_leader_can_mute_optional_reminders_but_officers_not_the_deadline(
     assert "还剩 30 天" in world.received(JH_1)[-1]
 
 
-async def test_startup_registers_the_reminder_jobs(bot: BotHarness) -> None:
-    assert bot.app.job_queue is not None
-    names = sorted(j.name or "" for j in bot.app.job_queue.jobs())
-    assert names == ["drafts:expire", "reminders:catch-up", "reminders:daily", "reminders:retry"]
+async def test_jobs_registered_at_startup_catch_up_send_daily_and_retry(world: World) -> None:
+    app, queue = world.bot.app, world.bot.app.job_queue
+    deps = app.bot_data.deps
+    assert queue is not None and deps is not None
+    deps.reminders.clock = world.clock
+    # A restart registers the jobs again: they are replaced, not doubled.
+    reminder_jobs.register(queue, deps.reminders)
+    live = [j for j in queue.jobs() if not j.removed]
+    jobs = {j.name: j for j in live}
+    assert len(jobs) == len(live)
+
+    # The bot was down at 09:00 on 1 December and came back at 10:17: the catch-up sends it…
+    world.bot.fake.outages = 1  # …and the first of those sends fails.
+    world.clock.now = at(2026, 12, 1, 10, 17)
+    await jobs["reminders:catch-up"].run(app)
+    assert sorted(len(world.received(u)) for u in (JH_1, JH_2, MH)) == [0, 1, 1]
+
+    # The retry job delivers it once the backoff has passed; the daily job, run again the
+    # same day, sends nothing new.
+    world.clock.now = at(2026, 12, 1, 10, 19)
+    await jobs["reminders:retry"].run(app)
+    await jobs["reminders:daily"].run(app)
+    assert [len(world.received(u)) for u in (JH_1, JH_2, MH)] == [1, 1, 1]
+
+    # And the daily job fires at 09:00 Asia/Shanghai.
+    trigger = jobs["reminders:daily"].job.trigger
+    assert trigger.get_next_fire_time(None, world.clock.now) == at(2026, 12, 2, 9)
 
 
 async def test_an_officer_of_two_unions_hears_about_both(world: World) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from sqlalchemy import func, select
@@ -11,6 +12,7 @@ from sqlalchemy import func, select
 from bot.__main__ import main
 from bot.app import build_application
 from bot.config import Settings
+from bot.offline import FakeTelegram, OfflineRequest
 from storage.db import make_engine, make_session_factory
 from storage.models import ReminderLog, Role, RoleGrant, User
 from tests.factories import union_named
@@ -57,8 +59,26 @@ def test_dry_run_prints_who_would_get_what(
     assert "0 reminders" in capsys.readouterr().out
 
 
-def test_production_bot_sends_through_ptbs_rate_limiter() -> None:
-    from telegram.ext import AIORateLimiter
+async def test_production_bot_waits_when_telegram_says_slow_down(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Telegram answers 429 "retry after 3": the production bot waits that long and sends again,
+    and whoever sent the message (a handler, a reminder run) sees no error."""
+    from telegram.ext import _aioratelimiter
 
-    app = build_application(Settings(_env_file=None))  # type: ignore[call-arg]
-    assert isinstance(app.bot.rate_limiter, AIORateLimiter)
+    monkeypatch.setenv("PTB_TIMEDELTA", "1")  # PTB 22 warns about RetryAfter's old float type
+    waited: list[float] = []
+
+    async def sleep(seconds: float) -> None:  # time is not slept on in tests
+        waited.append(seconds)
+
+    monkeypatch.setattr(
+        _aioratelimiter, "asyncio", SimpleNamespace(**{**vars(asyncio), "sleep": sleep})
+    )
+    fake = FakeTelegram(flood=1)
+    app = build_application(Settings(_env_file=None), request=OfflineRequest(fake))  # type: ignore[call-arg]
+    async with app:
+        await app.bot.send_message(5005, "你好")
+    assert [round(w) for w in waited] == [3]
+    assert [m["text"] for m in fake.sent[5005]] == ["你好"]
+    assert sum(c.method == "sendMessage" for c in fake.calls) == 2  # refused once, then sent

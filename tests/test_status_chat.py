@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
+import pytest
 import time_machine
 
 from bot.offline import Person
@@ -79,6 +80,7 @@ async def test_leader_sees_five_conditions_with_facts(bot: BotHarness) -> None:
     assert "✅ （五）场地经费：场地：供电局三楼；经费收入 1 笔" in text
 
 
+@pytest.mark.postgres
 async def test_officer_sees_jurisdiction_worst_first(bot: BotHarness) -> None:
     _, weak = await setup(bot)
     with time_machine.travel(NOV_27, tick=False):

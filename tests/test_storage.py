@@ -31,6 +31,9 @@ from storage.seed import PREFECTURE_UNION, SEED_UNIONS, ensure_seeded
 from tests.factories import add_studio
 from tests.harness import Database
 
+# Constraints, unique keys, races and migrations are what differ between backends.
+pytestmark = pytest.mark.postgres
+
 
 @pytest.mark.empty_schema
 async def test_migrations_build_exactly_the_models_and_roll_back(database: Database) -> None:
