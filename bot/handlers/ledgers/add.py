@@ -1,5 +1,4 @@
-"""The studio's ledgers in chat (Art. 11): /project, /achievement, /activity, /member, /funds,
-/ledger to list and delete, and the union's acknowledgement of projects and achievements."""
+"""Adding to a ledger: one guided form per ledger (Art. 6, 9, 11)."""
 
 from __future__ import annotations
 
@@ -8,19 +7,18 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import Update
 
 from bot import forms
 from bot.context import BotContext
-from bot.exports import build_workbook
 from bot.forms import FieldError, Form, Step
-from bot.handlers.common import answer, language_of, pressed, private_only, tell
-from bot.i18n import Raw, t
-from bot.keyboards import rows
+from bot.handlers.common import answer, private_only
+from bot.handlers.ledgers.ack import ask_ack
+from bot.handlers.ledgers.base import studio_options
+from bot.i18n import Raw
 from bot.parsing import format_fen, parse_count
-from storage.access import load_access
 from storage.files import FileData
-from storage.ledgers import LEDGERS, LedgerService, export_ledgers
+from storage.ledgers import LedgerService
 from storage.models import (
     AchievementCategory,
     ActivityKind,
@@ -29,25 +27,15 @@ from storage.models import (
     MemberEventKind,
     ProjectKind,
     ProjectStatus,
-    User,
 )
 
-SHOWN = 10
-KIND_CODES = {"p": "project", "a": "achievement", "v": "activity", "m": "member", "f": "funds"}
-CODE_OF = {k: c for c, k in KIND_CODES.items()}
 EDUCATION = ("博士", "硕士", "本科", "大专", "中专及以下")
 LEVELS = ("national", "provincial", "prefecture", "county", "unit")
 EVENT_KINDS = ("title", "award", "certificate", "promotion")
 
 
 # ----------------------------------------------------------------------- step helpers
-async def _studios(context: BotContext, data: dict[str, Any]) -> list[tuple[str, str]]:
-    async with context.session() as session:
-        studios = await LedgerService(session).writable_studios(context.user_id)
-    return [(str(s.id), s.name) for s in studios]
-
-
-STUDIO = Step("studio", "ledger.ask.studio", options=_studios, skip=lambda d: "studio" in d)
+STUDIO = Step("studio", "ledger.ask.studio", options=studio_options, skip=lambda d: "studio" in d)
 
 
 def _enum_options(prefix: str, values: Any) -> forms.Options:
@@ -136,7 +124,7 @@ def _label(context: BotContext, key: str, value: Any) -> str:
     return str(value)
 
 
-async def _value(context: BotContext, field: str, data: dict[str, Any]) -> str:
+async def field_value(context: BotContext, field: str, data: dict[str, Any]) -> str:
     if field == "action":
         return context.t(f"member_action.{data[field]}")
     if field == "event":
@@ -148,14 +136,14 @@ async def _value(context: BotContext, field: str, data: dict[str, Any]) -> str:
 
 def _summary(kind: str, fields: tuple[str, ...]) -> Any:
     async def summary(context: BotContext, data: dict[str, Any]) -> str:
-        studio = dict(await _studios(context, data)).get(data["studio"], "")
+        studio = dict(await studio_options(context, data)).get(data["studio"], "")
         ledger = Raw(context.t(f"ledger.{kind}"))
         lines = [context.t("ledger.summary_title", ledger=ledger, studio=studio)]
         lines += [
             context.t(
                 "ledger.summary_line",
                 field=Raw(context.t(f"field.{f}")),
-                value=await _value(context, f, data),
+                value=await field_value(context, f, data),
             )
             for f in fields
             if f in data
@@ -236,7 +224,7 @@ def _submit(kind: str) -> Any:
         await answer(update, context, text)
         title = data.get("title", "")
         for officer in added.officers:
-            await _ask_ack(context, officer, kind, added.record.id, added.studio.name, title)
+            await ask_ack(context, officer, kind, added.record.id, added.studio.name, title)
 
     return submit
 
@@ -446,7 +434,7 @@ FORMS = {
 
 
 async def _start(update: Update, context: BotContext, kind: str) -> None:
-    studios = await _studios(context, {})
+    studios = await studio_options(context, {})
     if not studios:
         await answer(update, context, context.t("ledger.no_studio"))
         return
@@ -461,331 +449,3 @@ def command(kind: str) -> Any:
 
     handler.__name__ = f"{kind}_command"
     return handler
-
-
-# ------------------------------------------------------------------------------ edits
-EDITABLE: dict[str, tuple[str, ...]] = {
-    "project": ("title", "year", "kind", "approved_on", "approving_body", "status"),
-    "achievement": (
-        "title",
-        "category",
-        "achieved_on",
-        "recognised_by",
-        "level",
-        "economic_benefit_fen",
-        "social_benefit",
-    ),
-    "activity": ("held_on", "kind", "people_reached", "summary"),
-    "member": ("name", "specialty", "education", "birth_year"),
-    "funds": ("amount_fen", "on_date", "purpose"),
-}
-ENUMS: dict[tuple[str, str], Any] = {
-    ("project", "kind"): ProjectKind,
-    ("project", "status"): ProjectStatus,
-    ("achievement", "category"): AchievementCategory,
-    ("activity", "kind"): ActivityKind,
-}
-DATES = ("approved_on", "achieved_on", "held_on", "on_date", "joined_on")
-INTS = ("year", "people_reached", "birth_year")
-
-
-def _original(data: dict[str, Any]) -> Step:
-    return next(s for s in FORMS[data["kind"]].steps if s.name == data["field"])
-
-
-async def _edit_fields(context: BotContext, data: dict[str, Any]) -> list[tuple[str, str]]:
-    return [(f, context.t(f"field.{f}")) for f in EDITABLE[data["kind"]]]
-
-
-async def _edit_options(context: BotContext, data: dict[str, Any]) -> list[tuple[str, str]]:
-    step = _original(data)
-    return await step.options(context, data) if step.options else []
-
-
-def _edit_parse(value: str, context: BotContext, data: dict[str, Any]) -> Any:
-    step = _original(data)
-    if step.parse is None:
-        raise FieldError("form.use_buttons")
-    return step.parse(value, context, data)
-
-
-def _edit_prompt(data: dict[str, Any]) -> str:
-    # The original question for that field, e.g. "立项日期（如 2026-03-05）…".
-    prompt = _original(data).prompt
-    return prompt if isinstance(prompt, str) else "ledger.ask.new_value"
-
-
-def _edit_choose(value: str, context: BotContext, data: dict[str, Any]) -> Any:
-    choose = _original(data).choose
-    return choose(value, context, data) if choose else value
-
-
-def _convert(kind: str, field: str, value: Any) -> tuple[str, Any]:
-    if field in DATES:
-        return field, date.fromisoformat(value) if value else None
-    if field in INTS:
-        return field, int(value)
-    if (kind, field) in ENUMS:
-        return field, ENUMS[(kind, field)](value)
-    if field == "level":
-        return "recognition_level", value
-    return field, value
-
-
-async def _edit_summary(context: BotContext, data: dict[str, Any]) -> str:
-    return context.t(
-        "ledger.edit_summary",
-        field=Raw(context.t(f"field.{data['field']}")),
-        value=await _value(context, data["field"], {**data, data["field"]: data["value"]}),
-    )
-
-
-async def _edit_submit(
-    update: Update, context: BotContext, session: AsyncSession, data: dict[str, Any]
-) -> None:
-    kind = data["kind"]
-    attr, value = _convert(kind, data["field"], data["value"])
-    changed = await LedgerService(session).update(
-        context.user_id, kind, int(data["record"]), attr, value
-    )
-    await answer(
-        update, context, context.t("ledger.edited", ledger=Raw(context.t(f"ledger.{kind}")))
-    )
-    for officer in changed.officers:
-        title = getattr(changed.record, "title", "")
-        await _ask_ack(context, officer, kind, changed.record.id, changed.studio.name, title)
-
-
-EDIT = forms.register(
-    Form(
-        name="edit",
-        title="ledger.edit_title",
-        steps=(
-            Step("field", "ledger.ask.field", options=_edit_fields, label="field.which"),
-            Step(
-                "value",
-                _edit_prompt,
-                parse=_edit_parse,
-                options=_edit_options,
-                choose=_edit_choose,
-                label="field.new_value",
-            ),
-        ),
-        summary=_edit_summary,
-        submit=_edit_submit,
-    )
-)
-
-
-async def edit_button(update: Update, context: BotContext) -> None:
-    if (args := await pressed(update, context, KIND_CODES.__getitem__, int)) is None:
-        return
-    kind, record_id = args
-    async with context.session() as session:
-        model: Any = LEDGERS[kind]
-        record = await session.get(model, record_id)
-        if record is None or record.deleted_at is not None:
-            await answer(update, context, context.t("ledger.gone"))
-            return
-        # Refuse now, not after the questions, if this person may not change it.
-        await LedgerService(session).check_writable(context.user_id, record.studio_id)
-    data = {"kind": kind, "record": record_id, "studio": str(record.studio_id)}
-    await forms.start(update, context, EDIT, data)
-
-
-# ------------------------------------------------------------------ acknowledgement
-async def _ask_ack(
-    context: BotContext, officer: int, kind: str, record_id: int, studio: str, title: str
-) -> None:
-    async with context.session() as session:
-        user = await session.get(User, officer)
-    lang = language_of(user)
-    code = CODE_OF[kind]
-    data = f"ak:{code}:{record_id}"
-    keyboard = InlineKeyboardMarkup(
-        [
-            [
-                InlineKeyboardButton(t(lang, "ledger.ack_ok"), callback_data=f"{data}:1"),
-                InlineKeyboardButton(t(lang, "ledger.ack_return"), callback_data=f"{data}:0"),
-            ]
-        ]
-    )
-    text = t(
-        lang,
-        "ledger.ack_request",
-        ledger=Raw(t(lang, f"ledger.{kind}")),
-        studio=studio,
-        title=title,
-    )
-    await tell(context, officer, text, keyboard)
-
-
-async def _ack_reason_submit(
-    update: Update, context: BotContext, session: AsyncSession, data: dict[str, Any]
-) -> None:
-    await _acknowledge(
-        update, context, session, data["kind"], int(data["record"]), False, data["reason"]
-    )
-
-
-async def _ack_summary(context: BotContext, data: dict[str, Any]) -> str:
-    return context.t("ledger.ack_return_summary", reason=data["reason"])
-
-
-ACK_RETURN = forms.register(
-    Form(
-        name="ack",
-        title="ledger.ack_title",
-        steps=(Step("reason", "act.ask.reason", parse=forms.text(500)),),
-        summary=_ack_summary,
-        submit=_ack_reason_submit,
-    )
-)
-
-
-async def ack_button(update: Update, context: BotContext) -> None:
-    args = await pressed(update, context, KIND_CODES.__getitem__, int, ("0", "1").index)
-    if args is None:
-        return
-    kind, record_id, ok = args
-    if ok:
-        async with context.session() as session:
-            await _acknowledge(update, context, session, kind, record_id, True, "")
-    else:
-        await forms.start(update, context, ACK_RETURN, {"kind": kind, "record": record_id})
-
-
-async def _acknowledge(
-    update: Update,
-    context: BotContext,
-    session: AsyncSession,
-    kind: str,
-    record_id: int,
-    ok: bool,
-    reason: str,
-) -> None:
-    assert update.effective_user is not None
-    record, studio = await LedgerService(session).acknowledge(
-        update.effective_user.id, kind, record_id, ok, reason
-    )
-    leader_ids = {u for u in (studio.leader_user_id, record.created_by) if u}
-    leaders = [await session.get(User, u) for u in leader_ids]
-    key = "ledger.acked" if ok else "ledger.returned"
-    await answer(
-        update, context, context.t(key, title=record.title, studio=studio.name, reason=reason)
-    )
-    for user in leaders:
-        if user is None or user.id == update.effective_user.id:
-            continue
-        lang = language_of(user)
-        await tell(
-            context, user.id, t(lang, key, title=record.title, studio=studio.name, reason=reason)
-        )
-
-
-# ---------------------------------------------------------------- listing, deleting
-@private_only
-async def ledger_command(update: Update, context: BotContext) -> None:
-    studios = await _studios(context, {})
-    if not studios:
-        await answer(update, context, context.t("ledger.no_studio"))
-        return
-    buttons = [
-        (f"{name} · {context.t(f'ledger.{kind}')}", f"lg:{CODE_OF[kind]}:{sid}")
-        for sid, name in studios[:8]
-        for kind in LEDGERS
-    ]
-    await answer(update, context, context.t("ledger.choose"), rows(buttons, 2))
-
-
-async def ledger_button(update: Update, context: BotContext) -> None:
-    if (args := await pressed(update, context, KIND_CODES.__getitem__, int)) is None:
-        return
-    kind, studio_id = args
-    code = CODE_OF[kind]
-    async with context.session() as session:
-        records = await LedgerService(session).records(context.user_id, studio_id, kind)
-    if not records:
-        ledger = Raw(context.t(f"ledger.{kind}"))
-        await answer(update, context, context.t("ledger.empty", ledger=ledger, command=f"/{kind}"))
-        return
-    shown = records[-SHOWN:]
-    lines = [f"{n}. {_describe(context, kind, r)}" for n, r in enumerate(shown, 1)]
-    buttons = [
-        b
-        for n, r in enumerate(shown, 1)
-        for b in (
-            (context.t("btn.edit", n=n), f"le:{code}:{r.id}"),
-            (context.t("btn.delete", n=n), f"ld:{code}:{r.id}"),
-        )
-    ]
-    text = context.t(
-        "ledger.list",
-        ledger=Raw(context.t(f"ledger.{kind}")),
-        count=len(records),
-        items="\n".join(lines),
-    )
-    await answer(update, context, text, rows(buttons, 4))
-
-
-def _describe(context: BotContext, kind: str, r: Any) -> str:
-    if kind == "project":
-        return f"{r.year} {r.title}（{context.t(f'review.{r.review_status.value}')}）"
-    if kind == "achievement":
-        return f"{r.achieved_on} {r.title}（{context.t(f'review.{r.review_status.value}')}）"
-    if kind == "activity":
-        return f"{r.held_on} {context.t(f'enum.kind.{r.kind.value}')} {r.people_reached}人"
-    if kind == "member":
-        return f"{r.name} {r.specialty} {r.education} {r.birth_year or ''}"
-    sign = "+" if r.direction is FundDirection.INCOME else "-"
-    return f"{r.on_date} {sign}{format_fen(r.amount_fen)} {r.purpose}"
-
-
-async def delete_button(update: Update, context: BotContext) -> None:
-    if (args := await pressed(update, context, KIND_CODES.__getitem__, int)) is None:
-        return
-    kind, record_id = args
-    async with context.session() as session:
-        await LedgerService(session).delete(context.user_id, kind, record_id)
-    await answer(
-        update, context, context.t("ledger.deleted", ledger=Raw(context.t(f"ledger.{kind}")))
-    )
-
-
-# ------------------------------------------------------------------------------ export
-@private_only
-async def export_command(update: Update, context: BotContext) -> None:
-    async with context.session() as session:
-        access = await load_access(session, context.user_id)
-    if access.is_admin or access.officer_unions:
-        await _send_export(update, context, None)
-        return
-    studios = await _studios(context, {})
-    if not studios:
-        await answer(update, context, context.t("ledger.no_studio"))
-    elif len(studios) == 1:
-        await _send_export(update, context, int(studios[0][0]))
-    else:
-        buttons = [(name, f"ex:{sid}") for sid, name in studios[:20]]
-        await answer(update, context, context.t("export.choose"), rows(buttons))
-
-
-async def export_button(update: Update, context: BotContext) -> None:
-    if (args := await pressed(update, context, int)) is not None:
-        await _send_export(update, context, args[0])
-
-
-async def _send_export(update: Update, context: BotContext, studio_id: int | None) -> None:
-    assert update.effective_chat is not None
-    today = context.today()
-    async with context.session() as session:
-        ledgers = await export_ledgers(session, context.user_id, studio_id)
-        content = build_workbook(ledgers, context.t, today, management=studio_id is None)
-    name = ledgers[0].studio.name if studio_id is not None and ledgers else "管理台帐"
-    caption = context.t("export.caption", name=name, count=len(ledgers), date=today.isoformat())
-    await context.bot.send_document(
-        update.effective_chat.id,
-        document=content,
-        filename=f"{name}-{today.isoformat()}.xlsx",
-        caption=caption,
-    )

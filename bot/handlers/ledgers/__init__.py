@@ -1,0 +1,22 @@
+"""The studio's ledgers in chat (Art. 11): /project, /achievement, /activity, /member, /funds,
+/ledger to list and delete, and the union's acknowledgement of projects and achievements.
+
+One module per job: adding (the forms), editing, acknowledging, listing, exporting."""
+
+from bot.handlers.ledgers.ack import ack_button
+from bot.handlers.ledgers.add import FORMS, command
+from bot.handlers.ledgers.edit import edit_button
+from bot.handlers.ledgers.export import export_button, export_command
+from bot.handlers.ledgers.listing import delete_button, ledger_button, ledger_command
+
+__all__ = [
+    "FORMS",
+    "ack_button",
+    "command",
+    "delete_button",
+    "edit_button",
+    "export_button",
+    "export_command",
+    "ledger_button",
+    "ledger_command",
+]

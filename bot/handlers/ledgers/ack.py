@@ -1,0 +1,106 @@
+"""The union's acknowledgement of a new project or achievement: confirm, or return with a reason."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+
+from bot import forms
+from bot.context import BotContext
+from bot.forms import Form, Step
+from bot.handlers.common import answer, language_of, pressed, tell
+from bot.handlers.ledgers.base import CODE_OF, KIND_CODES
+from bot.i18n import Raw, t
+from storage.ledgers import LedgerService
+from storage.models import User
+
+
+async def ask_ack(
+    context: BotContext, officer: int, kind: str, record_id: int, studio: str, title: str
+) -> None:
+    async with context.session() as session:
+        user = await session.get(User, officer)
+    lang = language_of(user)
+    code = CODE_OF[kind]
+    data = f"ak:{code}:{record_id}"
+    keyboard = InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(t(lang, "ledger.ack_ok"), callback_data=f"{data}:1"),
+                InlineKeyboardButton(t(lang, "ledger.ack_return"), callback_data=f"{data}:0"),
+            ]
+        ]
+    )
+    text = t(
+        lang,
+        "ledger.ack_request",
+        ledger=Raw(t(lang, f"ledger.{kind}")),
+        studio=studio,
+        title=title,
+    )
+    await tell(context, officer, text, keyboard)
+
+
+async def _ack_reason_submit(
+    update: Update, context: BotContext, session: AsyncSession, data: dict[str, Any]
+) -> None:
+    await _acknowledge(
+        update, context, session, data["kind"], int(data["record"]), False, data["reason"]
+    )
+
+
+async def _ack_summary(context: BotContext, data: dict[str, Any]) -> str:
+    return context.t("ledger.ack_return_summary", reason=data["reason"])
+
+
+ACK_RETURN = forms.register(
+    Form(
+        name="ack",
+        title="ledger.ack_title",
+        steps=(Step("reason", "act.ask.reason", parse=forms.text(500)),),
+        summary=_ack_summary,
+        submit=_ack_reason_submit,
+    )
+)
+
+
+async def ack_button(update: Update, context: BotContext) -> None:
+    args = await pressed(update, context, KIND_CODES.__getitem__, int, ("0", "1").index)
+    if args is None:
+        return
+    kind, record_id, ok = args
+    if ok:
+        async with context.session() as session:
+            await _acknowledge(update, context, session, kind, record_id, True, "")
+    else:
+        await forms.start(update, context, ACK_RETURN, {"kind": kind, "record": record_id})
+
+
+async def _acknowledge(
+    update: Update,
+    context: BotContext,
+    session: AsyncSession,
+    kind: str,
+    record_id: int,
+    ok: bool,
+    reason: str,
+) -> None:
+    assert update.effective_user is not None
+    record, studio = await LedgerService(session).acknowledge(
+        update.effective_user.id, kind, record_id, ok, reason
+    )
+    leader_ids = {u for u in (studio.leader_user_id, record.created_by) if u}
+    leaders = [await session.get(User, u) for u in leader_ids]
+    key = "ledger.acked" if ok else "ledger.returned"
+    await answer(
+        update, context, context.t(key, title=record.title, studio=studio.name, reason=reason)
+    )
+    for user in leaders:
+        if user is None or user.id == update.effective_user.id:
+            continue
+        lang = language_of(user)
+        await tell(
+            context, user.id, t(lang, key, title=record.title, studio=studio.name, reason=reason)
+        )

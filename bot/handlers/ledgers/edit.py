@@ -1,0 +1,148 @@
+"""Editing one field of a ledger entry; a changed project or achievement goes back to the union."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+from telegram import Update
+
+from bot import forms
+from bot.context import BotContext
+from bot.forms import FieldError, Form, Step
+from bot.handlers.common import answer, pressed
+from bot.handlers.ledgers.ack import ask_ack
+from bot.handlers.ledgers.add import FORMS, field_value
+from bot.handlers.ledgers.base import KIND_CODES
+from bot.i18n import Raw
+from storage.ledgers import LEDGERS, LedgerService
+from storage.models import AchievementCategory, ActivityKind, ProjectKind, ProjectStatus
+
+EDITABLE: dict[str, tuple[str, ...]] = {
+    "project": ("title", "year", "kind", "approved_on", "approving_body", "status"),
+    "achievement": (
+        "title",
+        "category",
+        "achieved_on",
+        "recognised_by",
+        "level",
+        "economic_benefit_fen",
+        "social_benefit",
+    ),
+    "activity": ("held_on", "kind", "people_reached", "summary"),
+    "member": ("name", "specialty", "education", "birth_year"),
+    "funds": ("amount_fen", "on_date", "purpose"),
+}
+ENUMS: dict[tuple[str, str], Any] = {
+    ("project", "kind"): ProjectKind,
+    ("project", "status"): ProjectStatus,
+    ("achievement", "category"): AchievementCategory,
+    ("activity", "kind"): ActivityKind,
+}
+DATES = ("approved_on", "achieved_on", "held_on", "on_date", "joined_on")
+INTS = ("year", "people_reached", "birth_year")
+
+
+def _original(data: dict[str, Any]) -> Step:
+    return next(s for s in FORMS[data["kind"]].steps if s.name == data["field"])
+
+
+async def _edit_fields(context: BotContext, data: dict[str, Any]) -> list[tuple[str, str]]:
+    return [(f, context.t(f"field.{f}")) for f in EDITABLE[data["kind"]]]
+
+
+async def _edit_options(context: BotContext, data: dict[str, Any]) -> list[tuple[str, str]]:
+    step = _original(data)
+    return await step.options(context, data) if step.options else []
+
+
+def _edit_parse(value: str, context: BotContext, data: dict[str, Any]) -> Any:
+    step = _original(data)
+    if step.parse is None:
+        raise FieldError("form.use_buttons")
+    return step.parse(value, context, data)
+
+
+def _edit_prompt(data: dict[str, Any]) -> str:
+    # The original question for that field, e.g. "立项日期（如 2026-03-05）…".
+    prompt = _original(data).prompt
+    return prompt if isinstance(prompt, str) else "ledger.ask.new_value"
+
+
+def _edit_choose(value: str, context: BotContext, data: dict[str, Any]) -> Any:
+    choose = _original(data).choose
+    return choose(value, context, data) if choose else value
+
+
+def _convert(kind: str, field: str, value: Any) -> tuple[str, Any]:
+    if field in DATES:
+        return field, date.fromisoformat(value) if value else None
+    if field in INTS:
+        return field, int(value)
+    if (kind, field) in ENUMS:
+        return field, ENUMS[(kind, field)](value)
+    if field == "level":
+        return "recognition_level", value
+    return field, value
+
+
+async def _edit_summary(context: BotContext, data: dict[str, Any]) -> str:
+    return context.t(
+        "ledger.edit_summary",
+        field=Raw(context.t(f"field.{data['field']}")),
+        value=await field_value(context, data["field"], {**data, data["field"]: data["value"]}),
+    )
+
+
+async def _edit_submit(
+    update: Update, context: BotContext, session: AsyncSession, data: dict[str, Any]
+) -> None:
+    kind = data["kind"]
+    attr, value = _convert(kind, data["field"], data["value"])
+    changed = await LedgerService(session).update(
+        context.user_id, kind, int(data["record"]), attr, value
+    )
+    await answer(
+        update, context, context.t("ledger.edited", ledger=Raw(context.t(f"ledger.{kind}")))
+    )
+    for officer in changed.officers:
+        title = getattr(changed.record, "title", "")
+        await ask_ack(context, officer, kind, changed.record.id, changed.studio.name, title)
+
+
+EDIT = forms.register(
+    Form(
+        name="edit",
+        title="ledger.edit_title",
+        steps=(
+            Step("field", "ledger.ask.field", options=_edit_fields, label="field.which"),
+            Step(
+                "value",
+                _edit_prompt,
+                parse=_edit_parse,
+                options=_edit_options,
+                choose=_edit_choose,
+                label="field.new_value",
+            ),
+        ),
+        summary=_edit_summary,
+        submit=_edit_submit,
+    )
+)
+
+
+async def edit_button(update: Update, context: BotContext) -> None:
+    if (args := await pressed(update, context, KIND_CODES.__getitem__, int)) is None:
+        return
+    kind, record_id = args
+    async with context.session() as session:
+        model: Any = LEDGERS[kind]
+        record = await session.get(model, record_id)
+        if record is None or record.deleted_at is not None:
+            await answer(update, context, context.t("ledger.gone"))
+            return
+        # Refuse now, not after the questions, if this person may not change it.
+        await LedgerService(session).check_writable(context.user_id, record.studio_id)
+    data = {"kind": kind, "record": record_id, "studio": str(record.studio_id)}
+    await forms.start(update, context, EDIT, data)

@@ -1,0 +1,51 @@
+"""/export: a studio's ledgers, or the union's management ledger (Art. 11), as a workbook."""
+
+from __future__ import annotations
+
+from telegram import Update
+
+from bot.context import BotContext
+from bot.exports import build_workbook
+from bot.handlers.common import answer, pressed, private_only
+from bot.handlers.ledgers.base import studio_options
+from bot.keyboards import rows
+from storage.access import load_access
+from storage.ledgers import export_ledgers
+
+
+@private_only
+async def export_command(update: Update, context: BotContext) -> None:
+    async with context.session() as session:
+        access = await load_access(session, context.user_id)
+    if access.is_admin or access.officer_unions:
+        await _send_export(update, context, None)
+        return
+    studios = await studio_options(context, {})
+    if not studios:
+        await answer(update, context, context.t("ledger.no_studio"))
+    elif len(studios) == 1:
+        await _send_export(update, context, int(studios[0][0]))
+    else:
+        buttons = [(name, f"ex:{sid}") for sid, name in studios[:20]]
+        await answer(update, context, context.t("export.choose"), rows(buttons))
+
+
+async def export_button(update: Update, context: BotContext) -> None:
+    if (args := await pressed(update, context, int)) is not None:
+        await _send_export(update, context, args[0])
+
+
+async def _send_export(update: Update, context: BotContext, studio_id: int | None) -> None:
+    assert update.effective_chat is not None
+    today = context.today()
+    async with context.session() as session:
+        ledgers = await export_ledgers(session, context.user_id, studio_id)
+        content = build_workbook(ledgers, context.t, today, management=studio_id is None)
+    name = ledgers[0].studio.name if studio_id is not None and ledgers else "管理台帐"
+    caption = context.t("export.caption", name=name, count=len(ledgers), date=today.isoformat())
+    await context.bot.send_document(
+        update.effective_chat.id,
+        document=content,
+        filename=f"{name}-{today.isoformat()}.xlsx",
+        caption=caption,
+    )
