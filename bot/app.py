@@ -113,6 +113,13 @@ def _register_handlers(app: BotApp) -> None:
     # Group -1, for every update: record the person and settle their language.
     app.add_handler(TypeHandler(Update, remember_user), group=-1)
 
+    # Control, bidi and zero-width characters are refused before any command or form sees
+    # the text: one answer, nothing stored (in groups only commands are answered).
+    app.add_handler(
+        MessageHandler(
+            fallback.UNCLEAN & (filters.ChatType.PRIVATE | filters.COMMAND), fallback.unclean_text
+        )
+    )
     # An edited message is not re-run (it could repeat a command or a form answer).
     app.add_handler(
         MessageHandler(

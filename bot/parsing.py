@@ -6,10 +6,28 @@ import re
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
+# Refused at intake (issue 11): control characters other than newline and tab, NUL, bidi
+# overrides and isolates, zero-width characters, the BOM, non-characters and lone surrogates.
+# They hide or reorder text in lists and reviews, and break exports and PostgreSQL.
+_UNCLEAN = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200d\u2060\u202a-\u202e\u2066-\u2069"
+    "\ufeff\ufffe\uffff\ud800-\udfff]"
+)
 _FULL_WIDTH = str.maketrans("０１２３４５６７８９／．－", "0123456789/.-")
 _YMD = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*[日号]?$")
 _COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
 _MD = re.compile(r"^(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*[日号]?$")
+
+
+def check_clean(text: str) -> str | None:
+    """The first character refused at intake, as 'U+202E'; None when the text is clean."""
+    found = _UNCLEAN.search(text)
+    return f"U+{ord(found.group()):04X}" if found else None
+
+
+def strip_unclean(text: str) -> str:
+    """For text we do not ask for (a Telegram display name): keep it, minus those characters."""
+    return _UNCLEAN.sub("", text)
 
 
 def parse_date(text: str, today: date) -> date | None:

@@ -14,6 +14,7 @@ from telegram.error import TelegramError
 from bot.context import BotContext
 from bot.i18n import Raw, resolve_language
 from bot.keyboards import link
+from bot.parsing import strip_unclean
 from storage.accounts import AccountService
 from storage.models import Role, RoleGrant, User
 
@@ -29,7 +30,7 @@ async def remember_user(update: Update, context: BotContext) -> None:
         return
     async with context.session() as session:
         record = await AccountService(session).touch(
-            user.id, user.full_name, user.username, user.language_code
+            user.id, strip_unclean(user.full_name), user.username, user.language_code
         )
         context.user_data.lang = resolve_language(record.language, user.language_code)
         context.user_data.user_id = user.id

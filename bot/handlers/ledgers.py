@@ -16,7 +16,7 @@ from bot.forms import FieldError, Form, Step
 from bot.handlers.common import answer, language_of, pressed, private_only, tell
 from bot.i18n import Raw, t
 from bot.keyboards import rows
-from bot.parsing import format_fen
+from bot.parsing import format_fen, strip_unclean
 from storage.access import load_access
 from storage.files import FileData
 from storage.ledgers import LEDGERS, LedgerService, export_ledgers
@@ -761,7 +761,8 @@ async def _send_export(update: Update, context: BotContext, studio_id: int | Non
     async with context.session() as session:
         ledgers = await export_ledgers(session, context.user_id, studio_id)
         content = build_workbook(ledgers, context.t, today, management=studio_id is None)
-    name = ledgers[0].studio.name if studio_id is not None and ledgers else "管理台帐"
+    single = studio_id is not None and ledgers
+    name = strip_unclean(ledgers[0].studio.name) if single else "管理台帐"
     caption = context.t("export.caption", name=name, count=len(ledgers), date=today.isoformat())
     await context.bot.send_document(
         update.effective_chat.id,

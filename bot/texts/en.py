@@ -94,6 +94,7 @@ MESSAGES: dict[str, str] = {
     "errors.unknown_command": "I don't know the command {command}. Send /help to see what I can do, or just type a question.",
     "errors.non_text": "I can only read text messages for now. Type your question, or send /help.",
     "errors.private_only": "Please use this command in a private chat with me; press the button to open it.",
+    "errors.unclean_text": "This message contains an invisible control character ({char}), often carried over when text is copied from a web page or document. It was not processed and nothing was saved. Please remove it (or retype the text) and send it again.",
     "errors.stale_button": "This button has expired. Please send the command again.",
     "errors.not_allowed": "You are not allowed to do that. Send /me to see your roles.",
     "errors.unknown_user": "I don't know you yet; please send /start first.",

@@ -96,6 +96,7 @@ MESSAGES: dict[str, str] = {
     "errors.unknown_command": "我不认识 {command} 这个命令。发送 /help 看看能做什么，或者直接打字提问。",
     "errors.non_text": "我现在只能看懂文字消息。有问题请直接打字问我，或发送 /help。",
     "errors.private_only": "这个命令请在和我的私聊中使用，点下面的按钮打开私聊。",
+    "errors.unclean_text": "这条消息里有看不见的控制字符（{char}），常见于从网页或文档复制来的文字。这条消息没有被处理，什么也没有保存。请删掉这些字符（或手动重新输入）后再发一次。",
     "errors.stale_button": "这个按钮已失效，请重新发送命令。",
     "errors.not_allowed": "你没有权限做这件事。发送 /me 查看你的身份。",
     "errors.unknown_user": "我还不认识你，请先发送 /start。",
