@@ -34,6 +34,7 @@ from bot.handlers import (
     fallback,
     invite,
     ledgers,
+    people,
     policy,
     reminders,
     start,
@@ -134,6 +135,7 @@ def _register_handlers(app: BotApp) -> None:
     app.add_handler(CommandHandler("language", start.language))
     app.add_handler(CommandHandler("invite", invite.invite))
     app.add_handler(CommandHandler("invites", invite.invites))
+    app.add_handler(CommandHandler("people", people.people_command))
     app.add_handler(CommandHandler("ask", policy.ask))
     app.add_handler(CommandHandler("article", policy.article_command))
     app.add_handler(CommandHandler("regulation", policy.regulation_command))
@@ -156,6 +158,7 @@ def _register_handlers(app: BotApp) -> None:
     app.add_handler(CallbackQueryHandler(start.language_chosen, pattern=r"^lang:(zh|en)$"))
     app.add_handler(CallbackQueryHandler(start.help_button, pattern=r"^help$"))
     app.add_handler(CallbackQueryHandler(invite.invite_button, pattern=r"^inv:"))
+    app.add_handler(CallbackQueryHandler(people.people_button, pattern=r"^pp:"))
     app.add_handler(CallbackQueryHandler(policy.article_button, pattern=r"^art:\d{1,2}$"))
     app.add_handler(CallbackQueryHandler(policy.regulation_command, pattern=r"^reg$"))
     app.add_handler(CallbackQueryHandler(reminders.reminders_button, pattern=r"^rem:"))

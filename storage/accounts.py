@@ -12,6 +12,7 @@ from storage import audit
 from storage.access import active_grants
 from storage.db import utcnow
 from storage.errors import DomainError
+from storage.invitations import revoke_unbacked
 from storage.models import Role, RoleGrant, User
 
 LANGUAGES = ("zh", "en")
@@ -106,6 +107,9 @@ class AccountService:
             audit.record(
                 self.session, actor_id=actor_id, action="role.revoke", entity=grant, before=before
             )
+        if grants:
+            await self.session.flush()
+            await revoke_unbacked(self.session, user_id, actor_id)
         await self.session.commit()
         return bool(grants)
 
