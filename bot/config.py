@@ -124,7 +124,7 @@ class Settings(BaseSettings):
     def _admin_ids(cls, value: Any) -> Any:
         if isinstance(value, str):
             parts = [p for p in value.replace(";", ",").replace(" ", ",").split(",") if p]
-            if not all(p.isdigit() for p in parts):
+            if not all(p.isascii() and p.isdigit() for p in parts):
                 raise ValueError(
                     "ADMIN_IDS must be Telegram user ids separated by commas, e.g. 12345,67890"
                 )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
@@ -30,9 +31,25 @@ def strip_unclean(text: str) -> str:
     return _UNCLEAN.sub("", text)
 
 
+def _normal(text: str) -> str:
+    # NFKC folds full-width, superscript and circled digits (２０２６, ²⁰²⁶, ①⑨⑧⑤) to ASCII.
+    return unicodedata.normalize("NFKC", text).strip().translate(_FULL_WIDTH)
+
+
+def parse_int(text: str, *, max_digits: int = 9) -> int | None:
+    """A whole number typed any common way ('2026', '２０２６', '²⁰²⁶', '①⑨⑧⑤');
+    None unless it is plain digits (no sign, no separators) of at most `max_digits`."""
+    value = _normal(text)
+    # isdecimal: decimal digits of any script, which int() reads (isdigit would let through
+    # digit-like characters int() refuses).
+    if not value.isdecimal() or len(value) > max_digits:
+        return None
+    return int(value)
+
+
 def parse_date(text: str, today: date) -> date | None:
     """2026-03-05, 2026/3/5, 2026.3.5, 2026年3月5日, 20260305, or 3月5日 (this year)."""
-    value = text.strip().translate(_FULL_WIDTH)
+    value = _normal(text)
     for pattern in (_YMD, _COMPACT):
         if m := pattern.match(value):
             return _safe(int(m[1]), int(m[2]), int(m[3]))
@@ -50,7 +67,7 @@ def _safe(year: int, month: int, day: int) -> date | None:
 
 def parse_yuan_to_fen(text: str) -> int | None:
     """'1.5万' / '15000' / '15,000.50元' → fen; None if unreadable. Sign is kept for checks."""
-    value = text.strip().translate(_FULL_WIDTH).replace(",", "").replace("，", "")
+    value = _normal(text).replace(",", "").replace("，", "")
     value = value.removesuffix("元").removeprefix("¥").removeprefix("￥").strip()
     scale = Decimal(1)
     if value.endswith("万"):

@@ -41,8 +41,9 @@ class AccountService:
             user = User(id=user_id, created_at=now)
             self.session.add(user)
         user.full_name = full_name[:200]
-        user.username = username
-        user.telegram_language = telegram_language
+        user.username = username[:64] if username else None
+        # Telegram documents IETF tags, but any string may arrive: keep what fits the column.
+        user.telegram_language = telegram_language[:16] if telegram_language else None
         user.last_seen_at = now
         user.blocked_bot_at = None
         await self.session.commit()

@@ -73,10 +73,19 @@ async def pressed(
     await query.answer()
     parts = query.data.split(":")[1:]
     try:
-        return [read(part) for read, part in zip(convert, parts, strict=True)]
+        args = [read(part) for read, part in zip(convert, parts, strict=True)]
+        if not all(in_id_range(a) for a in args if isinstance(a, int)):
+            raise ValueError("id out of range")
+        return args
     except (KeyError, ValueError):
         await answer(update, context, context.t("errors.stale_button"))
         return None
+
+
+def in_id_range(value: int) -> bool:
+    """Ids are 64-bit in the database: a forged larger one would overflow the driver
+    (OverflowError on PostgreSQL) instead of reading as a stale button."""
+    return -(2**63) <= value < 2**63
 
 
 def language_of(user: User | None) -> str:

@@ -16,7 +16,7 @@ from bot.forms import FieldError, Form, Step
 from bot.handlers.common import answer, language_of, pressed, private_only, tell
 from bot.i18n import Raw, t
 from bot.keyboards import rows
-from bot.parsing import format_fen, strip_unclean
+from bot.parsing import format_fen, parse_int, strip_unclean
 from storage.access import load_access
 from storage.files import FileData
 from storage.ledgers import LEDGERS, LedgerService, export_ledgers
@@ -57,16 +57,18 @@ def _enum_options(prefix: str, values: Any) -> forms.Options:
 
 
 def _count(value: str, _: BotContext, __: dict[str, Any]) -> int:
-    if not value.isdigit() or not 0 <= int(value) <= 100_000:
+    number = parse_int(value)
+    if number is None or not 0 <= number <= 100_000:
         raise FieldError("ledger.bad_count")
-    return int(value)
+    return number
 
 
 def _year(value: str, context: BotContext, _: dict[str, Any]) -> int:
     this_year = context.today().year
-    if not value.isdigit() or not 2000 <= int(value) <= this_year + 1:
+    number = parse_int(value)
+    if number is None or not 2000 <= number <= this_year + 1:
         raise FieldError("ledger.bad_year", max=this_year + 1)
-    return int(value)
+    return number
 
 
 async def _years(context: BotContext, _: dict[str, Any]) -> list[tuple[str, str]]:
@@ -76,9 +78,10 @@ async def _years(context: BotContext, _: dict[str, Any]) -> list[tuple[str, str]
 
 def _birth_year(value: str, context: BotContext, _: dict[str, Any]) -> int:
     year = context.today().year
-    if not value.isdigit() or not year - 80 <= int(value) <= year - 16:
+    number = parse_int(value)
+    if number is None or not year - 80 <= number <= year - 16:
         raise FieldError("ledger.bad_birth_year")
-    return int(value)
+    return number
 
 
 def _wan_yuan(value: str, _: BotContext, __: dict[str, Any]) -> int | None:

@@ -30,7 +30,7 @@ async def people_button(update: Update, context: BotContext) -> None:
     if update.callback_query.data.startswith("pp:x:"):
         if (args := await pressed(update, context, str, int)) is not None:
             await _start_removal(update, context, args[1])
-    elif (args := await pressed(update, context, "p".__eq__, int, int)) is not None:
+    elif (args := await pressed(update, context, {"p": "p"}.__getitem__, int, int)) is not None:
         await _list(update, context, args[1], args[2])
 
 
