@@ -7,6 +7,7 @@ The state survives restarts and is shared by instances, `/cancel` works at any s
 
 from __future__ import annotations
 
+import zlib
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
@@ -140,8 +141,8 @@ async def _prompt(update: Update, context: BotContext, form: Form, state: dict[s
     if step.options is not None:
         options = await step.options(context, state["data"])
         buttons = [
-            InlineKeyboardButton(label, callback_data=f"f:{i}:{n}")
-            for n, (_, label) in enumerate(options)
+            InlineKeyboardButton(label, callback_data=f"f:{i}:{n}:{_digest(value)}")
+            for n, (value, label) in enumerate(options)
         ]
         grid = [buttons[k : k + 2] for k in range(0, len(buttons), 2)]
     grid.append(_nav(context, _previous(form, state) is not None))
@@ -322,6 +323,11 @@ async def _choose(
         await answer(update, context, context.t("errors.stale_button"))
         return
     options = await step.options(context, state["data"])
+    if len(data) > 3:
+        # The button names its choice by a digest of the value (e.g. a member's id), not only
+        # by position: if the list changed since it was shown, the same choice is found or the
+        # press is refused, never another person picked.
+        n = next((k for k, (v, _) in enumerate(options) if _digest(v) == data[3]), -1)
     if not 0 <= n < len(options):
         await answer(update, context, context.t("errors.stale_button"))
         return
@@ -329,6 +335,10 @@ async def _choose(
     choose = step.choose
     await _apply(update, context, form, state, step,
                  lambda: choose(value, context, state["data"]) if choose else value)  # fmt: skip
+
+
+def _digest(value: str) -> str:
+    return f"{zlib.crc32(value.encode()):08x}"
 
 
 SKIP_WORDS = ("无", "没有", "跳过", "-", "none", "skip")

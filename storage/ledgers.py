@@ -217,6 +217,22 @@ class LedgerService:
         self, actor_id: int, kind: str, record_id: int, ok: bool, reason: str = ""
     ) -> tuple[Any, Studio]:
         """The union confirms or returns a new project or achievement."""
+        record, studio = await self.check_acknowledge(actor_id, kind, record_id)
+        if not ok and not reason.strip():
+            raise DomainError("studio.reason_required")
+        before = audit.snapshot(record)
+        record.review_status = ReviewStatus.ACKNOWLEDGED if ok else ReviewStatus.RETURNED
+        record.review_reason = reason.strip()[:500]
+        audit.record(
+            self.session, actor_id=actor_id, action=f"{kind}.review", entity=record, before=before
+        )
+        await self.session.commit()
+        return record, studio
+
+    async def check_acknowledge(
+        self, actor_id: int, kind: str, record_id: int
+    ) -> tuple[Any, Studio]:
+        """Refuse now, before asking for a reason, what `acknowledge` would refuse."""
         if kind not in ACKNOWLEDGED:
             raise DomainError("errors.stale_button")
         model: Any = LEDGERS[kind]
@@ -230,15 +246,6 @@ class LedgerService:
             raise DomainError("errors.not_allowed")
         if record.review_status is not ReviewStatus.PENDING:
             raise DomainError("ledger.already_reviewed")
-        if not ok and not reason.strip():
-            raise DomainError("studio.reason_required")
-        before = audit.snapshot(record)
-        record.review_status = ReviewStatus.ACKNOWLEDGED if ok else ReviewStatus.RETURNED
-        record.review_reason = reason.strip()[:500]
-        audit.record(
-            self.session, actor_id=actor_id, action=f"{kind}.review", entity=record, before=before
-        )
-        await self.session.commit()
         return record, studio
 
     async def balance_fen(self, studio_id: int) -> int:
