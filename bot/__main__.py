@@ -49,14 +49,7 @@ def run_bot(settings: Settings) -> None:
 
     app = build_application(settings)
     if settings.webhook_url:
-        secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
-        app.run_webhook(
-            listen=settings.webhook_listen,
-            port=settings.webhook_port,
-            webhook_url=settings.webhook_url,
-            secret_token=secret,
-            allowed_updates=Update.ALL_TYPES,
-        )
+        app.run_webhook(**settings.webhook_options(), allowed_updates=Update.ALL_TYPES)
     else:
         # run_polling stops cleanly on SIGINT/SIGTERM: the update in hand finishes first.
         app.run_polling(allowed_updates=Update.ALL_TYPES)

@@ -34,6 +34,7 @@ from bot.handlers import (
     fallback,
     invite,
     ledgers,
+    people,
     policy,
     reminders,
     start,
@@ -117,6 +118,13 @@ def _register_handlers(app: BotApp) -> None:
     # Group -1, for every update: record the person and settle their language.
     app.add_handler(TypeHandler(Update, remember_user), group=-1)
 
+    # Control, bidi and zero-width characters are refused before any command or form sees
+    # the text: one answer, nothing stored (in groups only commands are answered).
+    app.add_handler(
+        MessageHandler(
+            fallback.UNCLEAN & (filters.ChatType.PRIVATE | filters.COMMAND), fallback.unclean_text
+        )
+    )
     # An edited message is not re-run (it could repeat a command or a form answer).
     app.add_handler(
         MessageHandler(
@@ -131,6 +139,7 @@ def _register_handlers(app: BotApp) -> None:
     app.add_handler(CommandHandler("language", start.language))
     app.add_handler(CommandHandler("invite", invite.invite))
     app.add_handler(CommandHandler("invites", invite.invites))
+    app.add_handler(CommandHandler("people", people.people_command))
     app.add_handler(CommandHandler("ask", policy.ask))
     app.add_handler(CommandHandler("article", policy.article_command))
     app.add_handler(CommandHandler("regulation", policy.regulation_command))
@@ -153,6 +162,7 @@ def _register_handlers(app: BotApp) -> None:
     app.add_handler(CallbackQueryHandler(start.language_chosen, pattern=r"^lang:(zh|en)$"))
     app.add_handler(CallbackQueryHandler(start.help_button, pattern=r"^help$"))
     app.add_handler(CallbackQueryHandler(invite.invite_button, pattern=r"^inv:"))
+    app.add_handler(CallbackQueryHandler(people.people_button, pattern=r"^pp:"))
     app.add_handler(CallbackQueryHandler(policy.article_button, pattern=r"^art:\d{1,2}$"))
     app.add_handler(CallbackQueryHandler(policy.regulation_command, pattern=r"^reg$"))
     app.add_handler(CallbackQueryHandler(reminders.reminders_button, pattern=r"^rem:"))

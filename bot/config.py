@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from reminders.schedule import ReminderSchedule, parse_days
@@ -80,6 +81,33 @@ class Settings(BaseSettings):
             raise ValueError(f"{name} must start with http://, https:// or socks5://")
         return value
 
+    @field_validator("webhook_secret", mode="before")
+    @classmethod
+    def _webhook_secret(cls, value: Any) -> Any:
+        if value is None or (isinstance(value, str) and not value.strip()):
+            return None
+        secret = str(value).strip()
+        # What Telegram accepts as secret_token in setWebhook.
+        if not re.fullmatch(r"[A-Za-z0-9_-]{16,256}", secret):
+            raise ValueError(
+                "WEBHOOK_SECRET must be 16-256 characters of A-Z, a-z, 0-9, _ and -,"
+                " e.g. the output of: python -c 'import secrets; print(secrets.token_urlsafe(32))'"
+            )
+        return secret
+
+    @model_validator(mode="after")
+    def _webhook_needs_secret(self) -> Settings:
+        # Without a secret anyone who finds the URL can post updates claiming to be anyone
+        # (e.g. an admin). Refused rather than generated: several instances behind one URL
+        # must share one secret, and a fresh one per start would lock the others out.
+        if self.webhook_url and self.webhook_secret is None:
+            raise ValueError(
+                "WEBHOOK_SECRET is required when WEBHOOK_URL is set (webhook mode): without it"
+                " anyone can post forged updates to the bot. Generate one with:"
+                " python -c 'import secrets; print(secrets.token_urlsafe(32))'"
+            )
+        return self
+
     @field_validator("timezone")
     @classmethod
     def _timezone(cls, value: str) -> str:
@@ -96,7 +124,7 @@ class Settings(BaseSettings):
     def _admin_ids(cls, value: Any) -> Any:
         if isinstance(value, str):
             parts = [p for p in value.replace(";", ",").replace(" ", ",").split(",") if p]
-            if not all(p.isdigit() for p in parts):
+            if not all(p.isascii() and p.isdigit() for p in parts):
                 raise ValueError(
                     "ADMIN_IDS must be Telegram user ids separated by commas, e.g. 12345,67890"
                 )
@@ -124,6 +152,18 @@ class Settings(BaseSettings):
     @property
     def tz(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
+
+    def webhook_options(self) -> dict[str, Any]:
+        """Keyword arguments for PTB's run_webhook / start_webhook: always with the secret,
+        so PTB's web server answers 403 to any POST without Telegram's secret header."""
+        if not self.webhook_url or self.webhook_secret is None:
+            raise ConfigError("WEBHOOK_URL and WEBHOOK_SECRET are both needed for webhook mode")
+        return {
+            "listen": self.webhook_listen,
+            "port": self.webhook_port,
+            "webhook_url": self.webhook_url,
+            "secret_token": self.webhook_secret.get_secret_value(),
+        }
 
     @property
     def token(self) -> str | None:

@@ -65,7 +65,7 @@ async def _chat_loop(app: BotApp, fake: FakeTelegram, user_id: int, name: str) -
             continue
         keyboard = chat.last_with_buttons(person.id)
         buttons = chat.buttons(keyboard) if keyboard else []
-        if line.isdigit() and keyboard and 1 <= int(line) <= len(buttons):
+        if line.isascii() and line.isdigit() and keyboard and 1 <= int(line) <= len(buttons):
             button = buttons[int(line) - 1]
             if "callback_data" not in button:
                 print(f"（这是一个链接：{button.get('url')}）\n")

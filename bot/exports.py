@@ -3,6 +3,7 @@ header row, sensible widths and formats, totals where they make sense."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from datetime import date
 from io import BytesIO
@@ -21,6 +22,13 @@ YUAN = "#,##0.00"
 DATE = "yyyy-mm-dd"
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 FORMULA_STARTS = ("=", "+", "-", "@")
+# What the XML inside a workbook cannot hold (openpyxl refuses it): refused at intake too,
+# but an export must never fail because one old or imported record carries it.
+_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def _clean(value: Any) -> Any:
+    return _ILLEGAL.sub("", value) if isinstance(value, str) else value
 
 
 def _sheet(
@@ -38,7 +46,7 @@ def _sheet(
         cell.fill = HEADER_FILL
         cell.alignment = Alignment(horizontal="center", vertical="center")
     for row in rows:
-        ws.append(list(row))
+        ws.append([_clean(v) for v in row])
         for cell in ws[ws.max_row]:
             # User text starting with = + - @ would be a live formula in Excel: keep it text.
             if isinstance(cell.value, str) and cell.value[:1] in FORMULA_STARTS:

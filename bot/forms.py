@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import re
+import zlib
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
@@ -276,8 +277,10 @@ async def _render(
     if step.options is not None:
         options = await step.options(context, data)
         buttons = [
-            InlineKeyboardButton(label, callback_data=BUTTON.pack(draft.token, PICK, i, n))
-            for n, (_, label) in enumerate(options)
+            InlineKeyboardButton(
+                label, callback_data=BUTTON.pack(draft.token, PICK, i, n, _digest(value))
+            )
+            for n, (value, label) in enumerate(options)
         ]
         grid = [buttons[k : k + 2] for k in range(0, len(buttons), 2)]
     nav = [_button(context, "form.cancel_btn", draft, CANCEL)]
@@ -408,7 +411,7 @@ async def on_file(update: Update, context: BotContext) -> bool:
         return True
     # The receipt carries its own 「完成」, so the person need not scroll up for it.
     done = InlineKeyboardMarkup(
-        [[_button(context, "form.files_done", saved, PICK, i, 0)],
+        [[_button(context, "form.files_done", saved, PICK, i, 0, _digest(step.name))],
          [_button(context, "form.cancel_btn", saved, CANCEL)]]
     )  # fmt: skip
     await _strip_keyboard(update, context, state)
@@ -421,6 +424,10 @@ async def on_file(update: Update, context: BotContext) -> bool:
                               {**new_state, "mid": receipt.message_id}, context.now(),
                               bump=False)  # fmt: skip
     return True
+
+
+def _digest(value: str) -> str:
+    return f"{zlib.crc32(value.encode()):08x}"
 
 
 def _plain(text: str) -> str:
@@ -548,8 +555,8 @@ async def on_button(update: Update, context: BotContext) -> None:
             raise StaleButton
         await _advance(update, context, form, draft, {**draft.state, "ret": True}, j, exact=True)
     elif action == PICK:
-        i, n = BUTTON.unpack(query.data, str, str, int, int)[2:]
-        await _pick(update, context, form, draft, i, n)
+        i, n, digest = BUTTON.unpack(query.data, str, str, int, int, str)[2:]
+        await _pick(update, context, form, draft, i, n, digest)
     else:
         raise StaleButton
 
@@ -562,12 +569,23 @@ async def _strip_pressed(update: Update) -> None:
 
 
 async def _pick(
-    update: Update, context: BotContext, form: Form, draft: Draft, i: int, n: int
+    update: Update,
+    context: BotContext,
+    form: Form,
+    draft: Draft,
+    i: int,
+    n: int,
+    digest: str | None = None,
 ) -> None:
     step = form.steps[i] if 0 <= i < len(form.steps) else None
     if i != draft.state["i"] or step is None or step.options is None:
         raise StaleButton
     options = await step.options(context, draft.state["data"])
+    if digest is not None:
+        # The button names its choice by a digest of the value (e.g. a member's id), not only
+        # by position: if the list changed since it was shown, the same choice is found or the
+        # press is refused, never another person picked.
+        n = next((k for k, (v, _) in enumerate(options) if _digest(v) == digest), -1)
     if not 0 <= n < len(options):
         raise StaleButton
     value = options[n][0]

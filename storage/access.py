@@ -100,6 +100,25 @@ class Access:
         # Role.STUDIO_MEMBER: the studio's leader may bring in their own team.
         return self.governs_studio(tree, target) or target.id in self.leader_studios
 
+    def may_remove(self, tree: UnionTree, role: Role, union_id: int | None,
+                   studio: Studio | None) -> bool:  # fmt: skip
+        """Taking a role away mirrors granting it, one level up: the admin anyone below the
+        prefecture; an officer the officers of unions below their own, and the leaders and
+        members of studios in their jurisdiction; a leader the members of their own studio.
+        Admins themselves are removed from the command line only."""
+        if role is Role.PREFECTURE_ADMIN:
+            return False
+        if role is Role.UNION_OFFICER:
+            return union_id is not None and (
+                self.is_admin
+                or any(r != union_id and tree.within(union_id, r) for r in self.officer_unions)
+            )
+        if studio is None:
+            return False
+        if role is Role.STUDIO_LEADER:
+            return self.governs_studio(tree, studio)
+        return self.governs_studio(tree, studio) or studio.id in self.leader_studios
+
     @property
     def invitable_roles(self) -> tuple[Role, ...]:
         roles: list[Role] = []

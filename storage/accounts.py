@@ -12,6 +12,7 @@ from storage import audit
 from storage.access import active_grants
 from storage.db import utcnow
 from storage.errors import DomainError
+from storage.invitations import revoke_unbacked
 from storage.models import Role, RoleGrant, User
 
 LANGUAGES = ("zh", "en")
@@ -40,8 +41,9 @@ class AccountService:
             user = User(id=user_id, created_at=now)
             self.session.add(user)
         user.full_name = full_name[:200]
-        user.username = username
-        user.telegram_language = telegram_language
+        user.username = username[:64] if username else None
+        # Telegram documents IETF tags, but any string may arrive: keep what fits the column.
+        user.telegram_language = telegram_language[:16] if telegram_language else None
         user.last_seen_at = now
         user.blocked_bot_at = None
         await self.session.commit()
@@ -106,6 +108,9 @@ class AccountService:
             audit.record(
                 self.session, actor_id=actor_id, action="role.revoke", entity=grant, before=before
             )
+        if grants:
+            await self.session.flush()
+            await revoke_unbacked(self.session, user_id, actor_id)
         await self.session.commit()
         return bool(grants)
 

@@ -101,6 +101,12 @@ class InvitationService:
             raise DomainError("invite.expired")
         if invitation.studio is not None and invitation.studio.status is StudioStatus.REVOKED:
             raise DomainError("invite.no_target")
+        # The issuer must still hold the right to grant this role here: a removed officer's
+        # or a revoked admin's links die with their role.
+        issuer = await load_access(self.session, invitation.created_by)
+        target = invitation.studio or invitation.union
+        if not issuer.may_invite(await load_tree(self.session), invitation.role, target):
+            raise DomainError("invite.issuer_lost")
 
         existing = await self.session.scalar(
             select(RoleGrant).where(
@@ -192,3 +198,31 @@ class InvitationService:
 
 def _may_revoke(access: Access, invitation: Invitation) -> bool:
     return access.is_admin or invitation.created_by == access.user_id
+
+
+async def revoke_unbacked(session: AsyncSession, user_id: int, actor_id: int | None) -> int:
+    """After `user_id` lost a role: revoke their open invitations they may no longer issue.
+    Part of the caller's unit of work (not committed here); returns how many."""
+    access = await load_access(session, user_id)
+    tree = await load_tree(session)
+    rows = await session.scalars(
+        select(Invitation)
+        .where(
+            Invitation.created_by == user_id,
+            Invitation.used_at.is_(None),
+            Invitation.revoked_at.is_(None),
+        )
+        .options(selectinload(Invitation.union), selectinload(Invitation.studio))
+    )
+    count = 0
+    now = utcnow()
+    for invitation in rows:
+        if access.may_invite(tree, invitation.role, invitation.studio or invitation.union):
+            continue
+        before = audit.snapshot(invitation)
+        invitation.revoked_at = now
+        audit.record(
+            session, actor_id=actor_id, action="invite.revoke", entity=invitation, before=before
+        )
+        count += 1
+    return count

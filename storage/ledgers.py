@@ -217,21 +217,10 @@ class LedgerService:
         self, actor_id: int, kind: str, record_id: int, ok: bool, reason: str = ""
     ) -> tuple[Any, Studio]:
         """The union confirms or returns a new project or achievement."""
-        if kind not in ACKNOWLEDGED:
-            raise DomainError("errors.stale_button")
-        model: Any = LEDGERS[kind]
-        record = await self.session.get(model, record_id)
-        if record is None or record.deleted_at is not None:
-            raise DomainError("ledger.gone")
-        studio = await self.session.get(Studio, record.studio_id)
-        assert studio is not None
-        access = await load_access(self.session, actor_id)
-        if not access.governs_studio(await load_tree(self.session), studio):
-            raise DomainError("errors.not_allowed")
-        if record.review_status is not ReviewStatus.PENDING:
-            raise DomainError("ledger.already_reviewed")
+        record, studio = await self.check_acknowledge(actor_id, kind, record_id)
         if not ok and not reason.strip():
             raise DomainError("studio.reason_required")
+        model: Any = LEDGERS[kind]
         before = audit.snapshot(record)
         # Compare-and-set on the review status: of two presses (or two instances) only one
         # moves the record on; the other is told it was already reviewed.
@@ -250,6 +239,25 @@ class LedgerService:
             self.session, actor_id=actor_id, action=f"{kind}.review", entity=record, before=before
         )
         await self.session.commit()
+        return record, studio
+
+    async def check_acknowledge(
+        self, actor_id: int, kind: str, record_id: int
+    ) -> tuple[Any, Studio]:
+        """Refuse now, before asking for a reason, what `acknowledge` would refuse."""
+        if kind not in ACKNOWLEDGED:
+            raise DomainError("errors.stale_button")
+        model: Any = LEDGERS[kind]
+        record = await self.session.get(model, record_id)
+        if record is None or record.deleted_at is not None:
+            raise DomainError("ledger.gone")
+        studio = await self.session.get(Studio, record.studio_id)
+        assert studio is not None
+        access = await load_access(self.session, actor_id)
+        if not access.governs_studio(await load_tree(self.session), studio):
+            raise DomainError("errors.not_allowed")
+        if record.review_status is not ReviewStatus.PENDING:
+            raise DomainError("ledger.already_reviewed")
         return record, studio
 
     async def balance_fen(self, studio_id: int) -> int:

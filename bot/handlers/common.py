@@ -14,6 +14,7 @@ from telegram.error import TelegramError
 from bot.context import BotContext
 from bot.i18n import Raw, resolve_language
 from bot.keyboards import link
+from bot.parsing import strip_unclean
 from storage.accounts import AccountService
 from storage.models import Role, RoleGrant, User
 
@@ -29,7 +30,7 @@ async def remember_user(update: Update, context: BotContext) -> None:
         return
     async with context.session() as session:
         record = await AccountService(session).touch(
-            user.id, user.full_name, user.username, user.language_code
+            user.id, strip_unclean(user.full_name), user.username, user.language_code
         )
         context.user_data.lang = resolve_language(record.language, user.language_code)
         context.user_data.user_id = user.id
@@ -72,10 +73,19 @@ async def pressed(
     await query.answer()
     parts = query.data.split(":")[1:]
     try:
-        return [read(part) for read, part in zip(convert, parts, strict=True)]
+        args = [read(part) for read, part in zip(convert, parts, strict=True)]
+        if not all(in_id_range(a) for a in args if isinstance(a, int)):
+            raise ValueError("id out of range")
+        return args
     except (KeyError, ValueError):
         await answer(update, context, context.t("errors.stale_button"))
         return None
+
+
+def in_id_range(value: int) -> bool:
+    """Ids are 64-bit in the database: a forged larger one would overflow the driver
+    (OverflowError on PostgreSQL) instead of reading as a stale button."""
+    return -(2**63) <= value < 2**63
 
 
 def language_of(user: User | None) -> str:

@@ -7,16 +7,36 @@ from __future__ import annotations
 
 import logging
 
-from telegram import Update
+from telegram import Message, Update
 from telegram.error import TelegramError
+from telegram.ext import filters
 
 from bot import forms
 from bot.context import BotContext
 from bot.handlers import policy
 from bot.handlers.common import answer
+from bot.parsing import check_clean
 from storage.errors import DomainError
 
 log = logging.getLogger(__name__)
+
+
+class _Unclean(filters.MessageFilter):
+    """Text or a caption carrying a character refused at intake (see bot.parsing)."""
+
+    def filter(self, message: Message) -> bool:
+        return check_clean(message.text or message.caption or "") is not None
+
+
+UNCLEAN = _Unclean(name="UNCLEAN")
+
+
+async def unclean_text(update: Update, context: BotContext) -> None:
+    """Runs before every command and form: nothing is parsed, stored or answered but this."""
+    message = update.effective_message
+    assert message is not None
+    char = check_clean(message.text or message.caption or "") or "?"
+    await answer(update, context, context.t("errors.unclean_text", char=char))
 
 
 async def unknown_command(update: Update, context: BotContext) -> None:

@@ -11,7 +11,7 @@ from datetime import timedelta
 from telegram import InlineKeyboardMarkup, Update
 
 from bot.context import BotContext
-from bot.handlers.common import answer, local_time, private_only, role_name
+from bot.handlers.common import answer, in_id_range, local_time, private_only, role_name
 from bot.i18n import Raw
 from bot.keyboards import Button, rows
 from storage.access import load_access
@@ -55,6 +55,8 @@ async def invite_button(update: Update, context: BotContext) -> None:
         kind, code, arg = parts[1], parts[2], int(parts[3]) if len(parts) > 3 else 0
         role = ROLE_CODES[code] if kind != "x" else None
         revoke_id = int(code) if kind == "x" else 0
+        if not (in_id_range(arg) and in_id_range(revoke_id)):
+            raise ValueError("id out of range")
     except (IndexError, KeyError, ValueError):
         await answer(update, context, context.t("errors.stale_button"))
         return

@@ -16,7 +16,7 @@ from bot.forms import FieldError, Form, Step
 from bot.handlers.common import answer, language_of, local_time, pressed, private_only, tell
 from bot.i18n import Raw, t
 from bot.keyboards import rows
-from bot.parsing import format_fen
+from bot.parsing import format_fen, parse_int
 from policy.lifecycle import (
     NEEDS_REASON,
     WAITING_FOR,
@@ -84,9 +84,9 @@ def _members(value: str, context: BotContext, _: dict[str, Any]) -> list[dict[st
         raise FieldError("apply.too_many_members", max=MAX_MEMBERS)
     for n, line in enumerate(lines, 1):
         parts = line.replace("，", " ").replace(",", " ").split()
-        if len(parts) != 4 or not parts[3].isdigit() or len(parts[0]) > 20:
+        year = parse_int(parts[3], max_digits=4) if len(parts) == 4 else None
+        if year is None or len(parts[0]) > 20:
             raise FieldError("apply.bad_member", line=n, text=line[:60])
-        year = int(parts[3])
         if not this_year - 80 <= year <= this_year - 16:
             raise FieldError("apply.bad_birth_year", line=n, year=year)
         members.append(

@@ -47,10 +47,22 @@ MESSAGES: dict[str, str] = {
         "请勿转发到群里。对方开通后我会通知你；发送 /invites 可查看或撤销。"
     ),
     "invite.accepted_notice": "🎉 {name} 已接受你的邀请，成为{target}。",
+    "invite.issuer_lost": "发出这个邀请的人已不再有权授予这个身份，邀请已失效。请联系你的工会重新邀请。",
     "invites.empty": "你没有尚未使用的邀请。发送 /invite 生成新的邀请。",
     "invites.list": "尚未使用的邀请（点按钮撤销）：\n{items}",
     "invites.item": "· {target}，{expires} 到期",
     "invites.revoked_ok": "已撤销：{target}。这个链接不能再用了。",
+    "paging.label": "（第 {n}/{total} 页）",
+    "people.list": "你可以移除以下人员的身份（共 {count} 个）{page}：\n{items}\n\n点「移除 N」，写明理由并确认后生效；本人会收到通知。",
+    "people.item": "{name} — {role}",
+    "people.empty": "你管辖范围内没有你可以移除的人员。发送 /help 查看其他功能。",
+    "people.unavailable": "找不到这个人员的身份，或你无权移除（可能已被移除）。发送 /people 查看当前名单。",
+    "people.title": "移除人员",
+    "people.ask.reason": "移除 {who} 的身份：{role}。\n请写明理由（会告诉本人，并记入审计记录）：",
+    "people.summary": "确认移除 {who} 的身份：{role}\n理由：{reason}",
+    "people.removed": "✅ 已移除 {who} 的身份：{role}，并已通知本人。{invites}",
+    "people.invites_revoked": "\nTA 发出的 {count} 个未使用邀请已随之作废。",
+    "people.you_were_removed": "你的身份「{role}」已被 {actor} 移除。\n理由：{reason}\n如有疑问，请联系所在工会。发送 /me 查看你现在的身份。",
     "btn.revoke": "撤销 {n}",
     # /me
     "me.text": "👤 <b>{name}</b>\nTelegram ID：<code>{id}</code>\n语言：{language}\n\n身份：\n{roles}",
@@ -67,9 +79,9 @@ MESSAGES: dict[str, str] = {
         "/article 6 — 查看某一条\n/regulation — 《办法》全部条款\n"
         "/me — 我的身份　/language — 切换语言"
     ),
-    "help.admin": "🏛 州总工会管理员：\n/invite — 邀请工会干部、工作室负责人或成员\n/invites — 查看和撤销邀请\n/reminders — 提醒安排\n/review — 待我审核的申请\n/studio — 查看工作室\n/rereview — 五年复核\n/status — 各工作室达标情况\n/export — 导出全州管理台帐 Excel\n/reported — 各工会报送情况",
-    "help.officer": "🧑‍💼 工会干部：\n/invite — 邀请工作室负责人或成员、下级工会干部\n/invites — 查看和撤销邀请\n/reminders — 提醒安排\n/review — 待我审核的申请\n/studio — 查看工作室\n/apply — 代劳模申请工作室\n/status — 辖区工作室达标情况\n/ledger — 查看工作室台帐\n/export — 导出管理台帐 Excel\n/assess — 年度考核　/report — 提交年度报告",
-    "help.leader": "🏅 工作室负责人：\n/invite — 邀请团队成员\n/invites — 查看和撤销邀请\n/reminders — 提醒安排\n/studio — 我的工作室\n/status — 是否达到第六条基本条件\n/project /achievement /activity /member /funds — 登记台帐\n/ledger — 查看、删除台帐\n/export — 导出台帐 Excel",
+    "help.admin": "🏛 州总工会管理员：\n/invite — 邀请工会干部、工作室负责人或成员\n/invites — 查看和撤销邀请\n/people — 移除人员（写明理由，本人会收到通知）\n/reminders — 提醒安排\n/review — 待我审核的申请\n/studio — 查看工作室\n/rereview — 五年复核\n/status — 各工作室达标情况\n/export — 导出全州管理台帐 Excel\n/reported — 各工会报送情况",
+    "help.officer": "🧑‍💼 工会干部：\n/invite — 邀请工作室负责人或成员、下级工会干部\n/invites — 查看和撤销邀请\n/people — 移除人员（写明理由，本人会收到通知）\n/reminders — 提醒安排\n/review — 待我审核的申请\n/studio — 查看工作室\n/apply — 代劳模申请工作室\n/status — 辖区工作室达标情况\n/ledger — 查看工作室台帐\n/export — 导出管理台帐 Excel\n/assess — 年度考核　/report — 提交年度报告",
+    "help.leader": "🏅 工作室负责人：\n/invite — 邀请团队成员\n/invites — 查看和撤销邀请\n/people — 移除人员（写明理由，本人会收到通知）\n/reminders — 提醒安排\n/studio — 我的工作室\n/status — 是否达到第六条基本条件\n/project /achievement /activity /member /funds — 登记台帐\n/ledger — 查看、删除台帐\n/export — 导出台帐 Excel",
     "help.member": "👥 工作室成员：可以随时提问《办法》的规定。\n/studio — 我的工作室",
     "help.guest": "🔑 还没有身份？请向所在工会索取邀请链接，点开即可开通。\n🏅 省级及以上劳模可以发送 /apply 申请创建工作室。",
     # policy Q&A
@@ -96,6 +108,7 @@ MESSAGES: dict[str, str] = {
     "errors.unknown_command": "我不认识 {command} 这个命令。发送 /help 看看能做什么，或者直接打字提问。",
     "errors.non_text": "我现在只能看懂文字消息。有问题请直接打字问我，或发送 /help。",
     "errors.private_only": "这个命令请在和我的私聊中使用，点下面的按钮打开私聊。",
+    "errors.unclean_text": "这条消息里有看不见的控制字符（{char}），常见于从网页或文档复制来的文字。这条消息没有被处理，什么也没有保存。请删掉这些字符（或手动重新输入）后再发一次。",
     "errors.stale_button": "这个按钮已失效，请重新发送命令。",
     "errors.not_allowed": "你没有权限做这件事。发送 /me 查看你的身份。",
     "errors.unknown_user": "我还不认识你，请先发送 /start。",
@@ -445,6 +458,7 @@ MESSAGES: dict[str, str] = {
     "ledger.edit_summary": "把「{field}」改为：{value}",
     "ledger.edited": "✅ 已修改{ledger}台帐（修改留痕）。发送 /ledger 查看。",
     "btn.edit": "✏ {n}",
+    "btn.remove": "移除 {n}",
     "rem.more": "……等共 {count} 个",
     "errors.edited": "我只处理新发的消息。修改后的内容请重新发送一次。",
     # annual assessment and report (Art. 17)

@@ -74,8 +74,11 @@ async def ack_button(update: Update, context: BotContext) -> None:
     if ok:
         async with context.session() as session:
             await _acknowledge(update, context, session, kind, record_id, True, "")
-    else:
-        await forms.start(update, context, ACK_RETURN, {"kind": kind, "record": record_id})
+        return
+    # Refuse a forged or old "return" button now, not after the reason has been typed.
+    async with context.session() as session:
+        await LedgerService(session).check_acknowledge(context.user_id, kind, record_id)
+    await forms.start(update, context, ACK_RETURN, {"kind": kind, "record": record_id})
 
 
 async def _acknowledge(

@@ -16,7 +16,7 @@ from bot.handlers.common import answer, private_only
 from bot.handlers.ledgers.ack import ask_ack
 from bot.handlers.ledgers.base import studio_options
 from bot.i18n import Raw
-from bot.parsing import format_fen, parse_count
+from bot.parsing import format_fen, parse_count, parse_int
 from storage.files import FileData
 from storage.ledgers import LedgerService
 from storage.models import (
@@ -54,9 +54,10 @@ def _count(value: str, _: BotContext, __: dict[str, Any]) -> int:
 
 def _year(value: str, context: BotContext, _: dict[str, Any]) -> int:
     this_year = context.today().year
-    if not value.isdigit() or not 2000 <= int(value) <= this_year + 1:
+    number = parse_int(value)
+    if number is None or not 2000 <= number <= this_year + 1:
         raise FieldError("ledger.bad_year", max=this_year + 1)
-    return int(value)
+    return number
 
 
 async def _years(context: BotContext, _: dict[str, Any]) -> list[tuple[str, str]]:
@@ -66,9 +67,10 @@ async def _years(context: BotContext, _: dict[str, Any]) -> list[tuple[str, str]
 
 def _birth_year(value: str, context: BotContext, _: dict[str, Any]) -> int:
     year = context.today().year
-    if not value.isdigit() or not year - 80 <= int(value) <= year - 16:
+    number = parse_int(value)
+    if number is None or not year - 80 <= number <= year - 16:
         raise FieldError("ledger.bad_birth_year")
-    return int(value)
+    return number
 
 
 def _wan_yuan(value: str, _: BotContext, __: dict[str, Any]) -> int | None:

@@ -9,6 +9,7 @@ from bot.exports import build_workbook
 from bot.handlers.common import answer, pressed, private_only
 from bot.handlers.ledgers.base import studio_options
 from bot.keyboards import rows
+from bot.parsing import strip_unclean
 from storage.access import load_access
 from storage.ledgers import export_ledgers
 
@@ -41,7 +42,8 @@ async def _send_export(update: Update, context: BotContext, studio_id: int | Non
     async with context.session() as session:
         ledgers = await export_ledgers(session, context.user_id, studio_id)
         content = build_workbook(ledgers, context.t, today, management=studio_id is None)
-    name = ledgers[0].studio.name if studio_id is not None and ledgers else "管理台帐"
+    single = studio_id is not None and ledgers
+    name = strip_unclean(ledgers[0].studio.name) if single else "管理台帐"
     caption = context.t("export.caption", name=name, count=len(ledgers), date=today.isoformat())
     await context.bot.send_document(
         update.effective_chat.id,
