@@ -151,5 +151,6 @@ def transition(action: Action, current: StudioStatus) -> tuple[StudioStatus, Aut
 
 
 def can_submit_ledgers(status: StudioStatus) -> bool:
-    """A revoked studio keeps its history but can no longer submit (Art. 17)."""
-    return status is not StudioStatus.REVOKED
+    """A revoked studio keeps its history but can no longer submit (Art. 17); a withdrawn
+    application never became a studio."""
+    return status not in (StudioStatus.REVOKED, StudioStatus.WITHDRAWN)

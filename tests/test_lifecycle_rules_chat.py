@@ -242,3 +242,16 @@ async def test_revocation_asks_with_what_will_happen(bot: BotHarness) -> None:
     async with bot.session() as s:
         kept = await s.get(Studio, old.id)
     assert kept is not None and kept.status is StudioStatus.UNDER_REREVIEW
+
+
+@pytest.mark.parametrize("command", ["/status", "/ledger", "/studio"])
+async def test_pickers_tell_look_alike_studios_apart(bot: BotHarness, command: str) -> None:
+    await officers(bot)
+    async with bot.session() as s:
+        first = await add_studio(s, "岩温", "景洪市供电局工会")
+        second = await add_studio(s, "岩温", "景洪市供电局工会")
+    await bot.send(GRASSROOTS, command)
+    labels = bot.button_labels(GRASSROOTS)
+    assert any(f"#{first.id}" in label for label in labels)
+    assert any(f"#{second.id}" in label for label in labels)
+    assert len(set(labels)) == len(labels)

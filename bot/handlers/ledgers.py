@@ -13,7 +13,7 @@ from bot import forms
 from bot.context import BotContext
 from bot.exports import build_workbook
 from bot.forms import FieldError, Form, Step
-from bot.handlers.common import answer, language_of, pressed, private_only, tell
+from bot.handlers.common import answer, language_of, pressed, private_only, studio_label, tell
 from bot.i18n import Raw, t
 from bot.keyboards import rows
 from bot.parsing import format_fen
@@ -43,7 +43,7 @@ EVENT_KINDS = ("title", "award", "certificate", "promotion")
 async def _studios(context: BotContext, data: dict[str, Any]) -> list[tuple[str, str]]:
     async with context.session() as session:
         studios = await LedgerService(session).writable_studios(context.user_id)
-    return [(str(s.id), s.name) for s in studios]
+    return [(str(s.id), studio_label(s)) for s in studios]
 
 
 STUDIO = Step("studio", "ledger.ask.studio", options=_studios, skip=lambda d: "studio" in d)
