@@ -2,7 +2,7 @@ from datetime import date
 
 import pytest
 
-from bot.parsing import format_fen, parse_date, parse_yuan_to_fen
+from bot.parsing import format_fen, is_question, parse_date, parse_yuan_to_fen
 
 TODAY = date(2026, 11, 27)
 
@@ -49,3 +49,22 @@ def test_parse_yuan(text: str, fen: int | None) -> None:
 
 def test_format_fen() -> None:
     assert format_fen(1_500_050) == "15,000.50"
+
+
+@pytest.mark.parametrize(
+    ("text", "question"),
+    [
+        ("一年要有几个项目？", True),
+        ("经费怎么报销", True),
+        ("可以申请吗", True),
+        ("What is Art. 6?", True),
+        ("how many projects", True),
+        ("岩温", False),
+        ("玉香", False),
+        ("欧阳娜娜", False),
+        ("Can Li", False),
+        ("Isabel", False),
+    ],
+)
+def test_a_question_is_told_from_a_name(text: str, question: bool) -> None:
+    assert is_question(text) is question

@@ -67,7 +67,7 @@ MESSAGES: dict[str, str] = {
         "/article 6 — show one article\n/regulation — all articles\n"
         "/me — my roles　/language — change language"
     ),
-    "help.admin": "🏛 Prefecture admin:\n/invite — invite union officers, studio leaders or members\n/invites — list and revoke invitations\n/reminders — reminder schedule\n/review — applications waiting for me\n/studio — view studios\n/rereview — five-yearly re-review\n/status — compliance of every studio\n/export — prefecture ledger as Excel\n/reported — which unions have reported",
+    "help.admin": "🏛 Prefecture admin:\n/invite — invite union officers, studio leaders or members\n/invites — list and revoke invitations\n/reminders — reminder schedule\n/review — applications waiting for me\n/studio — view studios\n/rereview — five-yearly re-review\n/status — compliance of every studio\n/ledger — studio ledgers\n/export — prefecture ledger as Excel\n/assess — annual assessments  /report — unions' reports (re-open)\n/reported — which unions have reported",
     "help.officer": "🧑‍💼 Union officer:\n/invite — invite studio leaders, members, officers of unions below yours\n/invites — list and revoke invitations\n/reminders — reminder schedule\n/review — applications waiting for me\n/studio — view studios\n/apply — apply on a model worker's behalf\n/status — compliance of your studios\n/ledger — studio ledgers\n/export — management ledger as Excel\n/assess — annual assessment  /report — submit the report",
     "help.leader": "🏅 Studio leader:\n/invite — invite your team members\n/invites — list and revoke invitations\n/reminders — reminder schedule\n/studio — my studio\n/status — Art. 6 conditions met?\n/project /achievement /activity /member /funds — add to the ledgers\n/ledger — list or delete entries\n/export — ledgers as Excel",
     "help.member": "👥 Studio member: ask about the regulation any time.\n/studio — my studio",
@@ -415,6 +415,7 @@ MESSAGES: dict[str, str] = {
     "funds.too_large": "That amount is too large; please check it.",
     "export.choose": "Export which studio's ledgers?",
     "export.caption": "📊 {name} ledgers ({count} studios, {date}): one sheet per ledger.",
+    "export.caption_management": "📊 Management ledger ({count} studios, {date}): one sheet per ledger.",
     "ledger.ask.member_action": "What kind of change?",
     "member_action.join": "a new member joins",
     "member_action.leave": "a member leaves",

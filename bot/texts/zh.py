@@ -67,7 +67,7 @@ MESSAGES: dict[str, str] = {
         "/article 6 — 查看某一条\n/regulation — 《办法》全部条款\n"
         "/me — 我的身份　/language — 切换语言"
     ),
-    "help.admin": "🏛 州总工会管理员：\n/invite — 邀请工会干部、工作室负责人或成员\n/invites — 查看和撤销邀请\n/reminders — 提醒安排\n/review — 待我审核的申请\n/studio — 查看工作室\n/rereview — 五年复核\n/status — 各工作室达标情况\n/export — 导出全州管理台帐 Excel\n/reported — 各工会报送情况",
+    "help.admin": "🏛 州总工会管理员：\n/invite — 邀请工会干部、工作室负责人或成员\n/invites — 查看和撤销邀请\n/reminders — 提醒安排\n/review — 待我审核的申请\n/studio — 查看工作室\n/rereview — 五年复核\n/status — 各工作室达标情况\n/ledger — 查看工作室台帐\n/export — 导出全州管理台帐 Excel\n/assess — 年度考核情况　/report — 各工会考核报告（可重新打开）\n/reported — 各工会报送情况",
     "help.officer": "🧑‍💼 工会干部：\n/invite — 邀请工作室负责人或成员、下级工会干部\n/invites — 查看和撤销邀请\n/reminders — 提醒安排\n/review — 待我审核的申请\n/studio — 查看工作室\n/apply — 代劳模申请工作室\n/status — 辖区工作室达标情况\n/ledger — 查看工作室台帐\n/export — 导出管理台帐 Excel\n/assess — 年度考核　/report — 提交年度报告",
     "help.leader": "🏅 工作室负责人：\n/invite — 邀请团队成员\n/invites — 查看和撤销邀请\n/reminders — 提醒安排\n/studio — 我的工作室\n/status — 是否达到第六条基本条件\n/project /achievement /activity /member /funds — 登记台帐\n/ledger — 查看、删除台帐\n/export — 导出台帐 Excel",
     "help.member": "👥 工作室成员：可以随时提问《办法》的规定。\n/studio — 我的工作室",
@@ -424,6 +424,7 @@ MESSAGES: dict[str, str] = {
     "funds.too_large": "金额太大了，请检查。",
     "export.choose": "导出哪个工作室的台帐？",
     "export.caption": "📊 {name}台帐（{count} 个工作室，{date}）。每本台帐一张表。",
+    "export.caption_management": "📊 管理台帐（{count} 个工作室，{date}）。每本台帐一张表。",
     "ledger.ask.member_action": "登记哪类成员变动？",
     "member_action.join": "新成员加入",
     "member_action.leave": "成员离开",
