@@ -148,7 +148,7 @@ MESSAGES: dict[str, str] = {
     "honour.other": "Other (prefecture/county level…)",
     "apply.title": "Studio application",
     "apply.ask.leader_name": "Name of the model worker who will lead the studio:",
-    "apply.pending": "You already have an application in progress, so there is no need to apply again:\n<b>{studio}</b> (leader {leader}, {union})\nStatus: {status}\nSubmitted {when}\n\nView its progress, or withdraw it and apply afresh.",
+    "apply.pending": "This model worker already has an application in progress, so there is no need to apply again:\n<b>{studio}</b> (leader {leader}, {union})\nStatus: {status}\nSubmitted {when}\n\nView its progress, or withdraw it and apply afresh.",
     "apply.duplicate": "This model worker already has an application in progress; a second cannot be submitted. Send /apply to see it, or /studio for its progress.",
     "apply.ask.honour": "What is {leader_name}'s highest honour?",
     "apply.ask.host_unit": "Host unit (full name):",

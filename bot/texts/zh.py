@@ -154,7 +154,7 @@ MESSAGES: dict[str, str] = {
     # /apply
     "apply.title": "工作室创建申请",
     "apply.ask.leader_name": "请输入领衔劳模的姓名：",
-    "apply.pending": "你已经有一份申请在办理中，不用再申请：\n<b>{studio}</b>（负责人 {leader}，{union}）\n状态：{status}\n提交于 {when}\n\n可以查看进度，或撤回后重新申请。",
+    "apply.pending": "这位劳模已经有一份申请在办理中，不用再申请：\n<b>{studio}</b>（负责人 {leader}，{union}）\n状态：{status}\n提交于 {when}\n\n可以查看进度，或撤回后重新申请。",
     "apply.duplicate": "这位劳模已经有一份申请在办理中，不能再提交一份。发送 /apply 查看它，或发送 /studio 查看进度。",
     "apply.ask.honour": "{leader_name} 获得的最高荣誉是？",
     "apply.ask.host_unit": "所在单位（全称）：",
