@@ -255,3 +255,32 @@ async def test_pickers_tell_look_alike_studios_apart(bot: BotHarness, command: s
     assert any(f"#{first.id}" in label for label in labels)
     assert any(f"#{second.id}" in label for label in labels)
     assert len(set(labels)) == len(labels)
+
+
+async def test_a_revocation_confirmed_after_a_new_rereview_round_changes_nothing(
+    bot: BotHarness,
+) -> None:
+    await officers(bot)
+    async with bot.session() as s:
+        old = await add_studio(s, "刀建华", "景洪市供电局工会")
+        old.named_on = date(2020, 6, 1)
+        await s.commit()
+    await bot.send(ADMIN, "/rereview")
+    await bot.press(ADMIN, "开始复核")
+    await bot.send(ADMIN, "/review")
+    keep = button_data(bot, ADMIN, "保留称号")
+    await bot.press(ADMIN, "撤销称号")
+    await bot.send(ADMIN, "复核不达标")
+    # Before confirming, the title is kept and a new re-review opened (the same state).
+    await bot.press_data(ADMIN, keep)
+    await bot.press_data(ADMIN, f"st:o:{old.id}:5")
+    assert (await studio_named(bot, old.id)).status is StudioStatus.UNDER_REREVIEW
+    assert "按钮已失效" in (await bot.press(ADMIN, "确认提交"))[0]
+    assert (await studio_named(bot, old.id)).status is StudioStatus.UNDER_REREVIEW
+
+
+async def studio_named(bot: BotHarness, studio_id: int) -> Studio:
+    async with bot.session() as s:
+        found = await s.get(Studio, studio_id)
+    assert found is not None
+    return found

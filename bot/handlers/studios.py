@@ -274,6 +274,7 @@ async def _act_submit(update: Update, context: BotContext, data: dict[str, Any])
             subsidy_fen=data.get("subsidy") or None,
             attachment=FileData(**data["scan"]) if data.get("scan") else None,
         ),
+        version=data.get("version"),
     )
 
 
@@ -376,8 +377,9 @@ async def studio_button(update: Update, context: BotContext) -> None:
         if action in CONFIRM:
             await _ask_to_confirm(update, context, action, studio, union, shown)
             return
+        # The form's confirmation acts only on the round it was started in (see `version`).
         data = {"action": action.value, "studio_id": studio_id, "expected": expected.value,
-                "studio_name": name, "leader": leader}  # fmt: skip
+                "version": shown, "studio_name": name, "leader": leader}  # fmt: skip
         if bound is not None:
             data |= {"not_before": bound[0].isoformat(), "after": bound[1].value}
         await forms.start(update, context, ACT, data)
