@@ -116,9 +116,12 @@ async def reminders_command(settings: Settings, args: argparse.Namespace) -> int
         by_recipient: dict[int, list[tuple[Any, bool]]] = defaultdict(list)
         for due, done in planned:
             by_recipient[due.recipient_id].append((due, done))
+        count, people = len(planned), len(by_recipient)
         print(
-            f"试运行 / dry run at {at.astimezone(tz):%Y-%m-%d %H:%M %Z}: "
-            f"{len(planned)} reminders for {len(by_recipient)} people (nothing is sent)"
+            f"试运行 {at.astimezone(tz):%Y-%m-%d %H:%M %Z}："
+            f"{count} 条提醒，发给 {people} 人（不会发送）\n"
+            f"dry run: {count} {'reminder' if count == 1 else 'reminders'} for {people} "
+            f"{'person' if people == 1 else 'people'} (nothing is sent)"
         )
         async with sessions() as session:
             for recipient, items in by_recipient.items():

@@ -177,6 +177,7 @@ def _register_handlers(app: BotApp) -> None:
     app.add_handler(CallbackQueryHandler(ledgers.export_button, pattern=r"^ex:"))
     app.add_handler(CallbackQueryHandler(assessments.grade_button, pattern=r"^as:"))
     app.add_handler(CallbackQueryHandler(assessments.submit_button, pattern=r"^rp:"))
+    app.add_handler(CallbackQueryHandler(assessments.reopen_button, pattern=r"^ro:"))
 
     # Last resort, so nothing goes unanswered: unknown commands, free text (a question),
     # anything else a person can send, and buttons no handler recognises (stale or forged).

@@ -146,3 +146,20 @@ def parse_yuan_to_fen(text: str) -> int | None:
 
 def format_fen(fen: int) -> str:
     return f"{Decimal(fen) / 100:,.2f}"
+
+
+# Words that make a typed line a question, not a person's name ("一年要有几个项目？").
+_QUESTION_WORDS = ("什么", "怎么", "怎样", "多少", "几个", "几年", "几项", "几次", "几天",
+                   "为什么", "如何", "是否", "能否", "能不能", "可不可以", "要不要", "吗", "呢",
+                   "哪")  # fmt: skip
+_ENGLISH_QUESTION = re.compile(r"^(how|what|why|when|where|which)\b", re.IGNORECASE)
+
+
+def is_question(text: str) -> bool:
+    """A question typed where a name is asked: it ends with ？/? or asks something."""
+    value = text.strip()
+    return (
+        value.endswith(("?", "？"))
+        or any(word in value for word in _QUESTION_WORDS)
+        or bool(_ENGLISH_QUESTION.match(value))
+    )

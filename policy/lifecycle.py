@@ -7,6 +7,8 @@ Jurisdiction (which union's officer) is checked by the storage layer on top of t
 from __future__ import annotations
 
 import enum
+from collections.abc import Sequence
+from datetime import date
 
 
 class Honour(enum.StrEnum):
@@ -54,6 +56,7 @@ class StudioStatus(enum.StrEnum):
     RETURNED = "returned"  # sent back with reasons; may be resubmitted
     UNDER_REREVIEW = "under_rereview"  # five-yearly re-review (Art. 17)
     REVOKED = "revoked"  # title revoked after a failed re-review (Art. 17)
+    WITHDRAWN = "withdrawn"  # the applicant gave the application up before naming
 
 
 class Action(enum.StrEnum):
@@ -66,10 +69,12 @@ class Action(enum.StrEnum):
     OPEN_REREVIEW = "open_rereview"
     KEEP = "keep"
     REVOKE = "revoke"
+    WITHDRAW = "withdraw"
 
 
 class Authority(enum.StrEnum):
     APPLICANT = "applicant"  # the model worker, or the officer who applied for them
+    OWNER = "owner"  # only the person who filed it (the model worker, or that officer)
     GRASSROOTS = "grassroots"  # an officer of the studio's union (or a union above it)
     REPORTING = "reporting"  # an officer of the county/system union above the studio
     PREFECTURE = "prefecture"  # the prefecture federation
@@ -93,7 +98,17 @@ TRANSITIONS: dict[tuple[Action, StudioStatus], tuple[StudioStatus, Authority]] =
     (A.OPEN_REREVIEW, S.NAMED): (S.UNDER_REREVIEW, Authority.PREFECTURE),
     (A.KEEP, S.UNDER_REREVIEW): (S.NAMED, Authority.PREFECTURE),
     (A.REVOKE, S.UNDER_REREVIEW): (S.REVOKED, Authority.PREFECTURE),
+    # The applicant may give up an application at any point before naming.
+    (A.WITHDRAW, S.APPLIED): (S.WITHDRAWN, Authority.OWNER),
+    (A.WITHDRAW, S.RECOMMENDED): (S.WITHDRAWN, Authority.OWNER),
+    (A.WITHDRAW, S.ENDORSED): (S.WITHDRAWN, Authority.OWNER),
+    (A.WITHDRAW, S.DECLARED): (S.WITHDRAWN, Authority.OWNER),
+    (A.WITHDRAW, S.RETURNED): (S.WITHDRAWN, Authority.OWNER),
 }
+
+# An application in progress: submitted, not yet named, withdrawn or revoked. A person has
+# at most one (a second /apply offers the one they have).
+PENDING = frozenset({S.DRAFT, S.APPLIED, S.RECOMMENDED, S.ENDORSED, S.DECLARED, S.RETURNED})
 
 # Who acts next, for "/review": the action(s) a state waits for.
 WAITING_FOR: dict[StudioStatus, tuple[Action, ...]] = {
@@ -107,10 +122,35 @@ WAITING_FOR: dict[StudioStatus, tuple[Action, ...]] = {
 NEEDS_REASON = frozenset({A.RETURN, A.REVOKE})
 
 
+def not_before(
+    action: Action, history: Sequence[tuple[StudioStatus, date]]
+) -> tuple[date, StudioStatus] | None:
+    """The earliest date an action's own date may carry, and the step it must follow.
+
+    `history` is the studio's transitions, oldest first, each with the day it took effect.
+    Art. 8 runs application → recommendation → endorsement → declaration → naming: an
+    endorsement cannot predate the application, nor a naming the declaration it answers.
+    The first application counts (an endorsement obtained before a resubmission stands).
+    """
+    applied = [d for s, d in history if s is S.APPLIED]
+    bounds: list[tuple[date, StudioStatus]] = []
+    if applied:
+        bounds.append((min(applied), S.APPLIED))
+    if action is A.NAME:
+        for step in (S.ENDORSED, S.DECLARED):
+            if days := [d for s, d in history if s is step]:
+                bounds.append((max(days), step))
+    elif action is not A.ENDORSE:
+        return None
+    # The latest bound wins; on a tie, the later step names it.
+    return max(bounds, key=lambda b: (b[0], list(S).index(b[1]))) if bounds else None
+
+
 def transition(action: Action, current: StudioStatus) -> tuple[StudioStatus, Authority] | None:
     return TRANSITIONS.get((action, current))
 
 
 def can_submit_ledgers(status: StudioStatus) -> bool:
-    """A revoked studio keeps its history but can no longer submit (Art. 17)."""
-    return status is not StudioStatus.REVOKED
+    """A revoked studio keeps its history but can no longer submit (Art. 17); a withdrawn
+    application never became a studio."""
+    return status not in (StudioStatus.REVOKED, StudioStatus.WITHDRAWN)

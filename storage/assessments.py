@@ -3,13 +3,14 @@ its area each year and reports to the prefecture federation by 31 December."""
 
 from __future__ import annotations
 
+import zlib
 from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage import audit
-from storage.access import REPORTING_KINDS, admin_ids, load_access, load_tree
+from storage.access import REPORTING_KINDS, admin_ids, load_access, load_tree, nearest_officers
 from storage.db import utcnow
 from storage.errors import DomainError
 from storage.models import (
@@ -38,6 +39,28 @@ class UnionYear:
     @property
     def unassessed(self) -> list[Studio]:
         return [s for s, a in self.studios if a is None]
+
+    @property
+    def fingerprint(self) -> str:
+        """Changes with any grade or report state: a confirmation carries the one it was
+        shown with, so a stale confirmation cannot submit or re-open what was not seen."""
+        report = self.report
+        parts = [
+            report.status.value if report else "",
+            report.submitted_at.isoformat() if report and report.submitted_at else "",
+            *(
+                f"{s.id}={a.grade.value}@{a.assessed_at.isoformat()}" if a else f"{s.id}=-"
+                for s, a in self.studios
+            ),
+        ]
+        return f"{zlib.crc32('|'.join(parts).encode()):08x}"
+
+    def counts(self) -> dict[AssessmentGrade, int]:
+        counts = {g: 0 for g in AssessmentGrade}
+        for _, a in self.studios:
+            if a is not None:
+                counts[a.grade] += 1
+        return counts
 
 
 class AssessmentService:
@@ -120,20 +143,36 @@ class AssessmentService:
         await self.session.commit()
         return row
 
-    async def submit(self, actor_id: int, union_id: int, year: int) -> tuple[UnionYear, list[int]]:
-        """Mark the union's report for the year submitted (Art. 17); every studio assessed."""
+    async def union_year(self, actor_id: int, union_id: int, year: int) -> UnionYear:
         mine = [u for u in await self.overview(actor_id, year) if u.union.id == union_id]
         if not mine:
             raise DomainError("errors.not_allowed")
-        item = mine[0]
+        return mine[0]
+
+    async def check_submit(
+        self, actor_id: int, union_id: int, year: int, expected: str | None = None
+    ) -> UnionYear:
+        """Refuse now, before asking for confirmation, what `submit` would refuse later."""
+        access = await load_access(self.session, actor_id)
+        # Art. 17: each county/system union reports its own assessments; the prefecture
+        # receives reports, it does not submit them for a union it does not run.
+        if union_id not in access.officer_unions:
+            raise DomainError("report.not_yours")
+        item = await self.union_year(actor_id, union_id, year)
         if item.submitted:
             raise DomainError("assess.already_reported", year=year)
         if item.unassessed:
             raise DomainError("report.unassessed", count=len(item.unassessed))
-        counts = {g: 0 for g in AssessmentGrade}
-        for _, a in item.studios:
-            if a is not None:
-                counts[a.grade] += 1
+        if expected is not None and item.fingerprint != expected:
+            raise DomainError("report.changed")
+        return item
+
+    async def submit(
+        self, actor_id: int, union_id: int, year: int, expected: str | None = None
+    ) -> tuple[UnionYear, list[int]]:
+        """Mark the union's report for the year submitted (Art. 17); every studio assessed."""
+        item = await self.check_submit(actor_id, union_id, year, expected)
+        counts = item.counts()
         summary = ", ".join(f"{g.value}={n}" for g, n in counts.items())
         report = item.report or AnnualReport(union_id=union_id, year=year)
         before = audit.snapshot(report) if item.report else None
@@ -146,3 +185,36 @@ class AssessmentService:
         await self.session.commit()
         item.report = report
         return item, [a for a in await admin_ids(self.session) if a != actor_id]
+
+    async def check_reopen(
+        self, actor_id: int, union_id: int, year: int, expected: str | None = None
+    ) -> UnionYear:
+        if not (await load_access(self.session, actor_id)).is_admin:
+            raise DomainError("errors.not_allowed")
+        item = await self.union_year(actor_id, union_id, year)
+        if not item.submitted:
+            raise DomainError("report.not_submitted", union=item.union.name, year=year)
+        if expected is not None and item.fingerprint != expected:
+            raise DomainError("report.changed")
+        return item
+
+    async def reopen(
+        self, actor_id: int, union_id: int, year: int, reason: str, expected: str | None = None
+    ) -> tuple[UnionYear, list[int]]:
+        """The prefecture sends a submitted report back with a reason (Art. 17); the union's
+        officers are told, may change grades again, and submit anew."""
+        reason = reason.strip()
+        if not reason:
+            raise DomainError("studio.reason_required")
+        item = await self.check_reopen(actor_id, union_id, year, expected)
+        report = item.report
+        assert report is not None
+        before = audit.snapshot(report)
+        report.status, report.reopen_reason = ReportStatus.DRAFT, reason[:500]
+        report.submitted_at, report.submitted_by = None, None
+        await self.session.flush()
+        audit.record(self.session, actor_id=actor_id, action="report.reopen", entity=report,
+                     before=before)  # fmt: skip
+        await self.session.commit()
+        officers = await nearest_officers(self.session, [union_id])
+        return item, [o for o in officers if o != actor_id]

@@ -81,6 +81,22 @@ class InvitationService:
         await self.session.commit()
         return NewInvitation(invitation, code)
 
+    async def _held(self, user_id: int, invitation: Invitation) -> RoleGrant | None:
+        """The person's active grant of exactly the invited role and scope, if any."""
+        return await self.session.scalar(
+            select(RoleGrant).where(
+                RoleGrant.user_id == user_id,
+                RoleGrant.role == invitation.role,
+                RoleGrant.union_id.is_(None)
+                if invitation.union_id is None
+                else RoleGrant.union_id == invitation.union_id,
+                RoleGrant.studio_id.is_(None)
+                if invitation.studio_id is None
+                else RoleGrant.studio_id == invitation.studio_id,
+                RoleGrant.revoked_at.is_(None),
+            )
+        )
+
     async def accept(self, user_id: int, code: str) -> RoleGrant:
         """Bind the invited role; the code is spent atomically, so it works once only."""
         if not _CODE_SHAPE.match(code):
@@ -95,6 +111,9 @@ class InvitationService:
         if invitation.revoked_at is not None:
             raise DomainError("invite.revoked")
         if invitation.used_at is not None:
+            # Opening one's own link again: say they have the role, not that it is spent.
+            if invitation.used_by == user_id and await self._held(user_id, invitation):
+                raise DomainError("invite.already_has")
             raise DomainError("invite.used")
         now = utcnow()
         if invitation.expires_at <= now:
@@ -108,19 +127,7 @@ class InvitationService:
         if not issuer.may_invite(await load_tree(self.session), invitation.role, target):
             raise DomainError("invite.issuer_lost")
 
-        existing = await self.session.scalar(
-            select(RoleGrant).where(
-                RoleGrant.user_id == user_id,
-                RoleGrant.role == invitation.role,
-                RoleGrant.union_id.is_(None)
-                if invitation.union_id is None
-                else RoleGrant.union_id == invitation.union_id,
-                RoleGrant.studio_id.is_(None)
-                if invitation.studio_id is None
-                else RoleGrant.studio_id == invitation.studio_id,
-                RoleGrant.revoked_at.is_(None),
-            )
-        )
+        existing = await self._held(user_id, invitation)
         if existing is not None:
             # Keep the code usable for the person it was meant for.
             raise DomainError("invite.already_has")

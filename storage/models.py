@@ -235,6 +235,9 @@ class Studio(Base):
     named_on: Mapped[date | None] = mapped_column(Date)
     naming_document: Mapped[str | None] = mapped_column(String(100))
     revoked_on: Mapped[date | None] = mapped_column(Date)
+    # Set while the application is in progress, None after: the unique constraint keeps one
+    # pending application per person even when two instances take two /apply at once.
+    pending_key: Mapped[str | None] = mapped_column(String(120), unique=True)
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = _ts()
     updated_at: Mapped[datetime] = _ts(onupdate=lambda: utcnow())
@@ -416,6 +419,8 @@ class AnnualReport(Base):
     summary: Mapped[str] = mapped_column(Text, default="")
     submitted_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The prefecture re-opened a submitted report, and why (the union submits it again).
+    reopen_reason: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = _ts()
 
 

@@ -7,7 +7,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import func, or_, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
@@ -15,6 +16,7 @@ from policy.cycles import last_rereview_due
 from policy.deadlines import REPORT_TZ
 from policy.lifecycle import (
     NEEDS_REASON,
+    PENDING,
     WAITING_FOR,
     Action,
     Authority,
@@ -22,6 +24,7 @@ from policy.lifecycle import (
     StudioStatus,
     leader_qualifies,
     name_is_acceptable,
+    not_before,
     transition,
 )
 from storage import audit
@@ -116,6 +119,9 @@ class StudioService:
             raise DomainError("apply.bad_union")
         access = await load_access(self.session, actor_id)
         on_behalf = bool(access.officer_unions or access.is_admin)
+        leader_name = app.leader_name.strip()
+        if await self.duplicate_of(actor_id, union.id, leader_name, access):
+            raise DomainError("apply.duplicate")
         studio = Studio(
             name=app.name,
             leader_name=app.leader_name,
@@ -129,9 +135,19 @@ class StudioService:
             plan=app.plan,
             status=StudioStatus.DRAFT,
             created_by=actor_id,
+            # One pending application per model worker: the person themselves, or a name
+            # within a union when an officer files for someone not in the bot.
+            pending_key=f"n:{union.id}:{leader_name}" if on_behalf else f"u:{actor_id}",
         )
         self.session.add(studio)
-        await self.session.flush()
+        try:
+            await self.session.flush()
+        except IntegrityError as exc:
+            # Another instance filed the same person's application a moment ago.
+            await self.session.rollback()
+            if "pending_key" in str(exc.orig):
+                raise DomainError("apply.duplicate") from exc
+            raise
         self.session.add_all(
             Member(
                 studio_id=studio.id,
@@ -153,6 +169,7 @@ class StudioService:
         action: Action,
         *,
         expected: StudioStatus | None = None,
+        expected_version: int | None = None,
         details: Details = NO_DETAILS,
     ) -> Outcome:
         # FOR UPDATE: two instances handling two presses serialise here, and the second
@@ -162,6 +179,9 @@ class StudioService:
             raise DomainError("studio.not_found")
         if expected is not None and studio.status is not expected:
             # A second press, or a button from an old message: the studio has moved on.
+            raise DomainError("studio.moved_on", status=studio.status.value)
+        if expected_version is not None and await self.version(studio_id) != expected_version:
+            # Returned and resubmitted since: back in the same state, but not the one shown.
             raise DomainError("studio.moved_on", status=studio.status.value)
         return await self._move(actor_id, studio, action, details=details)
 
@@ -184,6 +204,8 @@ class StudioService:
         if len(reason) > MAX_REASON:
             raise DomainError("studio.reason_too_long", max=MAX_REASON)
         today = local_today()
+        if effective_on is not None:
+            await self._check_date(studio, action, effective_on, today)
         before = audit.snapshot(studio)
         if action is Action.NAME:
             if not document:
@@ -218,6 +240,8 @@ class StudioService:
             effective_on=effective_on,
         )
         studio.status = to_status
+        if to_status not in PENDING:
+            studio.pending_key = None  # named, withdrawn: the person may apply again
         self.session.add(change)
         await self.session.flush()
         if attachment is not None:
@@ -249,11 +273,85 @@ class StudioService:
         await self.session.refresh(studio, ["union"])
         return outcome
 
+    async def version(self, studio_id: int) -> int:
+        """Grows with every transition: a confirmation carries it, so a confirmation shown
+        before a return and a resubmission cannot act on the new round."""
+        latest = await self.session.scalar(
+            select(func.max(StudioStatusChange.id)).where(StudioStatusChange.studio_id == studio_id)
+        )
+        return int(latest or 0)
+
+    async def _history(self, studio_id: int) -> list[tuple[StudioStatus, date]]:
+        """Each transition with the day it took effect (its own date, else the day it was
+        recorded in the programme's time zone), oldest first."""
+        rows = await self.session.execute(
+            select(
+                StudioStatusChange.to_status,
+                StudioStatusChange.effective_on,
+                StudioStatusChange.at,
+            )
+            .where(StudioStatusChange.studio_id == studio_id)
+            .order_by(StudioStatusChange.id)
+        )
+        return [(to, on or at.astimezone(REPORT_TZ).date()) for to, on, at in rows]
+
+    async def not_before(self, studio_id: int, action: Action) -> tuple[date, StudioStatus] | None:
+        """The earliest date this action may carry, and the earlier step that sets it."""
+        return not_before(action, await self._history(studio_id))
+
+    async def _check_date(self, studio: Studio, action: Action, on: date, today: date) -> None:
+        # Art. 8's steps follow each other: a date before the step it answers is a typo.
+        if on > today:
+            raise DomainError("form.future_date")
+        bound = not_before(action, await self._history(studio.id))
+        if bound is not None and on < bound[0]:
+            raise DomainError(f"studio.date_after.{bound[1].value}", date=bound[0].isoformat())
+
+    async def duplicate_of(
+        self, actor_id: int, union_id: int, leader_name: str, access: Access | None = None
+    ) -> Studio | None:
+        """The same model worker's application still in progress, if any: the applicant's
+        own, or one filed under the same name in the same union."""
+        access = access or await load_access(self.session, actor_id)
+        on_behalf = bool(access.officer_unions or access.is_admin)
+        leader_name = leader_name.strip()
+        same_name = (Studio.union_id == union_id) & (Studio.leader_name == leader_name)
+        who = same_name if on_behalf else or_(Studio.leader_user_id == actor_id, same_name)
+        return await self.session.scalar(
+            select(Studio)
+            .where(Studio.status.in_(list(PENDING)), who)
+            .options(selectinload(Studio.union))
+            .order_by(Studio.id)
+            .limit(1)
+        )
+
+    async def pending_of(self, actor_id: int) -> Studio | None:
+        """The application a model worker filed for themselves and is still in progress."""
+        return await self.session.scalar(
+            select(Studio)
+            .where(Studio.status.in_(list(PENDING)), Studio.leader_user_id == actor_id)
+            .options(selectinload(Studio.union))
+            .order_by(Studio.id)
+            .limit(1)
+        )
+
+    async def naming_subsidy(self, studio_id: int) -> int:
+        """Art. 9's one-time subsidy recorded at naming, in fen (0 if none)."""
+        rows = await self.session.scalars(
+            select(FundRecord.amount_fen).where(
+                FundRecord.studio_id == studio_id,
+                FundRecord.source == FundSource.PREFECTURE_SUBSIDY,
+                FundRecord.direction == FundDirection.INCOME,
+                FundRecord.deleted_at.is_(None),
+            )
+        )
+        return sum(rows)
+
     async def check(
         self, actor_id: int, studio_id: int, action: Action, expected: StudioStatus
     ) -> Studio:
         """Refuse now, before asking for a reason or a date, what `act` would refuse later."""
-        studio = await self.session.get(Studio, studio_id)
+        studio = await self.session.get(Studio, studio_id, options=[selectinload(Studio.union)])
         if studio is None:
             raise DomainError("studio.not_found")
         if studio.status is not expected:
@@ -277,6 +375,8 @@ class StudioService:
     def _authorised(
         access: Access, tree: UnionTree, studio: Studio, who: Authority, actor_id: int
     ) -> bool:
+        if who is Authority.OWNER:
+            return actor_id in (studio.created_by, studio.leader_user_id)
         if who is Authority.APPLICANT:
             return (
                 actor_id in (studio.created_by, studio.leader_user_id)

@@ -15,7 +15,7 @@ from reminders.schedule import ReminderSchedule
 from reminders.service import ReminderService
 from storage.accounts import AccountService
 from storage.db import make_session_factory
-from storage.models import AnnualReport, ReportStatus, Role, RoleGrant, User
+from storage.models import AnnualReport, AuditLog, ReportStatus, Role, RoleGrant, User
 from tests.factories import add_grassroots, add_studio, union_named
 from tests.harness import BotHarness
 
@@ -66,6 +66,8 @@ async def test_assess_every_studio_then_submit_the_report(bot: BotHarness) -> No
 
     await bot.send(COUNTY, "/report")
     await bot.press(COUNTY, "提交 2026 年考核报告")
+    assert "优秀 1，良好 1" in bot.last(COUNTY) and "不能再改" in bot.last(COUNTY)
+    await bot.press(COUNTY, "确认提交")
     assert "已提交 景洪市总工会 2026 年考核报告" in bot.last(COUNTY)
     assert "景洪市总工会 已提交 2026 年考核报告（2 个工作室）" in bot.last(ADMIN)
     async with bot.session() as s:
@@ -98,5 +100,82 @@ async def test_who_may_grade_and_stale_buttons(bot: BotHarness) -> None:
     async with bot.session() as s:
         union = await union_named(s, "景洪市总工会")
     assert "还有 2 个工作室没有考核" in (await bot.press_data(COUNTY, f"rp:{union.id}:2026"))[0]
+    async with bot.session() as s:
+        assert await s.scalar(select(AnnualReport)) is None
+
+
+def button_data(bot: BotHarness, person: Any, label: str) -> str:
+    buttons = bot.chat.buttons(bot.last_message(person))
+    return next(b["callback_data"] for b in buttons if label in b["text"])
+
+
+async def grade_all(bot: BotHarness, studios: list[int], grade: str = "g") -> None:
+    for studio_id in studios:
+        await bot.press_data(COUNTY, f"as:{studio_id}:2026:{grade}")
+
+
+async def report(bot: BotHarness) -> AnnualReport:
+    async with bot.session() as s:
+        found = await s.scalar(select(AnnualReport))
+    assert found is not None
+    return found
+
+
+async def test_the_prefecture_views_and_reopens_but_each_union_submits(bot: BotHarness) -> None:
+    studios = await setup(bot)
+    await grade_all(bot, studios)
+    # The admin sees every union's state, and no button submits for a union it does not run.
+    overview = (await bot.send(ADMIN, "/report"))[0]
+    assert "⏳ 景洪市总工会：已考核 2/2" in overview and "⏳ 勐海县总工会" in overview
+    assert not [b for b in bot.button_labels(ADMIN) if "提交" in b]
+    async with bot.session() as s:
+        union = await union_named(s, "景洪市总工会")
+    assert "自己提交" in (await bot.press_data(ADMIN, f"rp:{union.id}:2026"))[0]
+    async with bot.session() as s:
+        assert await s.scalar(select(AnnualReport)) is None
+
+    await bot.send(COUNTY, "/report")
+    await bot.press(COUNTY, "提交 2026 年考核报告")
+    await bot.press(COUNTY, "确认提交")
+    overview = (await bot.send(ADMIN, "/report"))[0]
+    assert "✅ 景洪市总工会（" in overview
+    stale_reopen = button_data(bot, ADMIN, "重新打开：景洪市总工会")
+    await bot.press(ADMIN, "重新打开：景洪市总工会")
+    assert "理由会原样告诉" in bot.last(ADMIN)
+    await bot.send(ADMIN, "优秀比例偏高，请复核")
+    assert "需要重新提交" in bot.last(ADMIN)
+    await bot.press(ADMIN, "确认提交")
+    assert "已重新打开 景洪市总工会 2026 年考核报告" in bot.last(ADMIN)
+    assert "优秀比例偏高，请复核" in bot.last(COUNTY) and "/report" in bot.last(COUNTY)
+    reopened = await report(bot)
+    assert reopened.status is ReportStatus.DRAFT
+    assert reopened.reopen_reason == "优秀比例偏高，请复核"
+    async with bot.session() as s:
+        audited = await s.scalar(select(AuditLog).where(AuditLog.action == "report.reopen"))
+    assert audited is not None and audited.actor_id == ADMIN.id
+
+    # The union changes a grade and submits again; the admin's old button changes nothing.
+    assert "已评定" in (await bot.press_data(COUNTY, f"as:{studios[0]}:2026:p"))[0]
+    assert "重新打开了本年度报告" in (await bot.send(COUNTY, "/report"))[0]
+    await bot.press(COUNTY, "提交 2026 年考核报告")
+    await bot.press(COUNTY, "确认提交")
+    assert (await report(bot)).status is ReportStatus.SUBMITTED
+    assert "失效" in (await bot.press_data(ADMIN, stale_reopen))[0]
+    assert (await report(bot)).status is ReportStatus.SUBMITTED
+    # Only the prefecture re-opens.
+    assert "没有权限" in (await bot.press_data(COUNTY, stale_reopen))[0]
+
+
+async def test_a_stale_report_confirmation_submits_nothing(bot: BotHarness) -> None:
+    studios = await setup(bot)
+    await grade_all(bot, studios)
+    await bot.send(COUNTY, "/report")
+    await bot.press(COUNTY, "提交 2026 年考核报告")
+    assert "什么也没有改" in (await bot.press(COUNTY, "取消"))[0]
+    await bot.send(COUNTY, "/report")
+    await bot.press(COUNTY, "提交 2026 年考核报告")
+    stale = button_data(bot, COUNTY, "确认提交")
+    await grade_all(bot, studios[:1], "f")  # a grade changes after the summary was shown
+    assert "有了变化" in (await bot.press_data(COUNTY, stale))[0]
     async with bot.session() as s:
         assert await s.scalar(select(AnnualReport)) is None

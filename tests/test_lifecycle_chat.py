@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
+import time_machine
 from sqlalchemy import func, select
 
 from bot.offline import Person
@@ -33,6 +34,13 @@ ADMIN = Person(504, "王芳")  # prefecture
 OUTSIDER = Person(505, "玉香")  # officer of 勐海县总工会
 
 MEMBERS = "玉罕 电气 本科 1988\n<b>岩光 机械 大专 1975"
+NOW = datetime(2026, 11, 27, 2, 0, tzinfo=UTC)  # 10:00 in Xishuangbanna
+
+
+@pytest.fixture(autouse=True)
+def frozen() -> Any:
+    with time_machine.travel(NOW, tick=False):
+        yield
 
 
 def document(name: str, mime: str = "application/pdf", size: int = 120_000) -> dict[str, Any]:
@@ -82,13 +90,15 @@ async def test_whole_path_from_application_to_naming(bot: BotHarness) -> None:
     assert "已提交：岩温劳模创新工作室" in bot.last(LEADER)
     assert "待你处理：岩温劳模创新工作室" in bot.last(GRASSROOTS)
 
-    # Grassroots union recommends (Art. 8).
+    # Grassroots union recommends (Art. 8), after seeing what that will do.
     await bot.press(GRASSROOTS, "推荐")
+    assert "推荐不能撤回" in bot.last(GRASSROOTS)
+    await bot.press(GRASSROOTS, "确认推荐")
     assert "已推荐" in bot.last(LEADER)
     # …and records the host unit's party/administration endorsement, with date and document.
     await bot.press(GRASSROOTS, "登记单位党政认可")
     assert "上一步" not in bot.button_labels(GRASSROOTS)  # nothing to go back to
-    await bot.send(GRASSROOTS, "2026年11月20日")
+    await bot.send(GRASSROOTS, "2026年11月27日")
     await bot.send(GRASSROOTS, "供电局党委〔2026〕8号")
     assert (
         "不支持这种文件"
@@ -96,15 +106,16 @@ async def test_whole_path_from_application_to_naming(bot: BotHarness) -> None:
     )
     assert "太大" in (await bot.send_other(GRASSROOTS, document("big.pdf", size=30_000_000)))[0]
     await bot.send_other(GRASSROOTS, document("党委意见.pdf"))
-    assert "2026-11-20" in bot.last(GRASSROOTS) and "党委意见.pdf" in bot.last(GRASSROOTS)
+    assert "2026-11-27" in bot.last(GRASSROOTS) and "党委意见.pdf" in bot.last(GRASSROOTS)
     await bot.press(GRASSROOTS, "确认提交")
     assert "待你处理" in bot.last(COUNTY)
 
     # The county union declares it upward; the prefecture names it and records the subsidy.
     await bot.press(COUNTY, "同意申报")
+    await bot.press(COUNTY, "确认同意申报")
     assert "待你处理" in bot.last(ADMIN)
     await bot.press(ADMIN, "考评命名")
-    await bot.send(ADMIN, "2026-11-26")
+    await bot.send(ADMIN, "2026-11-27")
     await bot.send(ADMIN, "西工发〔2026〕12号")
     await bot.send(ADMIN, "2万")
     assert "20,000.00 元" in bot.last(ADMIN)
@@ -113,7 +124,7 @@ async def test_whole_path_from_application_to_naming(bot: BotHarness) -> None:
 
     named = await studio(bot)
     assert named.status is StudioStatus.NAMED
-    assert named.named_on == date(2026, 11, 26) and named.naming_document == "西工发〔2026〕12号"
+    assert named.named_on == date(2026, 11, 27) and named.naming_document == "西工发〔2026〕12号"
     async with bot.session() as s:
         subsidy = await s.scalar(select(FundRecord).where(FundRecord.studio_id == named.id))
         leader_roles = list(
@@ -210,9 +221,17 @@ async def test_refusals_wrong_role_jurisdiction_state_and_double_press(bot: BotH
     assert "没有权限" in (await bot.press_data(OUTSIDER, applied))[0]
     # Naming straight from "applied" skips Art. 8's steps: the wrong state, even for an admin.
     assert "不能做这一步" in (await bot.press_data(ADMIN, f"st:n:{target.id}:1"))[0]
-    # …the right officer, twice (the second press is a stale button).
+    # …the right officer confirms twice (the second press is a stale button).
     await bot.press_data(GRASSROOTS, applied)
+    confirm = next(
+        b["callback_data"]
+        for b in bot.chat.buttons(bot.last_message(GRASSROOTS))
+        if "确认推荐" in b["text"]
+    )
+    assert f"st:r!:{target.id}:1:" in confirm  # the state it was shown in, and the version
+    await bot.press_data(GRASSROOTS, confirm)
     assert "已推荐" in bot.last(GRASSROOTS)
+    assert "按钮已失效" in (await bot.press_data(GRASSROOTS, confirm))[0]
     assert "按钮已失效" in (await bot.press_data(GRASSROOTS, applied))[0]
     # Declaring before the endorsement is the wrong state.
     assert "按钮已失效" in (await bot.press_data(COUNTY, f"st:d:{target.id}:1"))[0]
@@ -226,10 +245,12 @@ async def test_refusals_wrong_role_jurisdiction_state_and_double_press(bot: BotH
         await s.commit()
     assert "没有权限" in (await bot.press_data(GRASSROOTS, f"st:d:{target.id}:3"))[0]
     assert "没有权限" in (await bot.press_data(OUTSIDER, f"st:d:{target.id}:3"))[0]
-    await bot.press_data(COUNTY, f"st:d:{target.id}:3")
+    assert "申报不能撤回" in (await bot.press_data(COUNTY, f"st:d:{target.id}:3"))[0]
+    assert (await studio(bot)).status is StudioStatus.ENDORSED  # asked, not done
+    await bot.press(COUNTY, "确认同意申报")
     assert (await studio(bot)).status is StudioStatus.DECLARED
     # Forged ids change nothing and say why.
-    for forged in ("st:z:1:1", f"st:r:{target.id}:99", "st:r:x:1", "st:r:99999:1"):
+    for forged in ("st:z:1:1", f"st:r:{target.id}:99", "st:r:x:1", "st:r:99999:1", "st:r!!:1:1"):
         replies = await bot.press_data(GRASSROOTS, forged)
         assert replies and ("失效" in replies[0] or "找不到" in replies[0]), forged
 

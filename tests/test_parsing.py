@@ -2,7 +2,7 @@ from datetime import date
 
 import pytest
 
-from bot.parsing import format_fen, parse_count, parse_date, parse_yuan_to_fen
+from bot.parsing import format_fen, is_question, parse_count, parse_date, parse_yuan_to_fen
 
 TODAY = date(2026, 11, 27)
 
@@ -68,3 +68,22 @@ def test_amounts_as_people_say_them(typed: str, fen: int | None) -> None:
 )  # fmt: skip
 def test_head_counts_with_their_units(typed: str, count: int | None) -> None:
     assert parse_count(typed) == count
+
+
+@pytest.mark.parametrize(
+    ("text", "question"),
+    [
+        ("一年要有几个项目？", True),
+        ("经费怎么报销", True),
+        ("可以申请吗", True),
+        ("What is Art. 6?", True),
+        ("how many projects", True),
+        ("岩温", False),
+        ("玉香", False),
+        ("欧阳娜娜", False),
+        ("Can Li", False),
+        ("Isabel", False),
+    ],
+)
+def test_a_question_is_told_from_a_name(text: str, question: bool) -> None:
+    assert is_question(text) is question

@@ -50,13 +50,13 @@ def test_dry_run_prints_who_would_get_what(
 
     assert main(["reminders", "--dry-run", "--at", "2026-12-24T09:00"]) == 0
     out = capsys.readouterr().out
-    assert "1 reminders for 1 people" in out
+    assert "1 reminder for 1 person" in out and "1 条提醒，发给 1 人" in out
     assert "77 刀丽: deadline/" in out and ":2026/12-24" in out
     assert "勐腊县总工会" in out and "还剩 7 天" in out
     assert asyncio.run(_log_rows(url)) == 0  # nothing claimed, nothing sent
 
     assert main(["reminders", "--dry-run", "--at", "2026-11-30T09:00"]) == 0
-    assert "0 reminders" in capsys.readouterr().out
+    assert "0 reminders for 0 people" in capsys.readouterr().out
 
 
 async def test_production_bot_waits_when_telegram_says_slow_down(

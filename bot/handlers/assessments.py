@@ -4,16 +4,21 @@ who has reported."""
 
 from __future__ import annotations
 
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
+from bot import forms
 from bot.context import BotContext
+from bot.forms import Form, Step
 from bot.handlers.common import answer, language_of, local_time, pressed, private_only, tell
 from bot.handlers.status import ICONS, assess_studios
 from bot.i18n import Raw, t
 from bot.keyboards import rows
 from policy.deadlines import days_until, report_deadline
 from storage.access import load_access
-from storage.assessments import AssessmentService
+from storage.assessments import AssessmentService, UnionYear
 from storage.errors import DomainError
 from storage.models import AssessmentGrade, User
 
@@ -86,12 +91,16 @@ async def grade_button(update: Update, context: BotContext) -> None:
 async def report_command(update: Update, context: BotContext) -> None:
     year = _year(context)
     async with context.session() as session:
+        access = await load_access(session, context.user_id)
         overview = await AssessmentService(session).overview(context.user_id, year)
     if not overview:
         await answer(update, context, context.t("assess.not_officer"))
         return
+    if access.is_admin:
+        await _prefecture_view(update, context, overview, year)
     today = context.today()
-    for item in overview:
+    # Art. 17: each union submits its own report; the prefecture views and can re-open.
+    for item in (u for u in overview if u.union.id in access.officer_unions):
         if item.submitted and item.report and item.report.submitted_at:
             when = local_time(context, item.report.submitted_at)
             await answer(update, context, context.t("report.done", union=item.union.name,
@@ -101,6 +110,8 @@ async def report_command(update: Update, context: BotContext) -> None:
                          union=item.union.name, year=year, total=len(item.studios),
                          left=len(item.unassessed),
                          days=days_until(report_deadline(year), today))  # fmt: skip
+        if item.report and item.report.reopen_reason:
+            text += context.t("report.reopened_line", reason=item.report.reopen_reason)
         keyboard = (
             rows([(context.t("report.submit_btn", year=year), f"rp:{item.union.id}:{year}")])
             if not item.unassessed
@@ -109,13 +120,63 @@ async def report_command(update: Update, context: BotContext) -> None:
         await answer(update, context, text, keyboard)
 
 
+async def _prefecture_view(
+    update: Update, context: BotContext, overview: list[UnionYear], year: int
+) -> None:
+    lines, buttons = [], []
+    for item in overview:
+        if item.submitted and item.report and item.report.submitted_at:
+            lines.append(context.t("report.line_done", union=item.union.name,
+                                   when=local_time(context, item.report.submitted_at)))  # fmt: skip
+            buttons.append((context.t("report.reopen_btn", union=item.union.name),
+                            f"ro:{item.union.id}:{year}:{item.fingerprint}"))  # fmt: skip
+        else:
+            done = len(item.studios) - len(item.unassessed)
+            lines.append(context.t("report.line_waiting", union=item.union.name, done=done,
+                                   total=len(item.studios)))  # fmt: skip
+    text = context.t("report.prefecture", year=year, items=Raw("\n".join(lines)),
+                     done=sum(1 for u in overview if u.submitted), total=len(overview))  # fmt: skip
+    await answer(update, context, text, rows(buttons) if buttons else None)
+
+
 async def submit_button(update: Update, context: BotContext) -> None:
-    args = await pressed(update, context, int, int)
+    """rp:<union>:<year> asks first; rp:<union>:<year>:<fingerprint> submits what was shown."""
+    query = update.callback_query
+    assert query is not None and query.data is not None
+    if query.data == "rp:no":
+        await query.answer()
+        await query.edit_message_reply_markup(None)
+        await answer(update, context, context.t("confirm.cancelled"))
+        return
+    confirming = query.data.count(":") == 3
+    args = await pressed(update, context, int, int, *([str] if confirming else []))
     if args is None:
         return
-    union_id, year = args
+    union_id, year = args[0], args[1]
+    if year != _year(context):
+        await answer(update, context, context.t("errors.stale_button"))
+        return
+    if not confirming:
+        async with context.session() as session:
+            item = await AssessmentService(session).check_submit(context.user_id, union_id, year)
+        counts = item.counts()
+        text = context.t("report.confirm", union=item.union.name, year=year,
+                         total=len(item.studios),
+                         **{g.value: n for g, n in counts.items()})  # fmt: skip
+        keyboard = rows(
+            [
+                (context.t("report.confirm_btn"), f"rp:{union_id}:{year}:{item.fingerprint}"),
+                (context.t("confirm.no"), "rp:no"),
+            ],
+            2,
+        )
+        await answer(update, context, text, keyboard)
+        return
+    await query.edit_message_reply_markup(None)
     async with context.session() as session:
-        item, admins = await AssessmentService(session).submit(context.user_id, union_id, year)
+        item, admins = await AssessmentService(session).submit(
+            context.user_id, union_id, year, args[2]
+        )
         users = [await session.get(User, a) for a in admins]
     await answer(update, context, context.t("report.submitted", union=item.union.name, year=year,
                                             total=len(item.studios)))  # fmt: skip
@@ -125,6 +186,55 @@ async def submit_button(update: Update, context: BotContext) -> None:
         notice = t(language_of(user), "report.notice", union=item.union.name, year=year,
                    total=len(item.studios))  # fmt: skip
         await tell(context, user.id, notice)
+
+
+async def _reopen_summary(context: BotContext, data: dict[str, Any]) -> str:
+    return context.t("report.reopen_summary", union=data["union"], year=data["year"],
+                     reason=data["reason"])  # fmt: skip
+
+
+async def _reopen_submit(
+    update: Update, context: BotContext, session: AsyncSession, data: dict[str, Any]
+) -> None:
+    union_id, year = int(data["union_id"]), int(data["year"])
+    item, officers = await AssessmentService(session).reopen(
+        context.user_id, union_id, year, data["reason"], data["fingerprint"]
+    )
+    users = [await session.get(User, o) for o in officers]
+    await answer(update, context, context.t("report.reopened", union=item.union.name, year=year,
+                                            count=len(users)))  # fmt: skip
+    for user in users:
+        if user is None:
+            continue
+        notice = t(language_of(user), "report.reopened_notice", union=item.union.name,
+                   year=year, reason=data["reason"])  # fmt: skip
+        await tell(context, user.id, notice)
+
+
+REOPEN = forms.register(
+    Form(
+        name="reopen",
+        title="report.reopen_title",
+        steps=(Step("reason", "report.ask.reopen_reason", parse=forms.text(500)),),
+        summary=_reopen_summary,
+        submit=_reopen_submit,
+    )
+)
+
+
+async def reopen_button(update: Update, context: BotContext) -> None:
+    """ro:<union>:<year>:<fingerprint> — the prefecture re-opens a submitted report."""
+    args = await pressed(update, context, int, int, str)
+    if args is None:
+        return
+    union_id, year, fingerprint = args
+    async with context.session() as session:
+        item = await AssessmentService(session).check_reopen(
+            context.user_id, union_id, year, fingerprint
+        )
+    data = {"union_id": union_id, "year": year, "fingerprint": fingerprint,
+            "union": item.union.name}  # fmt: skip
+    await forms.start(update, context, REOPEN, data)
 
 
 @private_only

@@ -16,7 +16,7 @@ from bot.i18n import Raw, resolve_language
 from bot.keyboards import link
 from bot.parsing import strip_unclean
 from storage.accounts import AccountService
-from storage.models import Role, RoleGrant, User
+from storage.models import Role, RoleGrant, Studio, User
 
 log = logging.getLogger(__name__)
 
@@ -140,6 +140,12 @@ def describe_grant(context: BotContext, grant: RoleGrant) -> str:
     else:
         scope = "?"
     return context.t("role.scoped", role=Raw(role_name(context, grant.role)), scope=scope)
+
+
+def studio_label(studio: Studio) -> str:
+    """A studio as a button or list shows it: two applications for the same model worker
+    carry the same name, so the number tells them apart."""
+    return f"{studio.name} #{studio.id}"
 
 
 def local_time(context: BotContext, moment: datetime) -> str:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from telegram import Update
 
 from bot.context import BotContext
-from bot.handlers.common import answer, pressed, private_only
+from bot.handlers.common import answer, pressed, private_only, studio_label
 from bot.i18n import Raw
 from bot.keyboards import rows
 from policy.compliance import ConditionResult, Level, assess, worst_first
@@ -49,10 +49,10 @@ async def status_command(update: Update, context: BotContext) -> None:
     ordered = worst_first(assessed, name=lambda sr: sr[0].name, results=lambda sr: sr[1])
     lines = [
         context.t("status.summary_line", icons="".join(ICONS[r.level] for r in results),
-                  studio=studio.name)
+                  studio=studio_label(studio))
         for studio, results in ordered[:LISTED]
     ]  # fmt: skip
-    buttons = [(studio.name, f"ss:{studio.id}") for studio, _ in ordered[:LISTED]]
+    buttons = [(studio_label(studio), f"ss:{studio.id}") for studio, _ in ordered[:LISTED]]
     text = context.t("status.list_header", count=len(ordered), items=Raw("\n".join(lines)))
     await answer(update, context, text, rows(buttons))
 

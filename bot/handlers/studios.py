@@ -13,10 +13,19 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from bot import forms
 from bot.context import BotContext
 from bot.forms import FieldError, Form, Step
-from bot.handlers.common import answer, language_of, local_time, pressed, private_only, tell
+from bot.handlers.common import (
+    answer,
+    language_of,
+    local_time,
+    pressed,
+    private_only,
+    studio_label,
+    tell,
+)
 from bot.i18n import Raw, t
 from bot.keyboards import rows
-from bot.parsing import format_fen, parse_int
+from bot.parsing import format_fen, is_question, parse_int
+from policy.deadlines import REPORT_TZ
 from policy.lifecycle import (
     NEEDS_REASON,
     WAITING_FOR,
@@ -49,15 +58,28 @@ ACTION_CODES = {
     "k": Action.KEEP,
     "v": Action.REVOKE,
     "s": Action.SUBMIT,
+    "w": Action.WITHDRAW,
 }
 CODE_OF = {a: c for c, a in ACTION_CODES.items()}
 STATUS_CODES = {s: str(n) for n, s in enumerate(StudioStatus)}
 STATUS_OF = {c: s for s, c in STATUS_CODES.items()}
+# Irreversible one-press steps ask first, with what will happen; the confirm button carries
+# the state it was shown in ("st:r!:…"), so a stale confirm changes nothing.
+CONFIRM = frozenset({Action.RECOMMEND, Action.DECLARE, Action.WITHDRAW})
+CONFIRMED = "!"
+CANCEL_DATA = "st:no"
 
 
 # ---------------------------------------------------------------------------- the form
 async def _honours(context: BotContext, _: dict[str, Any]) -> list[tuple[str, str]]:
     return [(h.value, context.t(f"honour.{h.value}")) for h in Honour]
+
+
+def _person_name(value: str, context: BotContext, data: dict[str, Any]) -> str:
+    # A question typed here ("一年要有几个项目？") is not the model worker's name.
+    if is_question(value):
+        raise FieldError("form.not_a_name", text=value[:30])
+    return forms.text(20)(value, context, data)
 
 
 def _choose_honour(value: str, context: BotContext, _: dict[str, Any]) -> str:
@@ -145,7 +167,15 @@ async def _apply_submit(
         name=data["name"],
         members=tuple(MemberData(**m) for m in data.get("members", [])),
     )
-    outcome = await StudioService(session).apply(update.effective_user.id, application)
+    service = StudioService(session)
+    pending = await service.duplicate_of(
+        update.effective_user.id, application.union_id, application.leader_name
+    )
+    if pending is not None:
+        await session.commit()  # the draft's claim: the duplicate form is dropped
+        await _offer_pending(update, context, pending)
+        return
+    outcome = await service.apply(update.effective_user.id, application)
     union = outcome.studio.union.name if outcome.studio.union else ""
     await answer(
         update, context, context.t("apply.submitted", name=outcome.studio.name, union=union)
@@ -158,7 +188,7 @@ APPLY = forms.register(
         name="apply",
         title="apply.title",
         steps=(
-            Step("leader_name", "apply.ask.leader_name", parse=forms.text(20)),
+            Step("leader_name", "apply.ask.leader_name", parse=_person_name),
             Step("honour", "apply.ask.honour", options=_honours, choose=_choose_honour),
             Step("host_unit", "apply.ask.host_unit", parse=forms.text(100)),
             Step("union", "apply.ask.union", options=_unions),
@@ -179,7 +209,33 @@ APPLY = forms.register(
 
 @private_only
 async def apply_command(update: Update, context: BotContext) -> None:
+    async with context.session() as session:
+        pending = await StudioService(session).pending_of(context.user_id)
+    if pending is not None:
+        await _offer_pending(update, context, pending)
+        return
     await forms.start(update, context, APPLY)
+
+
+async def _offer_pending(update: Update, context: BotContext, studio: Studio) -> None:
+    """One application per person: show the one in progress instead of starting another."""
+    text = context.t(
+        "apply.pending",
+        studio=studio_label(studio),
+        leader=studio.leader_name,
+        union=studio.union.name if studio.union else "",
+        status=Raw(context.t(f"status.{studio.status.value}")),
+        when=local_time(context, studio.created_at),
+    )
+    state = STATUS_CODES[studio.status]
+    keyboard = rows(
+        [
+            (context.t("btn.studio_card"), f"sc:{studio.id}"),
+            (context.t("act.withdraw"), f"st:{CODE_OF[Action.WITHDRAW]}:{studio.id}:{state}"),
+        ],
+        2,
+    )
+    await answer(update, context, text, keyboard)
 
 
 # ------------------------------------------------------------------- moving a studio on
@@ -193,6 +249,18 @@ async def _act_summary(context: BotContext, data: dict[str, Any]) -> str:
         lines.append(context.t("act.field.subsidy", value=format_fen(data["subsidy"])))
     if data.get("scan"):
         lines.append(context.t("act.field.scan", value=data["scan"]["file_name"]))
+    # What will happen, for the steps that cannot be undone.
+    action = Action(data["action"])
+    if action is Action.NAME:
+        subsidy = (
+            context.t("act.effect.subsidy", value=format_fen(data["subsidy"]))
+            if data.get("subsidy")
+            else ""
+        )
+        lines.append(context.t("act.effect.name", leader=data.get("leader", ""),
+                               subsidy=Raw(subsidy)))  # fmt: skip
+    elif action in (Action.REVOKE, Action.RETURN):
+        lines.append(context.t(f"act.effect.{action.value}"))
     return "\n".join(lines)
 
 
@@ -213,6 +281,7 @@ async def _act_submit(
             subsidy_fen=data.get("subsidy") or None,
             attachment=FileData(**data["scan"]) if data.get("scan") else None,
         ),
+        version=data.get("version"),
     )
 
 
@@ -220,6 +289,15 @@ def _no_file(value: str, _: BotContext, __: dict[str, Any]) -> None:
     if value in ("无", "没有", "跳过", "none", "skip"):
         return None
     raise FieldError("form.send_file")
+
+
+def _lifecycle_date(value: str, context: BotContext, data: dict[str, Any]) -> str:
+    """A past date that follows the step before it (Art. 8's order); asked again if not."""
+    on = forms.past_date()(value, context, data)
+    bound = data.get("not_before")
+    if bound and on < bound:  # ISO dates compare as text
+        raise FieldError(f"studio.date_after.{data['after']}", date=bound)
+    return str(on)
 
 
 def _has(action: Action) -> Any:
@@ -237,7 +315,7 @@ ACT = forms.register(
             Step(
                 "effective_on",
                 "act.ask.endorsed_on",
-                parse=forms.past_date(),
+                parse=_lifecycle_date,
                 skip=_has(Action.ENDORSE),
             ),
             Step(
@@ -253,9 +331,7 @@ ACT = forms.register(
                 files=True,
                 skip=_has(Action.ENDORSE),
             ),
-            Step(
-                "effective_on", "act.ask.named_on", parse=forms.past_date(), skip=_has(Action.NAME)
-            ),
+            Step("effective_on", "act.ask.named_on", parse=_lifecycle_date, skip=_has(Action.NAME)),
             Step(
                 "document", "act.ask.naming_document", parse=forms.text(100), skip=_has(Action.NAME)
             ),
@@ -274,25 +350,79 @@ ACT = forms.register(
 NEEDS_FORM = frozenset({Action.RETURN, Action.REVOKE, Action.ENDORSE, Action.NAME})
 
 
+def _read_code(code: str) -> tuple[Action, bool]:
+    return ACTION_CODES[code.removesuffix(CONFIRMED)], code.endswith(CONFIRMED)
+
+
 async def studio_button(update: Update, context: BotContext) -> None:
-    """st:<action>:<studio>:<status it was shown in> — the state guards against double presses."""
-    args = await pressed(update, context, ACTION_CODES.__getitem__, int, STATUS_OF.__getitem__)
+    """st:<action>[!]:<studio>:<status it was shown in> — the state guards against double
+    presses and stale confirmations; "!" marks the press that confirms."""
+    query = update.callback_query
+    assert query is not None and update.effective_user is not None
+    if query.data == CANCEL_DATA:
+        await query.answer()
+        await query.edit_message_reply_markup(None)
+        await answer(update, context, context.t("confirm.cancelled"))
+        return
+    # A confirmation also carries the studio's version: "st:r!:<studio>:<status>:<version>".
+    version = [int] if query.data and query.data.count(":") == 4 else []
+    args = await pressed(update, context, _read_code, int, STATUS_OF.__getitem__, *version)
     if args is None:
         return
-    action, studio_id, expected = args
-    if action in NEEDS_FORM:
-        assert update.effective_user is not None
+    (action, confirmed), studio_id, expected = args[:3]
+    if confirmed and len(args) != 4:
+        await answer(update, context, context.t("errors.stale_button"))
+        return
+    if action in NEEDS_FORM or (action in CONFIRM and not confirmed):
         async with context.session() as session:
-            studio = await StudioService(session).check(
-                update.effective_user.id, studio_id, action, expected
-            )
-            name = studio.name
+            service = StudioService(session)
+            studio = await service.check(update.effective_user.id, studio_id, action, expected)
+            bound = await service.not_before(studio_id, action)
+            shown = await service.version(studio_id)
+            name, leader = studio.name, studio.leader_name
+            union = studio.union.name if studio.union else ""
+        if action in CONFIRM:
+            await _ask_to_confirm(update, context, action, studio, union, shown)
+            return
+        # The form's confirmation acts only on the round it was started in (see `version`).
         data = {"action": action.value, "studio_id": studio_id, "expected": expected.value,
-                "studio_name": name}  # fmt: skip
+                "version": shown, "studio_name": name, "leader": leader}  # fmt: skip
+        if bound is not None:
+            data |= {"not_before": bound[0].isoformat(), "after": bound[1].value}
         await forms.start(update, context, ACT, data)
         return
     async with context.session() as session:
+        if confirmed:
+            await query.edit_message_reply_markup(None)
+            await _act(update, context, session, studio_id, action, expected, version=args[3])
+            return
         await _act(update, context, session, studio_id, action, expected)
+
+
+async def _ask_to_confirm(
+    update: Update,
+    context: BotContext,
+    action: Action,
+    studio: Studio,
+    union: str,
+    version: int,
+) -> None:
+    text = context.t(
+        f"confirm.{action.value}",
+        studio=studio_label(studio),
+        leader=studio.leader_name,
+        union=union,
+    )
+    state = STATUS_CODES[studio.status]
+    data = f"st:{CODE_OF[action]}{CONFIRMED}:{studio.id}:{state}:{version}"
+    keyboard = rows(
+        [
+            (context.t("confirm.yes", action=Raw(context.t(f"act.{action.value}"))), data),
+            (context.t("confirm.no"), CANCEL_DATA),
+        ],
+        2,
+    )
+    await answer(update, context, text, keyboard)
 
 
 async def _act(
@@ -303,20 +433,29 @@ async def _act(
     action: Action,
     expected: StudioStatus,
     details: Details = NO_DETAILS,
+    version: int | None = None,
 ) -> None:
     assert update.effective_user is not None
     outcome = await StudioService(session).act(
-        update.effective_user.id, studio_id, action, expected=expected, details=details
+        update.effective_user.id,
+        studio_id,
+        action,
+        expected=expected,
+        expected_version=version,
+        details=details,
     )
     status = context.t(f"status.{outcome.to_status.value}")
-    text = context.t("studio.done", action=Raw(context.t(f"act.{action.value}")),
-                     studio=outcome.studio.name, status=Raw(status))  # fmt: skip
+    key = "studio.withdrawn_done" if action is Action.WITHDRAW else "studio.done"
+    text = context.t(key, action=Raw(context.t(f"act.{action.value}")),
+                     studio=studio_label(outcome.studio), status=Raw(status))  # fmt: skip
     keyboard = _action_keyboard(context.lang, outcome.studio) if outcome.actor_next else None
     await answer(update, context, text, keyboard)
-    await _notify(context, outcome, details.reason)
+    await _notify(context, outcome, details.reason, details.subsidy_fen or 0)
 
 
-async def _notify(context: BotContext, outcome: Outcome, reason: str = "") -> None:
+async def _notify(
+    context: BotContext, outcome: Outcome, reason: str = "", subsidy_fen: int = 0
+) -> None:
     """Tell the applicant every outcome and the next reviewer that work is waiting."""
     async with context.session() as session:
         users = {
@@ -331,15 +470,30 @@ async def _notify(context: BotContext, outcome: Outcome, reason: str = "") -> No
     for uid in outcome.notify_applicant:
         lang = language_of(users.get(uid))
         why = t(lang, "studio.reason_line", reason=reason) if reason else ""
+        if outcome.action is Action.NAME and subsidy_fen:
+            # Art. 9: recorded once, at naming; the leader must not record it again.
+            why += t(lang, "studio.subsidy_notice", amount=format_fen(subsidy_fen),
+                     date=studio.named_on.isoformat() if studio.named_on else "")  # fmt: skip
         text = t(lang, "studio.outcome", studio=studio.name,
                  status=Raw(t(lang, f"status.{studio.status.value}")), reason=Raw(why))  # fmt: skip
         await tell(context, uid, text, _resubmit_keyboard(lang, studio))
     for uid in outcome.notify_reviewers:
         lang = language_of(users.get(uid))
-        text = t(lang, "studio.waiting", studio=studio.name,
-                 union=studio.union.name if studio.union else "",
-                 status=Raw(t(lang, f"status.{studio.status.value}")))  # fmt: skip
-        await tell(context, uid, text, _action_keyboard(lang, studio))
+        await tell(context, uid, _waiting(lang, studio), _action_keyboard(lang, studio))
+
+
+def _waiting(lang: str, studio: Studio) -> str:
+    """A studio waiting for someone, told apart from look-alikes by leader, number and date."""
+    return t(
+        lang,
+        "studio.waiting",
+        studio=studio.name,
+        union=studio.union.name if studio.union else "",
+        status=Raw(t(lang, f"status.{studio.status.value}")),
+        leader=studio.leader_name,
+        id=studio.id,
+        date=studio.created_at.astimezone(REPORT_TZ).date().isoformat(),
+    )
 
 
 def _resubmit_keyboard(lang: str, studio: Studio) -> InlineKeyboardMarkup | None:
@@ -380,10 +534,9 @@ async def review_command(update: Update, context: BotContext) -> None:
         await answer(update, context, context.t("review.empty"))
         return
     await answer(update, context, context.t("review.header", count=len(items)))
-    for studio, union in items[:10]:
-        text = context.t("studio.waiting", studio=studio.name, union=union,
-                         status=Raw(context.t(f"status.{studio.status.value}")))  # fmt: skip
-        await answer(update, context, text, _action_keyboard(context.lang, studio))
+    for studio, _ in items[:10]:
+        await answer(update, context, _waiting(context.lang, studio),
+                     _action_keyboard(context.lang, studio))  # fmt: skip
 
 
 @private_only
@@ -397,7 +550,10 @@ async def studio_command(update: Update, context: BotContext) -> None:
     if len(studios) == 1:
         await _show_card(update, context, studios[0].id)
         return
-    buttons = [(s.name, f"sc:{s.id}") for s in studios[:40]]
+    buttons = [
+        (f"{studio_label(s)} · {context.t(f'status.short.{s.status.value}')}", f"sc:{s.id}")
+        for s in studios[:40]
+    ]
     await answer(update, context, context.t("studio.choose"), rows(buttons, 1))
 
 
@@ -409,10 +565,10 @@ async def card_button(update: Update, context: BotContext) -> None:
 async def _show_card(update: Update, context: BotContext, studio_id: int) -> None:
     assert update.effective_user is not None
     async with context.session() as session:
-        studio, members, history = await StudioService(session).card(
-            update.effective_user.id, studio_id
-        )
+        service = StudioService(session)
+        studio, members, history = await service.card(update.effective_user.id, studio_id)
         union = studio.union.name if studio.union else ""
+        subsidy = await service.naming_subsidy(studio.id) if studio.named_on else 0
     member_lines = "\n".join(
         html.escape(f"· {m.name} {m.specialty} {m.education} {m.birth_year or ''}".rstrip())
         for m in members
@@ -445,6 +601,9 @@ async def _show_card(update: Update, context: BotContext, studio_id: int) -> Non
         specialty=studio.specialty,
         venue=studio.venue,
         named=named,
+        subsidy=Raw(
+            context.t("studio.card_subsidy", amount=format_fen(subsidy)) if subsidy else ""
+        ),
         count=len(members),
         members=Raw(member_lines if members else context.t("apply.members_none")),
         history=Raw(history_lines),

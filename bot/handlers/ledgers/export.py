@@ -44,7 +44,8 @@ async def _send_export(update: Update, context: BotContext, studio_id: int | Non
         content = build_workbook(ledgers, context.t, today, management=studio_id is None)
     single = studio_id is not None and ledgers
     name = strip_unclean(ledgers[0].studio.name) if single else "管理台帐"
-    caption = context.t("export.caption", name=name, count=len(ledgers), date=today.isoformat())
+    key = "export.caption" if studio_id is not None else "export.caption_management"
+    caption = context.t(key, name=name, count=len(ledgers), date=today.isoformat())
     await context.bot.send_document(
         update.effective_chat.id,
         document=content,
