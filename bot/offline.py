@@ -15,7 +15,9 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
+import httpx
 from telegram import Update
+from telegram.error import NetworkError, TimedOut
 from telegram.ext import Application
 from telegram.request import BaseRequest, RequestData
 
@@ -47,6 +49,12 @@ class FakeTelegram:
     blocked: set[int] = field(default_factory=set)  # chats whose user blocked the bot
     outages: int = 0  # the next N sends fail with 502, as during a network outage
     flood: int = 0  # the next N sends are refused with 429 "retry after 3", as when flooding
+    # The next N sends are accepted (the message arrives) but the answer never comes back:
+    # the sender sees a read timeout, as when the network drops after the request went out.
+    accept_then_timeout: int = 0
+    refuse: int = 0  # the next N requests find the connection refused: nothing reaches us
+    # The next N sends are accepted, then the sending process dies (kill -9) before it hears.
+    crash_after_accept: int = 0
     updates: list[dict[str, Any]] = field(default_factory=list)
     clock: Any = time.time
     # Every message sent or edited, in order: a reply may be a new message or an edit in place.
@@ -268,13 +276,29 @@ class OfflineRequest(BaseRequest):
         pool_timeout: Any = None,
     ) -> tuple[int, bytes]:
         api_method = url.rsplit("/", 1)[-1]
+        if self.fake.refuse > 0:
+            self.fake.refuse -= 1
+            # What PTB's HTTPXRequest raises when the connection is refused.
+            refused = httpx.ConnectError("[Errno 111] Connection refused")
+            raise NetworkError(f"httpx.ConnectError: {refused}") from refused
         params: dict[str, Any] = dict(request_data.json_parameters) if request_data else {}
         if request_data is not None and request_data.contains_files:
             for name, value in (request_data.multipart_data or {}).items():
                 params.setdefault("file_name", value[0] if isinstance(value, tuple) else name)
                 params[f"_file_{name}"] = value
         status, body = self.fake.handle(api_method, params)
+        if status == 200 and api_method.startswith("send"):
+            if self.fake.crash_after_accept > 0:
+                self.fake.crash_after_accept -= 1
+                raise SimulatedCrash(api_method)
+            if self.fake.accept_then_timeout > 0:
+                self.fake.accept_then_timeout -= 1
+                raise TimedOut from httpx.ReadTimeout("timed out")  # as HTTPXRequest does
         return status, json.dumps(body).encode()
+
+
+class SimulatedCrash(BaseException):
+    """The process dying mid-request: not an Exception, so no handler catches it."""
 
 
 @dataclass

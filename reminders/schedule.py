@@ -14,8 +14,9 @@ OVERDUE_SUMMARY = "overdue_summary"  # to the prefecture: who has not reported
 NO_PROJECT = "no_project"  # Art. 6(3): no approved project this calendar year
 ACHIEVEMENT_WINDOW = "achievement_window"  # Art. 6(4): two-year window closing, none recognised
 REREVIEW = "rereview"  # Art. 17: five-yearly re-review coming up
+DELIVERY = "delivery"  # to the admins: reminders that did not plainly arrive the day before
 
-KINDS = (DEADLINE, OVERDUE, OVERDUE_SUMMARY, NO_PROJECT, ACHIEVEMENT_WINDOW, REREVIEW)
+KINDS = (DEADLINE, OVERDUE, OVERDUE_SUMMARY, NO_PROJECT, ACHIEVEMENT_WINDOW, REREVIEW, DELIVERY)
 # An officer cannot mute the deadline itself; everything else is a courtesy that may be muted.
 MANDATORY = frozenset({DEADLINE, OVERDUE})
 OPTIONAL = tuple(k for k in KINDS if k not in MANDATORY)

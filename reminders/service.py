@@ -9,9 +9,10 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
+import httpx
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from telegram import Bot
-from telegram.error import BadRequest, Forbidden, TelegramError
+from telegram.error import BadRequest, Forbidden, NetworkError, TelegramError, TimedOut
 
 from policy.cycles import achievement_window, next_rereview
 from policy.deadlines import report_deadline
@@ -19,6 +20,7 @@ from reminders.planner import Due, plan, years_needed
 from reminders.schedule import (
     ACHIEVEMENT_WINDOW,
     DEADLINE,
+    DELIVERY,
     NO_PROJECT,
     OPTIONAL,
     OVERDUE,
@@ -44,6 +46,7 @@ class RunReport:
     already: int = 0
     failed: int = 0
     skipped: int = 0
+    unknown: int = 0
 
 
 @dataclass(frozen=True)
@@ -67,6 +70,27 @@ def split_message(text: str, limit: int = MESSAGE_LIMIT) -> list[str]:
     return chunks
 
 
+# Transport errors raised before a single byte of the request left this machine.
+_NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
+
+
+def outcome_unknown(exc: TelegramError) -> bool:
+    """Might Telegram have accepted the message although we got an error?
+
+    An HTTP error status (5xx, 429) is Telegram (or its gateway) answering "no"; a refused or
+    timed-out connection never carried the request. A timeout or a broken connection after
+    the request was written may have delivered it: unknown.
+    """
+    if not isinstance(exc, NetworkError):
+        return False  # RetryAfter, Conflict, …: Telegram answered, and not with "ok"
+    cause = exc.__cause__
+    if isinstance(exc, TimedOut) and "not* sent" in (exc.message or ""):
+        return False  # PTB's pool timeout: the request never left
+    if cause is None:
+        return isinstance(exc, TimedOut)  # no cause: an HTTP status PTB turned into an error
+    return not isinstance(cause, _NOT_SENT)
+
+
 class ReminderService:
     def __init__(
         self,
@@ -85,7 +109,32 @@ class ReminderService:
             return await store.load_snapshot(session, years_needed(now, self.schedule))
 
     async def due(self, now: datetime) -> list[Due]:
-        return plan(await self.snapshot(now), now, self.schedule)
+        snapshot = await self.snapshot(now)
+        return plan(snapshot, now, self.schedule) + await self._delivery_summary(snapshot, now)
+
+    async def _delivery_summary(self, snapshot: Snapshot, now: datetime) -> list[Due]:
+        """Once a day, with the other reminders, the admins hear what did not plainly arrive
+        in the day before (nothing when everything did)."""
+        today = now.astimezone(self.schedule.tz).date()
+        fires_at = self.schedule.at(today)
+        if now < fires_at or not snapshot.admins:
+            return []
+        found = await self.delivery_report(fires_at - timedelta(days=1), fires_at)
+        if not found.problems:
+            return []
+        c = found.counts
+        payload = {
+            "sent": c[ReminderStatus.SENT],
+            "unknown": c[ReminderStatus.UNKNOWN],
+            "failed": c[ReminderStatus.FAILED],
+            "blocked": c[ReminderStatus.SKIPPED],
+            "names": sorted({d.name or str(d.recipient_id) for d in found.problems}),
+        }
+        return [
+            Due(DELIVERY, admin, today.isoformat(), "daily", fires_at, payload)
+            for admin in snapshot.admins
+            if admin not in snapshot.blocked and (admin, DELIVERY) not in snapshot.muted
+        ]
 
     async def run_due(self, bot: Bot) -> RunReport:
         """Send everything due now that nobody has sent yet; one message per recipient."""
@@ -135,9 +184,15 @@ class ReminderService:
         async with self.sessions() as session:
             language, telegram_language = await store.user_language(session, recipient)
             text = self.render([(r.kind, r.payload) for r in rows], language, telegram_language)
+            # Telegram has no idempotency key: once a request may have reached it, a resend
+            # could be a duplicate. So the row says "sending" (committed) before the request,
+            # and only a failure that certainly delivered nothing is retried.
+            await store.mark_sending(session, ids, now)
+            accepted = 0
             try:
                 for chunk in split_message(text):
                     await bot.send_message(recipient, chunk, disable_web_page_preview=True)
+                    accepted += 1
             except Forbidden as exc:
                 # Blocked or deactivated: record it and stop trying until they write again.
                 await store.mark_blocked(session, recipient, now)
@@ -147,12 +202,23 @@ class ReminderService:
                 await store.mark(session, ids, ReminderStatus.SKIPPED, now, str(exc))
                 report.skipped += len(ids)
             except TelegramError as exc:
-                log.warning("reminder to %s failed, will retry: %s", recipient, exc)
-                await store.mark(session, ids, ReminderStatus.FAILED, now, str(exc))
-                report.failed += len(ids)
+                if accepted or outcome_unknown(exc):
+                    log.warning("reminder to %s may or may not have arrived: %r", recipient, exc)
+                    await store.mark(session, ids, ReminderStatus.UNKNOWN, now, repr(exc))
+                    report.unknown += len(ids)
+                else:
+                    log.warning("reminder to %s failed, will retry: %s", recipient, exc)
+                    await store.mark(session, ids, ReminderStatus.FAILED, now, str(exc))
+                    report.failed += len(ids)
             else:
                 await store.mark(session, ids, ReminderStatus.SENT, now)
                 report.sent += len(ids)
+
+    async def delivery_report(
+        self, since: datetime, until: datetime | None = None
+    ) -> store.DeliveryReport:
+        async with self.sessions() as session:
+            return await store.delivery_report(session, since, until, exclude_kinds=(DELIVERY,))
 
     async def dry_run(self, at: datetime) -> list[tuple[Due, bool]]:
         """Who would get what at `at`, and whether the log says it already went out."""

@@ -134,10 +134,12 @@ class ReportStatus(enum.StrEnum):
 
 
 class ReminderStatus(enum.StrEnum):
-    PENDING = "pending"
+    PENDING = "pending"  # claimed, not yet handed to Telegram: safe to send
+    SENDING = "sending"  # handed to Telegram; a crash here leaves the outcome unknown
     SENT = "sent"
-    FAILED = "failed"
-    SKIPPED = "skipped"
+    FAILED = "failed"  # certainly not delivered (refused, unreachable): retried with backoff
+    UNKNOWN = "unknown"  # maybe delivered (timed out after the request went out): not resent
+    SKIPPED = "skipped"  # blocked by the person, or a chat that does not exist
 
 
 class Union(Base):

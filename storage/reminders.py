@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -250,7 +250,25 @@ async def logged_keys(
 
 
 async def claim_retries(session: AsyncSession, now: datetime) -> list[ReminderLog]:
-    """Failed sends whose backoff has passed, and claims abandoned by a crash. Commits."""
+    """Failed sends whose backoff has passed, and claims abandoned by a crash. Commits.
+
+    A row abandoned while *sending* is not returned: Telegram may have delivered it, and it
+    has no idempotency key, so a resend could be a duplicate. It becomes UNKNOWN instead,
+    and the admins see it in the delivery report.
+    """
+    await session.execute(
+        update(ReminderLog)
+        .where(
+            ReminderLog.status == ReminderStatus.SENDING,
+            ReminderLog.next_attempt_at <= now,
+        )
+        .values(
+            status=ReminderStatus.UNKNOWN,
+            next_attempt_at=None,
+            last_error="the sender stopped while Telegram had the message (crash?)",
+        )
+        .execution_options(synchronize_session=False)
+    )
     candidates = list(
         await session.scalars(
             select(ReminderLog).where(
@@ -278,7 +296,7 @@ async def claim_retries(session: AsyncSession, now: datetime) -> list[ReminderLo
             .values(
                 status=ReminderStatus.PENDING,
                 next_attempt_at=now + LEASE,
-                # An abandoned claim (a crash mid-send) counts as an attempt too, so a
+                # An abandoned claim (a crash before sending) counts as an attempt too, so a
                 # reminder that keeps crashing the sender stops after MAX_ATTEMPTS.
                 attempts=ReminderLog.attempts + (1 if row.status is ReminderStatus.PENDING else 0),
             )
@@ -290,6 +308,18 @@ async def claim_retries(session: AsyncSession, now: datetime) -> list[ReminderLo
     for row in won:
         await session.refresh(row)
     return won
+
+
+async def mark_sending(session: AsyncSession, row_ids: Sequence[int], now: datetime) -> None:
+    """Recorded (and committed) just before the message goes to Telegram: if the process dies
+    before the outcome is written, the row says the outcome is unknown rather than 'not sent'."""
+    await session.execute(
+        update(ReminderLog)
+        .where(ReminderLog.id.in_(row_ids))
+        .values(status=ReminderStatus.SENDING, next_attempt_at=now + LEASE)
+        .execution_options(synchronize_session=False)
+    )
+    await session.commit()
 
 
 def backoff(attempts: int) -> timedelta:
@@ -311,7 +341,7 @@ async def mark(
         if status is ReminderStatus.SENT:
             row.sent_at = now
             row.next_attempt_at = None
-        elif status is ReminderStatus.FAILED:
+        elif status is ReminderStatus.FAILED:  # certain: nothing reached the person
             row.attempts += 1
             row.last_error = error[:500]
             row.next_attempt_at = (
@@ -350,3 +380,57 @@ async def set_muted(session: AsyncSession, user_id: int, kind: str, muted: bool)
 async def user_language(session: AsyncSession, user_id: int) -> tuple[str | None, str | None]:
     user = await session.get(User, user_id)
     return (user.language, user.telegram_language) if user else (None, None)
+
+
+@dataclass(frozen=True)
+class Delivery:
+    status: ReminderStatus
+    recipient_id: int
+    name: str
+    kind: str
+    claimed_at: datetime
+
+
+@dataclass
+class DeliveryReport:
+    counts: dict[ReminderStatus, int]
+    # Everything not plainly delivered, worst first (unknown, failed, skipped), newest first.
+    problems: list[Delivery]
+
+
+PROBLEM_ORDER = (ReminderStatus.UNKNOWN, ReminderStatus.FAILED, ReminderStatus.SKIPPED)
+
+
+async def delivery_report(
+    session: AsyncSession,
+    since: datetime,
+    until: datetime | None = None,
+    exclude_kinds: Sequence[str] = (),
+) -> DeliveryReport:
+    """What became of the reminders claimed in [since, until): for the admins."""
+    where = [ReminderLog.created_at >= since]
+    if until is not None:
+        where.append(ReminderLog.created_at < until)
+    if exclude_kinds:
+        where.append(ReminderLog.kind.not_in(exclude_kinds))
+    counts: dict[ReminderStatus, int] = {s: 0 for s in ReminderStatus}
+    for status, count in await session.execute(
+        select(ReminderLog.status, func.count()).where(*where).group_by(ReminderLog.status)
+    ):
+        counts[status] = count
+    rows = (
+        await session.execute(
+            select(
+                ReminderLog.status,
+                ReminderLog.recipient_id,
+                User.full_name,
+                ReminderLog.kind,
+                ReminderLog.created_at,
+            )
+            .join(User, User.id == ReminderLog.recipient_id)
+            .where(*where, ReminderLog.status.in_(PROBLEM_ORDER))
+            .order_by(ReminderLog.created_at.desc(), ReminderLog.id.desc())
+        )
+    ).all()
+    problems = sorted((Delivery(*row) for row in rows), key=lambda d: PROBLEM_ORDER.index(d.status))
+    return DeliveryReport(counts, problems)

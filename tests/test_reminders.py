@@ -355,3 +355,90 @@ def test_split_message_keeps_reminders_whole() -> None:
     parts = ["a" * 1500, "b" * 1500, "c" * 1500, "d" * 10]
     chunks = split_message("\n\n".join(parts))
     assert chunks == ["a" * 1500 + "\n\n" + "b" * 1500, "c" * 1500 + "\n\n" + "d" * 10]
+
+
+async def _statuses(world: World) -> dict[int, list[ReminderStatus]]:
+    async with world.bot.session() as s:
+        rows = await s.scalars(select(ReminderLog).order_by(ReminderLog.id))
+        out: dict[int, list[ReminderStatus]] = {}
+        for r in rows:
+            out.setdefault(r.recipient_id, []).append(r.status)
+        return out
+
+
+async def _retry_for_hours(world: World, start: datetime, hours: int = 4) -> None:
+    for minute in range(0, hours * 60, 7):
+        world.clock.now = start + timedelta(minutes=minute)
+        await world.service.retry(world.bot.app.bot)
+
+
+@pytest.mark.postgres
+async def test_a_send_that_times_out_after_telegram_accepted_it_is_not_resent(
+    world: World,
+) -> None:
+    # Telegram took the first message, but the answer never came back (read timeout).
+    world.bot.fake.accept_then_timeout = 1
+    await world.run(at(2026, 12, 1))
+    statuses = await _statuses(world)
+    unsure = [u for u, s in statuses.items() if s == [ReminderStatus.UNKNOWN]]
+    assert len(unsure) == 1
+    await _retry_for_hours(world, at(2026, 12, 1))
+    await world.run(at(2026, 12, 1, 15))
+    # It did arrive, once, and nothing was resent on the strength of a timeout.
+    assert [len(world.received(u)) for u in (JH_1, JH_2, MH)] == [1, 1, 1]
+    assert (await _statuses(world))[unsure[0]] == [ReminderStatus.UNKNOWN]
+
+
+@pytest.mark.postgres
+async def test_a_refused_connection_is_certain_and_retried(world: World) -> None:
+    world.bot.fake.refuse = 1  # nothing reached Telegram
+    await world.run(at(2026, 12, 1))
+    assert sorted(len(world.received(u)) for u in (JH_1, JH_2, MH)) == [0, 1, 1]
+    assert [ReminderStatus.FAILED] in (await _statuses(world)).values()
+    await _retry_for_hours(world, at(2026, 12, 1))
+    assert [len(world.received(u)) for u in (JH_1, JH_2, MH)] == [1, 1, 1]
+
+
+@pytest.mark.postgres
+async def test_a_crash_after_the_send_leaves_it_unknown_not_resent(world: World) -> None:
+    from bot.offline import SimulatedCrash
+
+    world.bot.fake.crash_after_accept = 1  # kill -9 right after Telegram took the message
+    with pytest.raises(SimulatedCrash):
+        await world.run(at(2026, 12, 1))
+    statuses = await _statuses(world)
+    crashed = [u for u, s in statuses.items() if s == [ReminderStatus.SENDING]]
+    assert len(crashed) == 1 and len(world.received(crashed[0])) == 1
+    # The restarted bot: a catch-up run, then the retry job past the lease.
+    await world.run(at(2026, 12, 1, 10, 30))
+    await _retry_for_hours(world, at(2026, 12, 1, 10, 30))
+    assert [len(world.received(u)) for u in (JH_1, JH_2, MH)] == [1, 1, 1]
+    assert (await _statuses(world))[crashed[0]] == [ReminderStatus.UNKNOWN]
+
+
+@pytest.mark.postgres
+async def test_admins_see_the_delivery_report(world: World) -> None:
+    world.bot.fake.blocked.add(MH)
+    world.bot.fake.accept_then_timeout = 1
+    world.bot.fake.outages = 0
+    await world.run(at(2026, 12, 1))
+    statuses = await _statuses(world)
+    unsure = next(u for u, s in statuses.items() if s == [ReminderStatus.UNKNOWN])
+    # The next morning the admin hears about it once, with the day's deadline reminder run.
+    await world.run(at(2026, 12, 2))
+    await world.run(at(2026, 12, 2, 15))
+    summaries = [t for t in world.received(ADMIN) if "送达情况" in t]
+    assert len(summaries) == 1
+    assert "不确定 1" in summaries[0] and "已屏蔽 1" in summaries[0]
+    assert f"officer{unsure}" in summaries[0] and f"officer{MH}" in summaries[0]
+    # No problems that day: no summary the day after.
+    await world.run(at(2026, 12, 3))
+    assert len([t for t in world.received(ADMIN) if "送达情况" in t]) == 1
+
+    admin = Person(ADMIN, "州管理员")
+    report = "\n".join(await world.bot.send(admin, "/delivery"))
+    assert "❔ 不确定 1" in report and "🚫 已屏蔽 1" in report
+    assert f"officer{unsure}" in report and f"officer{MH}" in report
+    assert "不自动重发" in report
+    officer = Person(JH_2, "officer")
+    assert "没有权限" in "\n".join(await world.bot.send(officer, "/delivery"))

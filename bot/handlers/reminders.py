@@ -4,16 +4,20 @@ from __future__ import annotations
 
 import html
 from collections.abc import Sequence
+from datetime import timedelta
 from typing import Any
 
 from telegram import Update
 
 from bot.context import BotContext
-from bot.handlers.common import answer, local_time, private_only
+from bot.handlers.common import answer, local_time, pressed, private_only
 from bot.i18n import Raw, resolve_language, t
 from bot.keyboards import rows
+from bot.paging import paginate
 from reminders.schedule import KINDS, MANDATORY, OPTIONAL
 from storage.access import load_access
+from storage.errors import DomainError
+from storage.models import ReminderStatus
 
 SHOWN = 8
 LISTED = 30  # names per list in one reminder
@@ -52,6 +56,16 @@ def _render_one(lang: str, kind: str, p: dict[str, Any]) -> str:
             deadline=p["deadline"],
             count=len(p["unions"]),
             names=_bullets(lang, p["unions"]),
+        )
+    if kind == "delivery":
+        return t(
+            lang,
+            "rem.delivery",
+            sent=p["sent"],
+            unknown=p["unknown"],
+            failed=p["failed"],
+            blocked=p["blocked"],
+            names=_bullets(lang, p["names"]),
         )
     return t(lang, f"rem.{kind}", **p)
 
@@ -127,3 +141,55 @@ async def reminders_button(update: Update, context: BotContext) -> None:
     await context.deps.reminders.set_muted(update.effective_user.id, kind, action == "m")
     key = "reminders.muted_ok" if action == "m" else "reminders.unmuted_ok"
     await answer(update, context, context.t(key, kind=context.t(f"reminders.kind.{kind}")))
+
+
+DELIVERY_DAYS = 30
+
+
+@private_only
+async def delivery_command(update: Update, context: BotContext) -> None:
+    await _show_delivery(update, context, 0)
+
+
+async def delivery_button(update: Update, context: BotContext) -> None:
+    args = await pressed(update, context, int)
+    if args is not None:
+        await _show_delivery(update, context, args[0])
+
+
+async def _show_delivery(update: Update, context: BotContext, page: int) -> None:
+    """What became of the reminders of the last 30 days: the admins' delivery report."""
+    async with context.session() as session:
+        if not (await load_access(session, context.user_id)).is_admin:
+            raise DomainError("errors.not_allowed")
+    found = await context.deps.reminders.delivery_report(
+        context.now() - timedelta(days=DELIVERY_DAYS)
+    )
+    c = found.counts
+    text = context.t(
+        "delivery.head",
+        days=DELIVERY_DAYS,
+        sent=c[ReminderStatus.SENT],
+        unknown=c[ReminderStatus.UNKNOWN],
+        failed=c[ReminderStatus.FAILED],
+        blocked=c[ReminderStatus.SKIPPED],
+        pending=c[ReminderStatus.PENDING] + c[ReminderStatus.SENDING],
+    )
+    lines = [
+        context.t(
+            "delivery.line",
+            status=Raw(context.t(f"delivery.status.{d.status.value}")),
+            when=local_time(context, d.claimed_at),
+            name=d.name or str(d.recipient_id),
+            kind=Raw(context.t(f"reminders.kind.{d.kind}")),
+        )
+        for d in found.problems
+    ]
+    keyboard = None
+    if lines:
+        shown = paginate(lines, page)
+        text += "\n\n" + "\n".join(lines[shown.start : shown.stop])
+        text += "\n\n" + context.t("delivery.unknown_help")
+        nav = shown.nav(lambda n: f"dl:{n}")
+        keyboard = rows(nav) if nav else None
+    await answer(update, context, text, keyboard)

@@ -79,7 +79,7 @@ MESSAGES: dict[str, str] = {
         "/article 6 — 查看某一条\n/regulation — 《办法》全部条款\n"
         "/me — 我的身份　/language — 切换语言"
     ),
-    "help.admin": "🏛 州总工会管理员：\n/invite — 邀请工会干部、工作室负责人或成员\n/invites — 查看和撤销邀请\n/people — 移除人员（写明理由，本人会收到通知）\n/reminders — 提醒安排\n/review — 待我审核的申请\n/studio — 查看工作室\n/rereview — 五年复核\n/status — 各工作室达标情况\n/ledger — 查看工作室台帐\n/export — 导出全州管理台帐 Excel\n/assess — 年度考核情况　/report — 各工会考核报告（可重新打开）\n/reported — 各工会报送情况",
+    "help.admin": "🏛 州总工会管理员：\n/invite — 邀请工会干部、工作室负责人或成员\n/invites — 查看和撤销邀请\n/people — 移除人员（写明理由，本人会收到通知）\n/reminders — 提醒安排\n/review — 待我审核的申请\n/studio — 查看工作室\n/rereview — 五年复核\n/status — 各工作室达标情况\n/ledger — 查看工作室台帐\n/export — 导出全州管理台帐 Excel\n/assess — 年度考核情况　/report — 各工会考核报告（可重新打开）\n/reported — 各工会报送情况\n/delivery — 提醒送达情况",
     "help.officer": "🧑‍💼 工会干部：\n/invite — 邀请工作室负责人或成员、下级工会干部\n/invites — 查看和撤销邀请\n/people — 移除人员（写明理由，本人会收到通知）\n/reminders — 提醒安排\n/review — 待我审核的申请\n/studio — 查看工作室\n/apply — 代劳模申请工作室\n/status — 辖区工作室达标情况\n/ledger — 查看工作室台帐\n/export — 导出管理台帐 Excel\n/assess — 年度考核　/report — 提交年度报告",
     "help.leader": "🏅 工作室负责人：\n/invite — 邀请团队成员\n/invites — 查看和撤销邀请\n/people — 移除人员（写明理由，本人会收到通知）\n/reminders — 提醒安排\n/studio — 我的工作室\n/status — 是否达到第六条基本条件\n/project /achievement /activity /member /funds — 登记台帐\n/ledger — 查看、删除台帐\n/export — 导出台帐 Excel",
     "help.member": "👥 工作室成员：可以随时提问《办法》的规定。\n/studio — 我的工作室",
@@ -123,6 +123,7 @@ MESSAGES: dict[str, str] = {
     "rem.no_project": "📌 <b>{studio}</b>：{year} 年还没有登记立项的创新课题或攻关项目。第六条（三）要求每年至少有 1 个。",
     "rem.achievement_window": "📌 <b>{studio}</b>：本轮两年周期到 {end} 结束（还剩 {days} 天），期间还没有得到认可的创新成果。第六条（四）要求每两年至少有 1-2 项。",
     "rem.rereview": "🔁 <b>{studio}</b>（{named_on} 命名）将在 {anniversary} 满五年，需要复核（第十七条），还剩 {days} 天。",
+    "rem.delivery": "📬 <b>昨天的提醒送达情况</b>\n送达 {sent}，不确定 {unknown}，失败待重试 {failed}，已屏蔽 {blocked}。\n需要留意的人：\n{names}\n“不确定”的提醒不会自动重发（Telegram 可能已经送到），请按需联系本人。发送 /delivery 查看明细。",
     "rem.footer": "发送 /reminders 查看提醒安排，或关闭可选的提醒。",
     "reminders.kind.deadline": "年度考核报送提醒",
     "reminders.kind.overdue": "逾期未报通知",
@@ -130,6 +131,7 @@ MESSAGES: dict[str, str] = {
     "reminders.kind.no_project": "年度项目提醒",
     "reminders.kind.achievement_window": "成果周期提醒",
     "reminders.kind.rereview": "五年复核提醒",
+    "reminders.kind.delivery": "提醒送达情况（管理员）",
     "reminders.list": "🔔 <b>你的提醒安排</b>（北京时间）：\n{items}",
     "reminders.item": "· {when}　{kind}{subject}",
     "reminders.more": "……还有 {count} 条",
@@ -139,6 +141,12 @@ MESSAGES: dict[str, str] = {
     "reminders.cannot_mute": "考核报送提醒是必须的，不能关闭。发送 /reminders 查看其他提醒。",
     "reminders.muted_ok": "已关闭「{kind}」。发送 /reminders 可以重新打开。",
     "reminders.unmuted_ok": "已打开「{kind}」。",
+    "delivery.head": "📬 <b>近 {days} 天的提醒送达情况</b>\n✅ 送达 {sent}　❔ 不确定 {unknown}　🔁 失败待重试 {failed}　🚫 已屏蔽 {blocked}　⏳ 发送中 {pending}",
+    "delivery.line": "{status} {when}　{name}　{kind}",
+    "delivery.status.unknown": "❔ 不确定",
+    "delivery.status.failed": "🔁 失败",
+    "delivery.status.skipped": "🚫 已屏蔽",
+    "delivery.unknown_help": "“不确定”：请求已发出但没有收到 Telegram 的确认（超时或程序中断），可能已经送到，所以不自动重发，以免重复。“失败”会按 1、5、30、120 分钟重试。“已屏蔽”：对方屏蔽了机器人，等他再发消息后恢复。",
     "btn.mute": "🔕 关闭{kind}",
     "btn.unmute": "🔔 打开{kind}",
     # forms
