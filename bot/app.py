@@ -43,6 +43,7 @@ from bot.handlers import (
 )
 from bot.handlers.common import chat_member_changed, private_only, remember_user
 from bot.handlers.reminders import render_reminders
+from bot.runtime import Journal, JournalQueue, StudioApplication, tell_lost_updates
 from policy.qa import QAEngine
 from policy.regulation import load_regulation
 from reminders import jobs as reminder_jobs
@@ -83,8 +84,13 @@ def build_application(
         clock=clock,
     )
 
+    # Updates are journalled on receipt and closed after handling (kill -9 loses none silently).
+    journal = Journal()
+    journal.sessions, journal.clock, journal.started_at = sessions, clock, clock()
     builder = (
         ApplicationBuilder()
+        .application_class(StudioApplication, kwargs={"journal": journal})
+        .update_queue(JournalQueue(journal))
         .token(settings.token or OFFLINE_TOKEN)
         .context_types(ContextTypes(context=BotContext, bot_data=BotData, user_data=UserData))
         .defaults(Defaults(parse_mode=ParseMode.HTML, tzinfo=settings.tz))
@@ -212,6 +218,8 @@ async def on_startup(app: BotApp) -> None:
         # Jobs are rebuilt from configuration at every start; what is due comes from the database.
         reminder_jobs.register(app.job_queue, deps.reminders)
         app.job_queue.run_repeating(_expire_drafts, 6 * 3600, first=60, name="drafts:expire")
+        # Updates a crash took from Telegram but never handled: their senders are told.
+        app.job_queue.run_repeating(_lost_updates, 300, first=30, name="updates:lost")
     try:
         await publish_commands(app.bot)
     except TelegramError as exc:  # a menu is a nicety; never fail start-up over it
@@ -223,6 +231,10 @@ async def _expire_drafts(context: BotContext) -> None:
     deps = context.deps
     async with deps.sessions() as session:
         await drafts.expire_old(session, deps.clock())
+
+
+async def _lost_updates(context: BotContext) -> None:
+    await tell_lost_updates(context.application)
 
 
 async def on_shutdown(app: BotApp) -> None:

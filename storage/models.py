@@ -449,6 +449,20 @@ class ReminderLog(Base):
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
+class ReceivedUpdate(Base):
+    # An update taken from Telegram (acknowledged to it) but not yet handled. The row goes
+    # when handling ends; one left behind was lost to a crash, and its sender is told.
+    __tablename__ = "received_updates"
+
+    update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    user_id: Mapped[int | None] = mapped_column(BigInteger)
+    chat_id: Mapped[int | None] = mapped_column(BigInteger)
+    private: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Telegram's language for the sender, who may never have been seen before the crash.
+    language: Mapped[str | None] = mapped_column(String(16))
+    received_at: Mapped[datetime] = _ts()
+
+
 class ReminderMute(Base):
     __tablename__ = "reminder_mutes"
     __table_args__ = (UniqueConstraint("user_id", "kind"),)

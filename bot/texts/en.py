@@ -103,6 +103,7 @@ MESSAGES: dict[str, str] = {
     "btn.regulation": "📖 Regulation",
     "btn.help": "❓ Help",
     "errors.generic": "Sorry, something went wrong and this step was not completed; your data is safe. Try again later, or send /help.",
+    "errors.lost_update": "I could not handle your last message (or button press) before a restart. Please send it again.",
     "errors.unknown_command": "I don't know the command {command}. Send /help to see what I can do, or just type a question.",
     "errors.non_text": "I can only read text messages for now. Type your question, or send /help.",
     "errors.private_only": "Please use this command in a private chat with me; press the button to open it.",

@@ -105,6 +105,7 @@ MESSAGES: dict[str, str] = {
     "btn.help": "❓ 帮助",
     # errors and stray input
     "errors.generic": "抱歉，刚才出了点问题，这一步没有完成，已有数据不受影响。请稍后再试，或发送 /help。",
+    "errors.lost_update": "你上一条消息（或刚才按的按钮）我没来得及处理，请再发一次。",
     "errors.unknown_command": "我不认识 {command} 这个命令。发送 /help 看看能做什么，或者直接打字提问。",
     "errors.non_text": "我现在只能看懂文字消息。有问题请直接打字问我，或发送 /help。",
     "errors.private_only": "这个命令请在和我的私聊中使用，点下面的按钮打开私聊。",
