@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
@@ -44,6 +45,7 @@ from bot.handlers import (
 from bot.handlers.common import chat_member_changed, private_only, remember_user
 from bot.handlers.reminders import render_reminders
 from bot.runtime import Journal, JournalQueue, StudioApplication, tell_lost_updates
+from bot.throttle import Throttle
 from policy.qa import QAEngine
 from policy.regulation import load_regulation
 from reminders import jobs as reminder_jobs
@@ -66,10 +68,13 @@ def build_application(
     *,
     request: BaseRequest | None = None,
     clock: Callable[[], datetime] = utcnow,
+    ticks: Callable[[], float] = time.monotonic,
     rate_limit: bool = True,
     qa: QAEngine | None = None,
 ) -> BotApp:
-    """`qa`: an engine built elsewhere (it is read-only once warm), e.g. one per test session."""
+    """`qa`: an engine built elsewhere (it is read-only once warm), e.g. one per test session.
+    `clock` is the wall clock (deadlines, reminders); `ticks` a monotonic one (flood control,
+    caches): both injected by tests, never slept on."""
     engine = make_engine(settings.database_url, settings.database_schema)
     sessions = make_session_factory(engine)
     if qa is None:
@@ -82,14 +87,20 @@ def build_application(
         qa=qa,
         reminders=ReminderService(sessions, settings.reminder_schedule(), render_reminders, clock),
         clock=clock,
+        ticks=ticks,
     )
 
     # Updates are journalled on receipt and closed after handling (kill -9 loses none silently).
     journal = Journal()
-    journal.sessions, journal.clock, journal.started_at = sessions, clock, clock()
+    journal.open(
+        make_engine(settings.database_url, settings.database_schema, survive_power_loss=False),
+        clock,
+    )
     builder = (
         ApplicationBuilder()
-        .application_class(StudioApplication, kwargs={"journal": journal})
+        .application_class(
+            StudioApplication, kwargs={"journal": journal, "throttle": Throttle(clock=ticks)}
+        )
         .update_queue(JournalQueue(journal))
         .token(settings.token or OFFLINE_TOKEN)
         .context_types(ContextTypes(context=BotContext, bot_data=BotData, user_data=UserData))
@@ -241,3 +252,5 @@ async def on_shutdown(app: BotApp) -> None:
     deps = app.bot_data.deps
     if deps is not None:
         await deps.engine.dispose()
+    if isinstance(app, StudioApplication):
+        await app.journal.close()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -29,6 +30,7 @@ class Deps:
     qa: QAEngine
     reminders: ReminderService
     clock: Callable[[], datetime] = field(default=utcnow)
+    ticks: Callable[[], float] = field(default=time.monotonic)
 
 
 class BotData:
@@ -42,6 +44,13 @@ class UserData:
     def __init__(self) -> None:
         self.lang: str = DEFAULT_LANGUAGE
         self.user_id: int = 0
+        # What was last written to this person's row, and until when that is trusted
+        # (so an unchanged person is not rewritten on every update).
+        self.seen: tuple[str, str | None, str | None] | None = None
+        self.seen_until: float = 0.0
+
+    def forget_seen(self) -> None:
+        self.seen = None
 
 
 class BotContext(CallbackContext[ExtBot[None], UserData, dict[Any, Any], BotData]):

@@ -15,12 +15,14 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncEngine
 from telegram import Chat, Update
 from telegram.error import TelegramError
 from telegram.ext import Application
 
 from bot.i18n import resolve_language, t
+from bot.telegram_html import to_plain
+from bot.throttle import Throttle, Verdict
 from storage import received as journal_store
 from storage.db import utcnow
 from storage.models import User
@@ -35,19 +37,29 @@ class Journal:
     """Which updates this process has taken and not finished; the database has the truth."""
 
     def __init__(self) -> None:
-        self.sessions: async_sessionmaker[AsyncSession] | None = None
+        self.engine: AsyncEngine | None = None
         self.clock: Callable[[], datetime] = utcnow
         self.started_at: datetime = utcnow()
         self.pending: set[int] = set()
 
+    def open(self, engine: AsyncEngine, clock: Callable[[], datetime]) -> None:
+        """`engine`: its own, whose commits survive a killed process but skip the disk flush
+        (two journal writes per update would otherwise cost more than handling it)."""
+        self.engine = engine
+        self.clock, self.started_at = clock, clock()
+
+    async def close(self) -> None:
+        if self.engine is not None:
+            await self.engine.dispose()
+
     async def received(self, update: Update) -> None:
-        if self.sessions is None:
+        if self.engine is None:
             return
         user, chat = update.effective_user, update.effective_chat
         try:
-            async with self.sessions() as session:
+            async with self.engine.begin() as conn:
                 await journal_store.record(
-                    session,
+                    conn,
                     update.update_id,
                     user.id if user else None,
                     chat.id if chat else None,
@@ -60,23 +72,23 @@ class Journal:
             log.exception("could not journal update %s", update.update_id)
 
     async def finished(self, update_id: int) -> None:
-        if self.sessions is None or update_id not in self.pending:
+        if self.engine is None or update_id not in self.pending:
             return
         self.pending.discard(update_id)
         try:
-            async with self.sessions() as session:
-                await journal_store.done(session, update_id)
+            async with self.engine.begin() as conn:
+                await journal_store.done(conn, update_id)
         except Exception:
             log.exception("could not close update %s in the journal", update_id)
 
     async def claim_lost(self) -> list[journal_store.Lost]:
         """Updates some process took and never finished: those received before this one
         started, and any older than STALE (another instance that died)."""
-        if self.sessions is None:
+        if self.engine is None:
             return []
         cutoff = max(self.started_at, self.clock() - STALE)
-        async with self.sessions() as session:
-            return await journal_store.claim_lost(session, cutoff)
+        async with self.engine.begin() as conn:
+            return await journal_store.claim_lost(conn, cutoff)
 
 
 class JournalQueue(asyncio.Queue[object]):
@@ -93,23 +105,49 @@ class JournalQueue(asyncio.Queue[object]):
 
 
 class StudioApplication(Application[Any, Any, Any, Any, Any, Any]):
-    def __init__(self, *, journal: Journal, **kwargs: Any) -> None:
+    def __init__(self, *, journal: Journal, throttle: Throttle, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.journal = journal
+        self.throttle = throttle
 
     async def process_update(self, update: object) -> None:
         try:
+            if isinstance(update, Update) and not await self._let_through(update):
+                return
             await super().process_update(update)
         finally:
             if isinstance(update, Update):
                 await self.journal.finished(update.update_id)
+
+    async def _let_through(self, update: Update) -> bool:
+        """Flood control, before any handler or database work."""
+        user = update.effective_user
+        if user is None or user.is_bot or update.my_chat_member is not None:
+            return True
+        verdict = self.throttle.check(user.id)
+        if verdict is Verdict.HANDLE:
+            return True
+        if verdict is Verdict.WARN:
+            lang = resolve_language(None, user.language_code)
+            text = t(lang, "errors.slow_down", seconds=int(self.throttle.pause))
+            chat = update.effective_chat
+            try:
+                if update.callback_query is not None:
+                    await update.callback_query.answer(to_plain(text), show_alert=True)
+                elif chat is not None and chat.type == Chat.PRIVATE:
+                    await self.bot.send_message(chat.id, text)
+            except TelegramError as exc:
+                log.info("could not tell %s to slow down: %s", user.id, exc)
+            log.warning("user %s is flooding: their updates are dropped for a while", user.id)
+        return False
 
 
 async def tell_lost_updates(app: Application[Any, Any, Any, Any, Any, Any]) -> int:
     """Tell each person whose update a crash lost to send it again (private chats; in a
     group only commands are answered, and a notice there would be noise). Returns how many
     people were told."""
-    if not isinstance(app, StudioApplication) or app.journal.sessions is None:
+    deps = app.bot_data.deps
+    if not isinstance(app, StudioApplication) or app.journal.engine is None or deps is None:
         return 0
     lost = await app.journal.claim_lost()
     people = {x.user_id: x.language for x in lost if x.private and x.user_id is not None}
@@ -121,7 +159,7 @@ async def tell_lost_updates(app: Application[Any, Any, Any, Any, Any, Any]) -> i
         )
     told = 0
     for user_id, telegram_language in sorted(people.items()):
-        async with app.journal.sessions() as session:
+        async with deps.sessions() as session:
             user = await session.get(User, user_id)
         lang = resolve_language(user.language if user else None, telegram_language)
         try:

@@ -13,7 +13,7 @@ from datetime import datetime
 
 from sqlalchemy import delete
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from storage.models import ReceivedUpdate
 
@@ -28,7 +28,7 @@ class Lost:
 
 
 async def record(
-    session: AsyncSession,
+    conn: AsyncConnection,
     update_id: int,
     user_id: int | None,
     chat_id: int | None,
@@ -36,10 +36,10 @@ async def record(
     language: str | None,
     now: datetime,
 ) -> None:
-    """Commits. A webhook may deliver the same update twice: the second is ignored."""
-    dialect = session.bind.dialect.name if session.bind else "sqlite"
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    await session.execute(
+    """Plain statements on a connection, no ORM: this runs for every update. A webhook may
+    deliver the same update twice: the second is ignored."""
+    insert = postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert
+    await conn.execute(
         insert(ReceivedUpdate)
         .values(
             update_id=update_id,
@@ -51,19 +51,17 @@ async def record(
         )
         .on_conflict_do_nothing(index_elements=["update_id"])
     )
-    await session.commit()
 
 
-async def done(session: AsyncSession, update_id: int) -> None:
-    await session.execute(delete(ReceivedUpdate).where(ReceivedUpdate.update_id == update_id))
-    await session.commit()
+async def done(conn: AsyncConnection, update_id: int) -> None:
+    await conn.execute(delete(ReceivedUpdate).where(ReceivedUpdate.update_id == update_id))
 
 
-async def claim_lost(session: AsyncSession, received_before: datetime) -> list[Lost]:
-    """Take the rows received before `received_before` and never finished. Commits; two
-    instances doing this at once each get different rows (a row is deleted once)."""
+async def claim_lost(conn: AsyncConnection, received_before: datetime) -> list[Lost]:
+    """Take the rows received before `received_before` and never finished. Two instances
+    doing this at once each get different rows (a row is deleted once)."""
     rows = (
-        await session.execute(
+        await conn.execute(
             delete(ReceivedUpdate)
             .where(ReceivedUpdate.received_at < received_before)
             .returning(
@@ -75,5 +73,4 @@ async def claim_lost(session: AsyncSession, received_before: datetime) -> list[L
             )
         )
     ).all()
-    await session.commit()
     return sorted((Lost(*row) for row in rows), key=lambda lost: lost.update_id)

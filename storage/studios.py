@@ -5,7 +5,7 @@ jurisdiction here, on the server, and lands in the status history and the audit 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
@@ -36,7 +36,7 @@ from storage.access import (
     load_tree,
     nearest_officers,
 )
-from storage.db import local_today
+from storage.db import local_today, utcnow
 from storage.errors import DomainError
 from storage.files import FileData
 from storage.models import (
@@ -55,6 +55,11 @@ from storage.models import (
 )
 
 MAX_REASON = 500
+# Each application notifies the officers of a union. A person applying for themselves
+# files one at a time (pending_key); withdrawing and refiling is capped too, so one visitor
+# cannot keep the officers' phones ringing. Officers filing for others are not capped.
+APPLY_LIMIT = 3
+APPLY_WINDOW = timedelta(days=30)
 
 
 @dataclass(frozen=True)
@@ -108,6 +113,19 @@ class StudioService:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
+    async def check_apply_quota(self, actor_id: int) -> None:
+        """Raises apply.too_many when a visitor has filed APPLY_LIMIT in APPLY_WINDOW."""
+        access = await load_access(self.session, actor_id)
+        if access.officer_unions or access.is_admin:
+            return
+        filed = await self.session.scalar(
+            select(func.count(Studio.id)).where(
+                Studio.created_by == actor_id, Studio.created_at >= utcnow() - APPLY_WINDOW
+            )
+        )
+        if (filed or 0) >= APPLY_LIMIT:
+            raise DomainError("apply.too_many", limit=APPLY_LIMIT, days=APPLY_WINDOW.days)
+
     async def apply(self, actor_id: int, app: Application) -> Outcome:
         # Art. 3: provincial/ministerial-level model workers or above lead studios.
         if not leader_qualifies(app.honour):
@@ -119,6 +137,8 @@ class StudioService:
             raise DomainError("apply.bad_union")
         access = await load_access(self.session, actor_id)
         on_behalf = bool(access.officer_unions or access.is_admin)
+        if not on_behalf:
+            await self.check_apply_quota(actor_id)
         leader_name = app.leader_name.strip()
         if await self.duplicate_of(actor_id, union.id, leader_name, access):
             raise DomainError("apply.duplicate")

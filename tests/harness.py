@@ -5,7 +5,7 @@ Runs the real Application against bot.offline.FakeTelegram, in-process, no netwo
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -29,6 +29,30 @@ def shared_qa() -> QAEngine:
         _qa = QAEngine()
         _qa.warm()
     return _qa
+
+
+class HumanPace:
+    """A monotonic clock that moves one second each time it is read."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        self.now += 1.0
+        return self.now
+
+
+class ManualClock:
+    """A monotonic clock that moves only when told to."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
 
 
 @dataclass
@@ -66,13 +90,18 @@ class BotHarness:
 
     @classmethod
     @asynccontextmanager
-    async def started(cls, db: Database, **overrides: Any) -> AsyncIterator[BotHarness]:
+    async def started(
+        cls, db: Database, *, ticks: Callable[[], float] | None = None, **overrides: Any
+    ) -> AsyncIterator[BotHarness]:
+        """`ticks`: the monotonic clock of flood control and caches. By default each reading
+        is a second later than the last: scripted people act at human speed, never flooding."""
         fake = FakeTelegram()
         app = build_application(
             settings_for(db, **overrides),
             request=OfflineRequest(fake),
             rate_limit=False,
             qa=shared_qa(),
+            ticks=ticks or HumanPace(),
         )
         async with app:
             await on_startup(app)

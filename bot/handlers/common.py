@@ -23,17 +23,27 @@ log = logging.getLogger(__name__)
 Handler = Callable[[Update, BotContext], Coroutine[Any, Any, Any]]
 
 
+# How long what we last wrote about a person is trusted before it is written again (their
+# last-seen time is that coarse). Another instance may show a language chosen there this
+# much later; a block or unblock comes as its own update and is written at once.
+SEEN_FOR = 120.0
+
+
 async def remember_user(update: Update, context: BotContext) -> None:
     """Runs before every other handler: record the person and work out their language."""
     user = update.effective_user
-    if user is None or user.is_bot or context.user_data is None or update.my_chat_member:
+    data = context.user_data
+    if user is None or user.is_bot or data is None or update.my_chat_member:
         return
+    facts = (strip_unclean(user.full_name), user.username, user.language_code)
+    now = context.deps.ticks()
+    if data.seen == facts and data.user_id == user.id and now < data.seen_until:
+        return  # nothing changed since we last wrote it: no database work for this update
     async with context.session() as session:
-        record = await AccountService(session).touch(
-            user.id, strip_unclean(user.full_name), user.username, user.language_code
-        )
-        context.user_data.lang = resolve_language(record.language, user.language_code)
-        context.user_data.user_id = user.id
+        record = await AccountService(session).touch(user.id, *facts)
+    data.lang = resolve_language(record.language, user.language_code)
+    data.user_id = user.id
+    data.seen, data.seen_until = facts, now + SEEN_FOR
 
 
 async def answer(

@@ -122,6 +122,7 @@ async def language_chosen(update: Update, context: BotContext) -> None:
         await AccountService(session).set_language(update.effective_user.id, code)
     if context.user_data is not None:
         context.user_data.lang = code
+        context.user_data.forget_seen()
     await query.answer()
     await answer(update, context, context.t("language.set"))
 

@@ -211,6 +211,8 @@ APPLY = forms.register(
 async def apply_command(update: Update, context: BotContext) -> None:
     async with context.session() as session:
         pending = await StudioService(session).pending_of(context.user_id)
+        if pending is None:
+            await StudioService(session).check_apply_quota(context.user_id)
     if pending is not None:
         await _offer_pending(update, context, pending)
         return

@@ -106,6 +106,7 @@ MESSAGES: dict[str, str] = {
     # errors and stray input
     "errors.generic": "抱歉，刚才出了点问题，这一步没有完成，已有数据不受影响。请稍后再试，或发送 /help。",
     "errors.lost_update": "你上一条消息（或刚才按的按钮）我没来得及处理，请再发一次。",
+    "errors.slow_down": "你发得太快了，我先停一停：接下来 {seconds} 秒内你发的消息和按的按钮不会处理，之后再继续。",
     "errors.unknown_command": "我不认识 {command} 这个命令。发送 /help 看看能做什么，或者直接打字提问。",
     "errors.non_text": "我现在只能看懂文字消息。有问题请直接打字问我，或发送 /help。",
     "errors.private_only": "这个命令请在和我的私聊中使用，点下面的按钮打开私聊。",
@@ -192,6 +193,7 @@ MESSAGES: dict[str, str] = {
     "apply.ask.leader_name": "请输入领衔劳模的姓名：",
     "apply.pending": "这位劳模已经有一份申请在办理中，不用再申请：\n<b>{studio}</b>（负责人 {leader}，{union}）\n状态：{status}\n提交于 {when}\n\n可以查看进度，或撤回后重新申请。",
     "apply.duplicate": "这位劳模已经有一份申请在办理中，不能再提交一份。发送 /apply 查看它，或发送 /studio 查看进度。",
+    "apply.too_many": "你在 {days} 天内已经提交了 {limit} 份申请，暂时不能再提交。每份申请都会通知工会干部；如有需要，请直接联系所在工会。",
     "apply.ask.honour": "{leader_name} 获得的最高荣誉是？",
     "apply.ask.host_unit": "所在单位（全称）：",
     "apply.ask.union": "由哪个工会推荐？请选所在单位的基层工会；列表里没有的，选所在县（市）或系统工会：",
