@@ -46,13 +46,18 @@ def run_bot(settings: Settings) -> None:
     from telegram import Update
 
     from bot.app import build_application
+    from bot.backup import run_lock
 
     app = build_application(settings)
-    if settings.webhook_url:
-        app.run_webhook(**settings.webhook_options(), allowed_updates=Update.ALL_TYPES)
-    else:
-        # run_polling stops cleanly on SIGINT/SIGTERM: the update in hand finishes first.
-        app.run_polling(allowed_updates=Update.ALL_TYPES)
+    # Held while running, so `restore` will not swap the SQLite file under a live bot.
+    with run_lock(settings) as held:
+        if not held:
+            log.warning("another process holds the database lock (a second bot on one SQLite?)")
+        if settings.webhook_url:
+            app.run_webhook(**settings.webhook_options(), allowed_updates=Update.ALL_TYPES)
+        else:
+            # run_polling stops cleanly on SIGINT/SIGTERM: the update in hand finishes first.
+            app.run_polling(allowed_updates=Update.ALL_TYPES)
 
 
 async def admin_command(settings: Settings, args: argparse.Namespace) -> int:
@@ -165,6 +170,11 @@ def parser() -> argparse.ArgumentParser:
     add.add_argument("--kind", choices=[k.value for k in UnionKind], default="grassroots")
     add.add_argument("--parent", help="parent union's name")
     union_sub.add_parser("list")
+    backup = sub.add_parser("backup", help="copy the database (SQLite) or show the pg_dump command")
+    backup.add_argument("--to", default="data/backups", help="folder for the copy")
+    restore = sub.add_parser("restore", help="replace the SQLite database with a backup")
+    restore.add_argument("file")
+    restore.add_argument("--force", action="store_true", help="even if the bot is running")
     rem = sub.add_parser("reminders", help="show who would get which reminder (no sending)")
     rem.add_argument("--dry-run", action="store_true", required=True)
     rem.add_argument("--at", help="moment to plan for, e.g. 2026-12-24T09:00 (local time)")
@@ -183,6 +193,20 @@ def main(argv: list[str] | None = None) -> int:
         print(exc, file=sys.stderr)
         return 2
     command = args.command or "run"
+    if command in ("backup", "restore"):
+        from pathlib import Path
+
+        from bot.backup import BackupError, backup, restore
+
+        try:
+            if command == "backup":
+                print(backup(settings, Path(args.to)))
+            else:
+                print(restore(settings, Path(args.file), args.force))
+        except BackupError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 1
+        return 0
     try:
         asyncio.run(prepare_database(settings))
         if command == "migrate":
