@@ -44,7 +44,7 @@ from bot.handlers import (
 )
 from bot.handlers.common import chat_member_changed, private_only, remember_user
 from bot.handlers.reminders import render_reminders
-from bot.runtime import Journal, JournalQueue, StudioApplication, tell_lost_updates
+from bot.runtime import Journal, JournalQueue, StudioApplication, instrument, tell_lost_updates
 from bot.throttle import Throttle
 from policy.qa import QAEngine
 from policy.regulation import load_regulation
@@ -212,6 +212,8 @@ def _register_handlers(app: BotApp) -> None:
     app.add_handler(CallbackQueryHandler(fallback.stale_button))
 
     app.add_error_handler(fallback.on_error)
+    # Each update's log line names the handler that ran (bot.runtime).
+    instrument(app)
 
 
 async def on_startup(app: BotApp) -> None:
@@ -231,6 +233,11 @@ async def on_startup(app: BotApp) -> None:
         app.job_queue.run_repeating(_expire_drafts, 6 * 3600, first=60, name="drafts:expire")
         # Updates a crash took from Telegram but never handled: their senders are told.
         app.job_queue.run_repeating(_lost_updates, 300, first=30, name="updates:lost")
+    settings = deps.settings
+    if settings.health_port is not None and isinstance(app, StudioApplication):
+        from bot import health
+
+        app.health_server = await health.start(app, settings.health_listen, settings.health_port)
     try:
         await publish_commands(app.bot)
     except TelegramError as exc:  # a menu is a nicety; never fail start-up over it
@@ -254,3 +261,6 @@ async def on_shutdown(app: BotApp) -> None:
         await deps.engine.dispose()
     if isinstance(app, StudioApplication):
         await app.journal.close()
+        if app.health_server is not None:
+            app.health_server.close()
+            await app.health_server.wait_closed()

@@ -37,6 +37,11 @@ class Settings(BaseSettings):
     webhook_listen: str = "127.0.0.1"
     webhook_port: int = Field(default=8443, ge=1, le=65535)
     webhook_secret: SecretStr | None = None
+    # Operations: a chat (a person, or a group with the bot in it) told of every unhandled
+    # error; a small health endpoint (GET /healthz) for Docker, systemd or a load balancer.
+    error_chat_id: int | None = None
+    health_listen: str = "127.0.0.1"
+    health_port: int | None = Field(default=None, ge=1, le=65535)
 
     @field_validator("telegram_bot_token", mode="before")
     @classmethod
@@ -80,6 +85,20 @@ class Settings(BaseSettings):
             name = info.field_name.upper()
             raise ValueError(f"{name} must start with http://, https:// or socks5://")
         return value
+
+    @field_validator("error_chat_id", "health_port", mode="before")
+    @classmethod
+    def _optional_int(cls, value: Any, info: Any) -> Any:
+        if value is None or (isinstance(value, str) and not value.strip()):
+            return None
+        text = str(value).strip()
+        if not re.fullmatch(r"-?\d{1,20}", text) or int(text) == 0:
+            name = info.field_name.upper()
+            raise ValueError(
+                f"{name} must be a number, e.g. ERROR_CHAT_ID=123456789 (a person) or"
+                " -1001234567890 (a group); HEALTH_PORT=8080"
+            )
+        return int(text)
 
     @field_validator("webhook_secret", mode="before")
     @classmethod

@@ -10,8 +10,11 @@ deletes it when handling ends. What is left after a crash is told to its sender.
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
+import time
 from collections.abc import Callable
+from contextvars import ContextVar
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -31,6 +34,13 @@ log = logging.getLogger(__name__)
 
 # Rows older than this, from any instance, are taken as lost (no update takes that long).
 STALE = timedelta(minutes=10)
+
+
+def _kind(update: Update) -> str:
+    for kind in ("message", "callback_query", "edited_message", "my_chat_member"):
+        if getattr(update, kind) is not None:
+            return kind
+    return "other"
 
 
 class Journal:
@@ -104,20 +114,83 @@ class JournalQueue(asyncio.Queue[object]):
         await super().put(item)
 
 
+# What the update being handled did, filled in by the handler wrappers and the error handler
+# and logged as one line when it is done (see `StudioApplication.process_update`).
+_trace: ContextVar[dict[str, Any] | None] = ContextVar("update_trace", default=None)
+
+
+def note(**facts: Any) -> None:
+    """Add to the log line of the update being handled (handler name, outcome)."""
+    trace = _trace.get()
+    if trace is not None:
+        trace.update(facts)
+
+
+def current_handler() -> str:
+    trace = _trace.get()
+    return str(trace["handler"]) if trace else "-"
+
+
+def instrument(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    """Wrap every handler's callback so the update's log line names the handler that ran."""
+    for group, handlers in app.handlers.items():
+        if group == -1:
+            continue  # the pre-handler that records the sender runs for every update
+        for handler in handlers:
+            callback = handler.callback
+            name = f"{callback.__module__.removeprefix('bot.handlers.')}.{callback.__qualname__}"
+
+            def wrapped(update: Any, context: Any, _cb: Any = callback, _name: str = name) -> Any:
+                note(handler=_name)
+                return _cb(update, context)
+
+            handler.callback = wrapped
+
+
+updates_log = logging.getLogger("bot.updates")
+
+
 class StudioApplication(Application[Any, Any, Any, Any, Any, Any]):
     def __init__(self, *, journal: Journal, throttle: Throttle, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.journal = journal
         self.throttle = throttle
+        self.last_handled_at: datetime | None = None
+        self.health_server: asyncio.Server | None = None
 
     async def process_update(self, update: object) -> None:
+        trace: dict[str, Any] = {"handler": "-", "outcome": "ok"}
+        token = _trace.set(trace)
+        started = time.perf_counter()
         try:
             if isinstance(update, Update) and not await self._let_through(update):
+                trace["outcome"] = "throttled"
                 return
             await super().process_update(update)
+        except BaseException:
+            trace["outcome"] = "crashed"
+            raise
         finally:
+            _trace.reset(token)
             if isinstance(update, Update):
                 await self.journal.finished(update.update_id)
+                self.last_handled_at = self.journal.clock()
+                self._log(update, trace, time.perf_counter() - started)
+
+    @staticmethod
+    def _log(update: Update, trace: dict[str, Any], seconds: float) -> None:
+        # One line per update, no personal text: ids, what ran, how it ended, how long.
+        user, chat = update.effective_user, update.effective_chat
+        line = {
+            "update": update.update_id,
+            "user": user.id if user else None,
+            "chat": chat.type if chat else None,
+            "kind": _kind(update),
+            "handler": trace["handler"],
+            "outcome": trace["outcome"],
+            "ms": round(seconds * 1000, 1),
+        }
+        updates_log.info(json.dumps(line, ensure_ascii=False))
 
     async def _let_through(self, update: Update) -> bool:
         """Flood control, before any handler or database work."""

@@ -5,6 +5,7 @@ Every message gets an answer that says what to do next; a user never sees a trac
 
 from __future__ import annotations
 
+import html
 import logging
 
 from telegram import Message, Update
@@ -16,6 +17,7 @@ from bot.context import BotContext
 from bot.handlers import policy
 from bot.handlers.common import answer
 from bot.parsing import check_clean
+from bot.runtime import current_handler, note
 from storage.errors import DomainError
 
 log = logging.getLogger(__name__)
@@ -82,6 +84,30 @@ async def stale_button(update: Update, context: BotContext) -> None:
     await query.answer(context.t("errors.stale_button"), show_alert=True)
 
 
+async def _alert(context: BotContext, update: Update, error: BaseException | None) -> None:
+    """A short line to ERROR_CHAT_ID, if set: what failed and where, never what anyone wrote
+    (an exception's message may quote user text, so only its type and place are sent)."""
+    chat_id = context.deps.settings.error_chat_id
+    if chat_id is None or error is None:
+        return
+    where = "?"
+    tb = error.__traceback__
+    while tb is not None and tb.tb_next is not None:
+        tb = tb.tb_next
+    if tb is not None:
+        code = tb.tb_frame.f_code
+        where = f"{code.co_filename.rsplit('/', 1)[-1]}:{tb.tb_lineno} {code.co_name}"
+    user = update.effective_user
+    text = (
+        f"⚠️ {type(error).__name__} in {current_handler()} ({where})\n"
+        f"update {update.update_id}, user {user.id if user else '-'}"
+    )
+    try:
+        await context.bot.send_message(chat_id, html.escape(text), parse_mode=None)
+    except TelegramError as exc:
+        log.warning("could not alert ERROR_CHAT_ID: %s", exc)
+
+
 async def on_error(update: object, context: BotContext) -> None:
     """Refusals become their catalog message; anything else is logged and apologised for."""
     error = context.error
@@ -90,7 +116,10 @@ async def on_error(update: object, context: BotContext) -> None:
         return
     if isinstance(error, DomainError):
         key, params = error.key, error.params
+        note(outcome="refused")
     else:
+        note(outcome="error")
+        await _alert(context, update, error)
         log.error(
             "error handling update %s (user %s, chat %s)",
             update.update_id,
