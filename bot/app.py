@@ -24,7 +24,7 @@ from telegram.ext import (
     TypeHandler,
     filters,
 )
-from telegram.request import BaseRequest
+from telegram.request import BaseRequest, HTTPXRequest
 
 from bot import forms
 from bot.commands import publish_commands
@@ -44,7 +44,14 @@ from bot.handlers import (
 )
 from bot.handlers.common import chat_member_changed, private_only, remember_user
 from bot.handlers.reminders import render_reminders
-from bot.runtime import Journal, JournalQueue, StudioApplication, instrument, tell_lost_updates
+from bot.runtime import (
+    Journal,
+    JournalQueue,
+    JournalRequest,
+    StudioApplication,
+    instrument,
+    tell_lost_updates,
+)
 from bot.throttle import Throttle
 from policy.qa import QAEngine
 from policy.regulation import load_regulation
@@ -111,16 +118,20 @@ def build_application(
     if rate_limit:
         # Telegram allows ~30 messages/s overall and 20/min per group; PTB queues to stay inside.
         builder = builder.rate_limiter(AIORateLimiter(max_retries=3))  # type: ignore[arg-type]
+    # Each getUpdates call acknowledges the updates taken before it: the journal is settled
+    # first (bot.runtime.JournalRequest). In webhook mode the 200 follows the put instead.
+    journal.settle_each = bool(settings.webhook_url)
     if request is not None:
-        builder = builder.request(request).get_updates_request(request)
+        builder = builder.request(request).get_updates_request(JournalRequest(request, journal))
     else:
         if settings.telegram_base_url:
             base = settings.telegram_base_url.rstrip("/")
             builder = builder.base_url(base).base_file_url(base.removesuffix("/bot") + "/file/bot")
         if settings.telegram_proxy:
-            builder = builder.proxy(settings.telegram_proxy).get_updates_proxy(
-                settings.telegram_proxy
-            )
+            builder = builder.proxy(settings.telegram_proxy)
+        # What PTB would build for getUpdates itself: one connection, the same proxy.
+        polling = HTTPXRequest(connection_pool_size=1, proxy=settings.telegram_proxy)
+        builder = builder.get_updates_request(JournalRequest(polling, journal))
     app: BotApp = builder.build()
     app.bot_data.deps = deps
     _register_handlers(app)

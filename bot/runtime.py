@@ -22,6 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from telegram import Chat, Update
 from telegram.error import TelegramError
 from telegram.ext import Application
+from telegram.request import BaseRequest, RequestData
 
 from bot.i18n import resolve_language, t
 from bot.telegram_html import to_plain
@@ -44,52 +45,76 @@ def _kind(update: Update) -> str:
 
 
 class Journal:
-    """Which updates this process has taken and not finished; the database has the truth."""
+    """Updates taken from Telegram and not yet handled, settled with the database in batches.
+
+    Receipts must be in the database before Telegram is told it may forget the updates: in
+    polling mode that is the next getUpdates call (`JournalRequest` settles first, so a
+    whole batch costs one commit); in webhook mode it is the HTTP 200 (`JournalQueue` settles
+    each update before answering). Handled updates are struck at the next settlement, or at
+    once when nothing else is waiting.
+    """
 
     def __init__(self) -> None:
         self.engine: AsyncEngine | None = None
         self.clock: Callable[[], datetime] = utcnow
         self.started_at: datetime = utcnow()
-        self.pending: set[int] = set()
+        self.settle_each = False  # webhook mode: the 200 follows the put at once
+        self._received: list[journal_store.Received] = []
+        self._finished: set[int] = set()
+        self._open: set[int] = set()  # taken by this process, not yet handled
+        self._lock = asyncio.Lock()
 
     def open(self, engine: AsyncEngine, clock: Callable[[], datetime]) -> None:
         """`engine`: its own, whose commits survive a killed process but skip the disk flush
-        (two journal writes per update would otherwise cost more than handling it)."""
+        (journal commits would otherwise cost more than handling the update)."""
         self.engine = engine
         self.clock, self.started_at = clock, clock()
 
     async def close(self) -> None:
         if self.engine is not None:
+            await self.settle()
             await self.engine.dispose()
 
     async def received(self, update: Update) -> None:
         if self.engine is None:
             return
         user, chat = update.effective_user, update.effective_chat
-        try:
-            async with self.engine.begin() as conn:
-                await journal_store.record(
-                    conn,
-                    update.update_id,
-                    user.id if user else None,
-                    chat.id if chat else None,
-                    chat is not None and chat.type == Chat.PRIVATE,
-                    user.language_code if user else None,
-                    self.clock(),
-                )
-            self.pending.add(update.update_id)
-        except Exception:  # the database is down: handle the update all the same
-            log.exception("could not journal update %s", update.update_id)
+        self._received.append(
+            journal_store.Received(
+                update.update_id,
+                user.id if user else None,
+                chat.id if chat else None,
+                chat is not None and chat.type == Chat.PRIVATE,
+                user.language_code if user else None,
+                self.clock(),
+            )
+        )
+        self._open.add(update.update_id)
+        if self.settle_each:
+            await self.settle()
 
-    async def finished(self, update_id: int) -> None:
-        if self.engine is None or update_id not in self.pending:
+    async def finished(self, update_id: int, idle: bool) -> None:
+        if self.engine is None or update_id not in self._open:
             return
-        self.pending.discard(update_id)
-        try:
-            async with self.engine.begin() as conn:
-                await journal_store.done(conn, update_id)
-        except Exception:
-            log.exception("could not close update %s in the journal", update_id)
+        self._open.discard(update_id)
+        self._finished.add(update_id)
+        if idle:  # nothing queued behind it: settle now, so a quiet bot's journal is exact
+            await self.settle()
+
+    async def settle(self) -> None:
+        """Write what was received and strike what was handled, in one transaction."""
+        if self.engine is None or not (self._received or self._finished):
+            return
+        async with self._lock:
+            received, self._received = self._received, []
+            finished, self._finished = self._finished, set()
+            if not (received or finished):
+                return
+            try:
+                async with self.engine.begin() as conn:
+                    await journal_store.settle(conn, received, finished)
+            except Exception:  # the database is down: the updates are handled all the same
+                log.exception("could not settle %d update(s) in the journal", len(received))
 
     async def claim_lost(self) -> list[journal_store.Lost]:
         """Updates some process took and never finished: those received before this one
@@ -102,7 +127,7 @@ class Journal:
 
 
 class JournalQueue(asyncio.Queue[object]):
-    """The update queue PTB's Updater and webhook server put into; writes the journal first."""
+    """The update queue PTB's Updater and webhook server put into; notes each receipt."""
 
     def __init__(self, journal: Journal) -> None:
         super().__init__()
@@ -147,6 +172,47 @@ def instrument(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
             handler.callback = wrapped
 
 
+class JournalRequest(BaseRequest):
+    """The getUpdates transport: settles the journal before each call, because each call
+    acknowledges (with its offset) the updates taken by the one before."""
+
+    def __init__(self, inner: BaseRequest, journal: Journal) -> None:
+        self.inner = inner
+        self.journal = journal
+
+    @property
+    def read_timeout(self) -> float | None:
+        return self.inner.read_timeout
+
+    async def initialize(self) -> None:
+        await self.inner.initialize()
+
+    async def shutdown(self) -> None:
+        await self.inner.shutdown()
+
+    async def do_request(
+        self,
+        url: str,
+        method: str,
+        request_data: RequestData | None = None,
+        read_timeout: Any = None,
+        write_timeout: Any = None,
+        connect_timeout: Any = None,
+        pool_timeout: Any = None,
+    ) -> tuple[int, bytes]:
+        if url.endswith("/getUpdates"):
+            await self.journal.settle()
+        return await self.inner.do_request(
+            url,
+            method,
+            request_data,
+            read_timeout=read_timeout,
+            write_timeout=write_timeout,
+            connect_timeout=connect_timeout,
+            pool_timeout=pool_timeout,
+        )
+
+
 updates_log = logging.getLogger("bot.updates")
 
 
@@ -173,7 +239,7 @@ class StudioApplication(Application[Any, Any, Any, Any, Any, Any]):
         finally:
             _trace.reset(token)
             if isinstance(update, Update):
-                await self.journal.finished(update.update_id)
+                await self.journal.finished(update.update_id, self.update_queue.empty())
                 self.last_handled_at = self.journal.clock()
                 self._log(update, trace, time.perf_counter() - started)
 

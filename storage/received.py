@@ -8,6 +8,7 @@ lost update is told to send it again, once (the claim deletes the row).
 
 from __future__ import annotations
 
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -27,34 +28,43 @@ class Lost:
     language: str | None
 
 
-async def record(
-    conn: AsyncConnection,
-    update_id: int,
-    user_id: int | None,
-    chat_id: int | None,
-    private: bool,
-    language: str | None,
-    now: datetime,
+@dataclass(frozen=True)
+class Received:
+    update_id: int
+    user_id: int | None
+    chat_id: int | None
+    private: bool
+    language: str | None
+    received_at: datetime
+
+
+async def settle(
+    conn: AsyncConnection, received: Sequence[Received], finished: Collection[int]
 ) -> None:
-    """Plain statements on a connection, no ORM: this runs for every update. A webhook may
-    deliver the same update twice: the second is ignored."""
-    insert = postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert
-    await conn.execute(
-        insert(ReceivedUpdate)
-        .values(
-            update_id=update_id,
-            user_id=user_id,
-            chat_id=chat_id,
-            private=private,
-            language=language[:16] if language else None,
-            received_at=now,
+    """Record updates taken from Telegram and strike those handled, in the caller's
+    transaction. Plain statements, no ORM: this runs for every batch of updates. A webhook
+    may deliver the same update twice: the second is ignored."""
+    if finished:
+        await conn.execute(
+            delete(ReceivedUpdate).where(ReceivedUpdate.update_id.in_(list(finished)))
         )
-        .on_conflict_do_nothing(index_elements=["update_id"])
-    )
-
-
-async def done(conn: AsyncConnection, update_id: int) -> None:
-    await conn.execute(delete(ReceivedUpdate).where(ReceivedUpdate.update_id == update_id))
+    rows = [
+        {
+            "update_id": r.update_id,
+            "user_id": r.user_id,
+            "chat_id": r.chat_id,
+            "private": r.private,
+            "language": r.language[:16] if r.language else None,
+            "received_at": r.received_at,
+        }
+        for r in received
+        if r.update_id not in finished  # taken and handled between two settlements
+    ]
+    if rows:
+        insert = postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert
+        await conn.execute(
+            insert(ReceivedUpdate).on_conflict_do_nothing(index_elements=["update_id"]), rows
+        )
 
 
 async def claim_lost(conn: AsyncConnection, received_before: datetime) -> list[Lost]:

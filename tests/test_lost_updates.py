@@ -6,31 +6,34 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from sqlalchemy import select
 from telegram import Update
 
 from bot.offline import Person
 from bot.runtime import StudioApplication, tell_lost_updates
 from storage.db import utcnow
+from storage.models import ReceivedUpdate
 from tests.harness import BotHarness, Database
 
 ANN, BO, CAT = Person(501, "安"), Person(502, "波"), Person(503, "Cat", language_code="en")
 
 
-def _message(update_id: int, person: Person, text: str, chat_type: str = "private") -> Update:
+def _data(update_id: int, person: Person, text: str, chat_type: str = "private") -> dict[str, Any]:
     chat: dict[str, Any] = {"id": person.id, "type": chat_type, "first_name": person.first_name}
     if chat_type != "private":
         chat = {"id": -100, "type": chat_type, "title": "工会群"}
-    data = {
-        "update_id": update_id,
-        "message": {
-            "message_id": update_id,
-            "date": 0,
-            "chat": chat,
-            "from": person.as_json(),
-            "text": text,
-        },
-    }
-    return Update.de_json(data, None)
+    message = {"message_id": update_id, "date": 0, "chat": chat, "from": person.as_json()}
+    return {"update_id": update_id, "message": {**message, "text": text}}
+
+
+def _message(update_id: int, person: Person, text: str) -> Update:
+    return Update.de_json(_data(update_id, person, text), None)
+
+
+async def _journal(database: Database) -> list[int]:
+    async with database.require_engine().connect() as conn:
+        rows = await conn.execute(select(ReceivedUpdate.update_id).order_by("update_id"))
+        return [r[0] for r in rows]
 
 
 @pytest.mark.postgres
@@ -41,17 +44,27 @@ async def test_updates_lost_between_receipt_and_handling_are_told_once(
         await first.send(BO, "/start")  # Bo is known, with a language
         app = first.app
         assert isinstance(app, StudioApplication)
-        # Telegram hands over four updates; they are queued (and so acknowledged)…
+        # Telegram has four updates; PTB's Updater takes them into the queue…
         for update in (
-            _message(9001, ANN, "/me"),
-            _message(9002, BO, "/help"),
-            _message(9003, CAT, "hello"),
-            _message(9004, ANN, "/me", chat_type="supergroup"),
+            _data(9001, ANN, "/me"),
+            _data(9002, BO, "/help"),
+            _data(9003, CAT, "hello"),
+            _data(9004, ANN, "/me", chat_type="supergroup"),
         ):
+            first.fake.push_update(update)
+        # …as PTB's Updater does: take a batch, queue it, then ask for more with the next
+        # offset, which tells Telegram it may forget the batch.
+        taken = await app.bot.get_updates(timeout=0)
+        for update in taken:
             await app.update_queue.put(update)
-        # …Bo's is handled, then the process is killed before the others.
+        await app.bot.get_updates(offset=taken[-1].update_id + 1, timeout=0)
+        # By then the batch is in the journal (one commit for all four).
+        assert await _journal(database) == [9001, 9002, 9003, 9004]
+        # Bo's is handled; then the process is killed before the others.
         queued = [app.update_queue.get_nowait() for _ in range(4)]
+        assert isinstance(queued[1], Update)
         await app.process_update(queued[1])
+        assert await _journal(database) == [9001, 9003, 9004]
         assert first.fake.sent.get(ANN.id) is None
 
     # The restarted bot, half a minute later.
@@ -67,6 +80,7 @@ async def test_updates_lost_between_receipt_and_handling_are_told_once(
         assert second.fake.sent.get(-100) is None  # the group is not bothered
         # Told once, however often the job runs, on this instance or another.
         assert await tell_lost_updates(app) == 0
+        assert await _journal(database) == []
 
 
 async def test_updates_in_flight_on_a_live_instance_are_left_alone(database: Database) -> None:
@@ -74,6 +88,8 @@ async def test_updates_in_flight_on_a_live_instance_are_left_alone(database: Dat
         app = bot.app
         assert isinstance(app, StudioApplication)
         await app.update_queue.put(_message(9101, ANN, "/me"))
+        await app.journal.settle()  # as the next getUpdates would
+        assert await _journal(database) == [9101]
         # Received after this instance started, a few seconds ago: still being worked on.
         app.journal.clock = lambda: utcnow() + timedelta(seconds=5)
         assert await tell_lost_updates(app) == 0
