@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from telegram import Chat, InlineKeyboardMarkup, Message, Update
-from telegram.error import TelegramError
+from telegram.error import BadRequest, TelegramError
 
 from bot.context import BotContext
 from bot.i18n import Raw, resolve_language
@@ -49,6 +49,28 @@ async def answer(
     return await context.bot.send_message(
         chat.id, text, reply_markup=keyboard, disable_web_page_preview=True
     )
+
+
+async def show(
+    update: Update,
+    context: BotContext,
+    text: str,
+    keyboard: InlineKeyboardMarkup | None = None,
+) -> Message | None:
+    """For a press whose answer replaces what was shown (a picker, a page, a setting): edit
+    the pressed message in place, so the chat does not fill with dead keyboards. Anything
+    else, or a message that can no longer be edited, gets a new message below."""
+    query = update.callback_query
+    if query is not None and query.message is not None:
+        try:
+            await query.edit_message_text(
+                text, reply_markup=keyboard, disable_web_page_preview=True
+            )
+            return None
+        except BadRequest as exc:
+            if "not modified" in str(exc).lower():
+                return None
+    return await answer(update, context, text, keyboard)
 
 
 async def chat_member_changed(update: Update, context: BotContext) -> None:
