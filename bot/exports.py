@@ -61,6 +61,11 @@ def _sheet(
     return ws
 
 
+def _files(item: StudioLedgers, kind: str, record_id: int) -> str:
+    # The files themselves stay in Telegram (/ledger sends them back); the sheet names them.
+    return "、".join(item.files.get((kind, record_id), []))
+
+
 def build_workbook(
     ledgers: Sequence[StudioLedgers], label: Label, today: date, *, management: bool
 ) -> bytes:
@@ -154,6 +159,7 @@ def build_workbook(
             ("经济效益（万元）", 14, "0.00"),
             ("社会效益", 30, None),
             ("工会确认", 10, None),
+            ("附件", 30, None),
         ],
         [
             [
@@ -166,6 +172,7 @@ def build_workbook(
                 a.economic_benefit_fen / 1_000_000 if a.economic_benefit_fen is not None else None,
                 a.social_benefit,
                 label(f"review.{a.review_status.value}"),
+                _files(i, "achievement", a.id),
             ]
             for i in ledgers
             for a in i.achievements
@@ -181,9 +188,17 @@ def build_workbook(
             ("类型", 10, None),
             ("人数", 8, None),
             ("内容", 40, None),
+            ("照片", 30, None),
         ],
         [
-            [*lead(i), v.held_on, label(f"enum.kind.{v.kind.value}"), v.people_reached, v.summary]
+            [
+                *lead(i),
+                v.held_on,
+                label(f"enum.kind.{v.kind.value}"),
+                v.people_reached,
+                v.summary,
+                _files(i, "activity", v.id),
+            ]
             for i in ledgers
             for v in i.activities
         ],

@@ -20,6 +20,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -187,6 +188,9 @@ class RoleGrant(Base):
     invitation_id: Mapped[int | None] = mapped_column(ForeignKey("invitations.id"))
     granted_at: Mapped[datetime] = _ts()
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # A studio member whom the leader allows to record activities (DESIGN: "when the leader
+    # allows"); the studio-wide switch is Studio.members_record_activities.
+    may_record_activities: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     union: Mapped[Union | None] = relationship(foreign_keys=[union_id])
     studio: Mapped[Studio | None] = relationship(foreign_keys=[studio_id])
@@ -234,6 +238,8 @@ class Studio(Base):
     named_on: Mapped[date | None] = mapped_column(Date)
     naming_document: Mapped[str | None] = mapped_column(String(100))
     revoked_on: Mapped[date | None] = mapped_column(Date)
+    # The leader lets every member of the studio record activities.
+    members_record_activities: Mapped[bool] = mapped_column(default=False, server_default=false())
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = _ts()
     updated_at: Mapped[datetime] = _ts(onupdate=lambda: utcnow())
@@ -384,6 +390,8 @@ class Attachment(Base):
     status_change_id: Mapped[int | None] = mapped_column(ForeignKey("studio_status_changes.id"))
     uploaded_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = _ts()
+    # Set when the leader replaces a returned entry's files: kept, no longer shown.
+    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class AnnualAssessment(Base):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import html
 from datetime import date
+from functools import partial
 from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
@@ -13,6 +14,7 @@ from bot import forms
 from bot.context import BotContext
 from bot.forms import FieldError, Form, Step
 from bot.handlers.common import answer, language_of, local_time, pressed, private_only, tell
+from bot.handlers.files import Translate, file_buttons, file_lines
 from bot.i18n import Raw, t
 from bot.keyboards import rows
 from bot.parsing import format_fen
@@ -26,8 +28,9 @@ from policy.lifecycle import (
     name_is_acceptable,
     studio_name,
 )
+from storage.attachments import studio_files
 from storage.files import FileData
-from storage.models import Studio, User
+from storage.models import Attachment, Studio, User
 from storage.studios import (
     NO_DETAILS,
     Application,
@@ -331,7 +334,10 @@ async def _notify(context: BotContext, outcome: Outcome, reason: str = "") -> No
         text = t(lang, "studio.waiting", studio=studio.name,
                  union=studio.union.name if studio.union else "",
                  status=Raw(t(lang, f"status.{studio.status.value}")))  # fmt: skip
-        await tell(context, uid, text, _action_keyboard(lang, studio))
+        files, keyboard = await _files_keyboard(
+            context, lang, studio, _action_keyboard(lang, studio)
+        )
+        await tell(context, uid, _with_files(partial(t, lang), text, files), keyboard)
 
 
 def _resubmit_keyboard(lang: str, studio: Studio) -> InlineKeyboardMarkup | None:
@@ -375,7 +381,9 @@ async def review_command(update: Update, context: BotContext) -> None:
     for studio, union in items[:10]:
         text = context.t("studio.waiting", studio=studio.name, union=union,
                          status=Raw(context.t(f"status.{studio.status.value}")))  # fmt: skip
-        await answer(update, context, text, _action_keyboard(context.lang, studio))
+        keyboard = _action_keyboard(context.lang, studio)
+        files, keyboard = await _files_keyboard(context, context.lang, studio, keyboard)
+        await answer(update, context, _with_files(context.t, text, files), keyboard)
 
 
 @private_only
@@ -405,6 +413,7 @@ async def _show_card(update: Update, context: BotContext, studio_id: int) -> Non
             update.effective_user.id, studio_id
         )
         union = studio.union.name if studio.union else ""
+        files = await studio_files(session, studio.id)
     member_lines = "\n".join(
         html.escape(f"· {m.name} {m.specialty} {m.education} {m.birth_year or ''}".rstrip())
         for m in members
@@ -441,7 +450,34 @@ async def _show_card(update: Update, context: BotContext, studio_id: int) -> Non
         members=Raw(member_lines if members else context.t("apply.members_none")),
         history=Raw(history_lines),
     )
-    await answer(update, context, text, _resubmit_keyboard(context.lang, studio))
+    # e.g. the scanned endorsement (Art. 8): listed, and sent back on a press.
+    text = _with_files(context.t, text, files)
+    keyboard = _resubmit_keyboard(context.lang, studio)
+    if files:
+        grid = [
+            *(keyboard.inline_keyboard if keyboard else ()),
+            *rows(file_buttons(context.t, files)).inline_keyboard,
+        ]
+        keyboard = InlineKeyboardMarkup(grid)
+    await answer(update, context, text, keyboard)
+
+
+def _with_files(tr: Translate, text: str, files: list[Attachment]) -> str:
+    if not files:
+        return text
+    return text + "\n\n" + tr("studio.files", items=Raw("\n".join(file_lines(tr, files))))
+
+
+async def _files_keyboard(
+    context: BotContext, lang: str, studio: Studio, keyboard: InlineKeyboardMarkup | None
+) -> tuple[list[Attachment], InlineKeyboardMarkup | None]:
+    """The studio's files, and the keyboard with a 📎 button for each (for the admin naming it)."""
+    async with context.session() as session:
+        files = await studio_files(session, studio.id)
+    if not files:
+        return files, keyboard
+    extra = rows(file_buttons(partial(t, lang), files)).inline_keyboard
+    return files, InlineKeyboardMarkup([*(keyboard.inline_keyboard if keyboard else ()), *extra])
 
 
 def _reason_line(context: BotContext, reason: str) -> str:
