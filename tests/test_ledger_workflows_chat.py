@@ -376,3 +376,30 @@ async def test_the_funds_summary_warns_of_a_likely_duplicate_and_a_negative_bala
     await add_funds(bot, "支出", None, "100", "2026-11-26", "文具")
     assert "结余将是" in bot.last(LEADER)  # already negative: still said
     await bot.press(LEADER, "取消")
+
+
+async def test_reminders_lists_only_what_the_planner_would_send(bot: BotHarness) -> None:
+    mine, _ = await setup(bot)
+    async with bot.session() as s:
+        studio = await s.get(Studio, mine)
+        assert studio is not None
+        # Window 2025-03-01 to 2027-02-28: the planner warns on 2026-12-01 if it is empty.
+        studio.named_on = date(2025, 3, 1)
+        await s.commit()
+    listed = (await bot.send(LEADER, "/reminders"))[0]
+    assert "2026-12-01 09:00　成果周期提醒（岩温劳模创新工作室）" in listed
+
+    await bot.send(LEADER, "/achievement")
+    await bot.send(LEADER, "带电作业新工法")
+    await bot.press(LEADER, "科技创新")
+    for value in ("2026-06-01", "云南省电力公司"):
+        await bot.send(LEADER, value)
+    await bot.press(LEADER, "省部级")
+    for value in ("无", "无", "无"):
+        await bot.send(LEADER, value)
+    await bot.press(LEADER, "确认提交")
+    listed = (await bot.send(LEADER, "/reminders"))[0]
+    assert "成果周期提醒" not in listed  # a recognised achievement is in the window
+    assert "2027-10-01 09:00　年度项目提醒（岩温劳模创新工作室）" in listed
+    async with bot.session() as s:
+        assert await s.scalar(select(Achievement.id)) is not None
