@@ -15,6 +15,7 @@ from bot.offline import Person
 from policy.lifecycle import StudioStatus
 from storage.models import (
     Achievement,
+    AchievementCategory,
     Activity,
     Attachment,
     AuditLog,
@@ -403,3 +404,33 @@ async def test_reminders_lists_only_what_the_planner_would_send(bot: BotHarness)
     assert "2027-10-01 09:00　年度项目提醒（岩温劳模创新工作室）" in listed
     async with bot.session() as s:
         assert await s.scalar(select(Achievement.id)) is not None
+
+
+async def test_a_long_ledger_with_many_files_still_fits_one_message(bot: BotHarness) -> None:
+    mine, _ = await setup(bot)
+    async with bot.session() as s:
+        for n in range(12):
+            achievement = Achievement(
+                studio_id=mine, title=f"{n:02d}" + "长" * 198, category=AchievementCategory.SERVICE,
+                achieved_on=date(2026, 1, 1 + n), recognised_by="省总工会",
+            )  # fmt: skip
+            s.add(achievement)
+            await s.flush()
+            for k in range(4):
+                s.add(
+                    Attachment(
+                        file_id=f"f{n}-{k}",
+                        file_unique_id=f"u{n}-{k}",
+                        file_name=f"{k}" + "名" * 190 + ".pdf",
+                        file_size=10**6,
+                        mime_type="application/pdf",
+                        achievement_id=achievement.id,
+                    )
+                )
+        await s.commit()
+    await bot.send(LEADER, "/ledger")
+    await bot.press(LEADER, "创新成果")
+    listing = bot.last(LEADER)
+    assert "共 12 条" in listing and "…共 4 个文件" in listing and len(listing) <= 4096
+    await bot.press(LEADER, "📎 0名")
+    assert bot.fake.calls[-1].params["document"].startswith("f")

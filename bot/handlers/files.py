@@ -14,7 +14,8 @@ from bot.handlers.common import pressed
 from storage.attachments import readable_attachment
 from storage.models import Attachment
 
-Translate = Callable[..., str]  # context.t, or t bound to another person's language
+Translate = Callable[..., str]
+NAME_SHOWN = 40  # context.t, or t bound to another person's language
 
 
 def size_text(size: int | None) -> str:
@@ -25,11 +26,15 @@ def size_text(size: int | None) -> str:
     return f"{size / (1024 * 1024):.1f} MB"
 
 
+def short(text: str, limit: int) -> str:
+    """Long names cut, so a list of many records still fits in one message."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def file_line(t: Translate, attachment: Attachment) -> str:
-    kind = FILE_TYPES.get(attachment.mime_type) or attachment.mime_type or "?"
-    return t(
-        "files.line", name=attachment.file_name, type=kind, size=size_text(attachment.file_size)
-    )
+    kind = FILE_TYPES.get(attachment.mime_type) or attachment.mime_type[:20] or "?"
+    name = short(attachment.file_name, NAME_SHOWN)
+    return t("files.line", name=name, type=kind, size=size_text(attachment.file_size))
 
 
 def file_lines(t: Translate, attachments: Sequence[Attachment], indent: str = "") -> list[str]:

@@ -13,7 +13,7 @@ from bot import forms
 from bot.context import BotContext
 from bot.forms import Form
 from bot.handlers.common import answer, pressed, private_only
-from bot.handlers.files import file_buttons, file_lines
+from bot.handlers.files import file_buttons, file_lines, short
 from bot.handlers.ledgers.ack import ask_ack
 from bot.handlers.ledgers.add import files_step
 from bot.handlers.ledgers.base import CODE_OF, KIND_CODES, readable_studios, revoked_note
@@ -26,6 +26,7 @@ from storage.models import FundDirection, ReviewStatus
 
 SHOWN = 10
 FILES_SHOWN = 3  # per entry, so a list of ten stays one message
+ITEM_SHOWN = 120  # characters of one entry in the list (the export has every word)
 
 
 @private_only
@@ -83,7 +84,8 @@ async def _show(update: Update, context: BotContext, kind: str, studio_id: int) 
     lines = []
     buttons: list[Button] = []
     for n, r in enumerate(shown, 1):
-        lines.append(html.escape(f"{n}. {describe(context, kind, r)}", quote=False))
+        item = short(describe(context, kind, r), ITEM_SHOWN)
+        lines.append(html.escape(f"{n}. {item}", quote=False))
         kept = files.get(r.id, [])
         lines += file_lines(context.t, kept[:FILES_SHOWN], "    ")
         if len(kept) > FILES_SHOWN:
@@ -182,7 +184,7 @@ async def deleted_button(update: Update, context: BotContext) -> None:
         context.t(
             "ledger.deleted_item",
             n=n,
-            item=describe(context, kind, r),
+            item=short(describe(context, kind, r), ITEM_SHOWN),
             when=r.deleted_at.astimezone(context.deps.settings.tz).strftime("%Y-%m-%d %H:%M"),
         )
         for n, r in enumerate(shown, 1)
