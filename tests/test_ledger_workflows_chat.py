@@ -349,6 +349,21 @@ async def test_the_endorsement_scan_is_on_the_studio_card(bot: BotHarness) -> No
     await bot.send(OTHER_LEADER, "/studio")
     assert "党政同意" not in bot.last(OTHER_LEADER)
 
+    # The admin who names it sees the scan with the naming buttons (Art. 8).
+    admin = Person(906, "州总")
+    async with bot.session() as s:
+        studio = await s.get(Studio, mine)
+        assert studio is not None
+        studio.status = StudioStatus.DECLARED
+        s.add(User(id=admin.id, full_name=admin.first_name))
+        await s.flush()
+        s.add(RoleGrant(user_id=admin.id, role=Role.PREFECTURE_ADMIN))
+        await s.commit()
+    await bot.send(admin, "/review")
+    assert "党政同意.pdf（PDF，2.4 MB）" in bot.last(admin)
+    await bot.press(admin, "📎 党政同意.pdf")
+    assert bot.fake.calls[-1].params["document"] == "scan-1"
+
 
 async def test_the_funds_summary_warns_of_a_likely_duplicate_and_a_negative_balance(
     bot: BotHarness,
