@@ -97,6 +97,7 @@ def build_workbook(
                 ("成果数", 8, None),
                 ("活动数", 8, None),
                 ("经费结余（元）", 14, YUAN),
+                ("撤销日期", 12, DATE),
             ],
             [
                 [
@@ -112,6 +113,7 @@ def build_workbook(
                     len(i.achievements),
                     len(i.activities),
                     _balance(i) / 100,
+                    i.studio.revoked_on,
                 ]
                 for i in ledgers
             ],
@@ -265,6 +267,12 @@ def build_workbook(
         ],
         totals={n + 4: "sum", n + 5: "sum"},
     )
+    revoked = [i.studio for i in ledgers if i.studio.revoked_on is not None]
+    if revoked and not many:
+        # Art. 17: the workbook of a revoked studio says so, like every other view of it.
+        note = wb.create_sheet("说明")
+        note.append([f"称号已于 {revoked[0].revoked_on} 撤销（第十七条）。以上为历史台帐，只读。"])
+        note.column_dimensions["A"].width = 60
     wb.properties.title = f"劳模创新工作室台帐 {today.isoformat()}"
     out = BytesIO()
     wb.save(out)

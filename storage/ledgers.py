@@ -128,9 +128,11 @@ class LedgerService:
         """Why this person can add nothing to `kind`'s ledger: who can, and how."""
         access = await load_access(self.session, actor_id)
         studios = await self.readable_studios(actor_id)
-        led = [s for s in studios if self._leads(access, s, actor_id)]
-        revoked = [s for s in led if not can_submit_ledgers(s.status)]
-        if led and len(revoked) == len(led):
+        own = [
+            s for s in studios if self._leads(access, s, actor_id) or s.id in access.member_studios
+        ]
+        revoked = [s for s in own if not can_submit_ledgers(s.status)]
+        if own and len(revoked) == len(own):
             return _revoked(revoked[0])
         if any(s.id in access.member_studios for s in studios):
             if kind == "activity":

@@ -157,6 +157,15 @@ async def test_delete_asks_first_and_the_leader_restores_it(bot: BotHarness) -> 
     assert actions[-2:] == ["funds.delete", "funds.restore"]
 
 
+def _workbook(call: Any) -> Any:
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    payload = next(v for k, v in call.params.items() if k.startswith("_file_"))
+    return load_workbook(BytesIO(payload[1]))
+
+
 def panel(bot: BotHarness) -> str:
     """The leader's newest permission panel (pressing its buttons edits it in place)."""
     found = [m for m in bot.fake.sent[LEADER.id] if "谁可以记录活动" in str(m.get("text"))]
@@ -238,6 +247,10 @@ async def test_a_revoked_studios_history_stays_readable_read_only(bot: BotHarnes
     await bot.send(LEADER, "/export")
     call = [c for c in bot.fake.calls if c.method == "sendDocument"][-1]
     assert "称号已于 2026-11-20 撤销" in call.params["caption"]
+    assert "称号已于 2026-11-20 撤销" in str(_workbook(call)["说明"]["A1"].value)
+    await bot.send(OFFICER, "/export")
+    overview = _workbook(bot.fake.calls[-1])["管理台帐"]
+    assert overview["M1"].value == "撤销日期" and overview["M2"].value.date() == date(2026, 11, 20)
 
     me = (await bot.send(LEADER, "/me"))[0]
     assert "原负责人" in me and "称号已于 2026-11-20 撤销" in me
@@ -249,6 +262,7 @@ async def test_a_revoked_studios_history_stays_readable_read_only(bot: BotHarnes
     for command in ("/activity", "/funds", "/project"):
         refused = (await bot.send(LEADER, command))[0]
         assert "称号已于 2026-11-20 撤销" in refused and "/export" in refused, command
+    assert "称号已于 2026-11-20 撤销" in (await bot.send(MEMBER, "/activity"))[0]
 
 
 async def _achievement_with_files(bot: BotHarness) -> None:
@@ -319,12 +333,7 @@ async def test_files_come_back_out_and_a_returned_entrys_files_are_replaced(
 
     await bot.send(LEADER, "/export")
     call = [c for c in bot.fake.calls if c.method == "sendDocument"][-1]
-    from io import BytesIO
-
-    from openpyxl import load_workbook
-
-    payload = next(v for k, v in call.params.items() if k.startswith("_file_"))
-    sheet = load_workbook(BytesIO(payload[1]))["创新成果"]
+    sheet = _workbook(call)["创新成果"]
     assert sheet.cell(1, sheet.max_column).value == "附件"
     assert sheet.cell(2, sheet.max_column).value == "证书-清晰.pdf"
 
