@@ -142,11 +142,17 @@ class LedgerService:
             return DomainError("ledger.officer_read_only")
         return DomainError("ledger.no_studio")
 
-    async def _refuse_write(self, access: Access, studio: Studio, actor_id: int) -> DomainError:
+    async def _refuse_write(
+        self, access: Access, studio: Studio, actor_id: int, kind: str
+    ) -> DomainError:
         tree = await load_tree(self.session)
         if not self._may_read(access, tree, studio, actor_id):
             return DomainError("ledger.not_yours")
-        if studio.id in access.member_studios and not self._leads(access, studio, actor_id):
+        if studio.id in access.member_studios:
+            if kind != "activity":
+                return DomainError("ledger.member_leader_only")
+            if await self._member_may_record(access, studio, actor_id):
+                return DomainError("ledger.member_own_only")  # someone else's activity
             return DomainError("ledger.member_not_permitted")
         if access.governs_studio(tree, studio):
             return DomainError("ledger.officer_read_only")
@@ -160,7 +166,7 @@ class LedgerService:
             raise DomainError("studio.not_found")
         access = await load_access(self.session, actor_id)
         if not await self._may_write(access, studio, actor_id, kind, author):
-            raise await self._refuse_write(access, studio, actor_id)
+            raise await self._refuse_write(access, studio, actor_id, kind)
         # Art. 17: a revoked studio keeps its history but can no longer submit.
         if not can_submit_ledgers(studio.status):
             raise _revoked(studio)

@@ -17,6 +17,7 @@ from storage.models import (
     Achievement,
     AchievementCategory,
     Activity,
+    ActivityKind,
     Attachment,
     AuditLog,
     FundDirection,
@@ -191,7 +192,7 @@ async def test_members_record_activities_when_their_leader_allows(bot: BotHarnes
         grant = await s.scalar(select(RoleGrant).where(RoleGrant.user_id == MEMBER2.id))
         assert grant is not None
     reply = (await bot.press_data(MEMBER2, f"mp:{grant.studio_id}:{grant.id}:1"))[0]
-    assert "请工作室负责人在 /member 里" in reply
+    assert "由工作室负责人登记" in reply
     assert "请工作室负责人在 /member 里" in (await bot.send(MEMBER2, "/activity"))[0]
 
     await bot.send(MEMBER, "/activity")
@@ -202,6 +203,18 @@ async def test_members_record_activities_when_their_leader_allows(bot: BotHarnes
         await bot.send(MEMBER, value)
     await bot.press(MEMBER, "确认提交")
     assert "已记入创建活动台帐" in bot.last(MEMBER)
+    # They correct their own entries, not the leader's, and see the other ledgers read-only.
+    async with bot.session() as s:
+        studio_id = grant.studio_id
+        theirs = Activity(studio_id=studio_id, held_on=date(2026, 11, 1), kind=ActivityKind.STUDY,
+                          people_reached=3, summary="负责人记的", created_by=LEADER.id)  # fmt: skip
+        s.add(theirs)
+        await s.commit()
+    await bot.send(MEMBER, "/ledger")
+    await bot.press(MEMBER, "创建活动")
+    assert [b for b in bot.button_labels(MEMBER) if b.startswith(("✏", "🗑"))] == ["✏ 1", "🗑 1"]
+    assert "只能修改或删除自己记录的活动" in (await bot.press_data(MEMBER, f"ld:v:{theirs.id}"))[0]
+    assert "由工作室负责人登记" in (await bot.send(MEMBER, "/funds"))[0]
 
     # For all members at once; then withdrawn.
     await bot.send(LEADER, "/cancel")

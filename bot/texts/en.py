@@ -413,6 +413,7 @@ MESSAGES: dict[str, str] = {
     "ledger.revoked_note": "⚠️ Title revoked on {date}: the ledgers are read-only (view and export).",
     "ledger.member_not_permitted": "Recording activities needs the leader's permission: ask your studio's leader to allow it for you in /member, then send /activity.",
     "ledger.member_leader_only": "The studio's leader keeps this ledger; send /ledger to view it. Once the leader allows you in /member, you can record activities with /activity.",
+    "ledger.member_own_only": "You can change or delete only the activities you recorded; ask the studio's leader about the others.",
     "ledger.officer_read_only": "A studio's own leader keeps and changes its ledgers. Union officers view them (/ledger), export them (/export), and confirm or return new projects and achievements with a reason from the acknowledgement request.",
     "ledger.not_yours": "Not allowed: only this studio's leader (and members allowed to record activities) can change its ledgers.",
     "ledger.not_deleted": "That entry is not among the deleted ones (it may have been restored). Send /ledger to look.",

@@ -422,6 +422,7 @@ MESSAGES: dict[str, str] = {
     "ledger.revoked_note": "⚠️ 称号已于 {date} 撤销：台帐只读，可查看和导出。",
     "ledger.member_not_permitted": "记录活动需要负责人同意：请工作室负责人在 /member 里为你开启记录活动的权限，开启后发送 /activity 登记。",
     "ledger.member_leader_only": "这本台帐由工作室负责人登记和修改；你可以发送 /ledger 查看。负责人在 /member 里为你开启权限后，你可以用 /activity 记录活动。",
+    "ledger.member_own_only": "你只能修改或删除自己记录的活动；其他记录请找工作室负责人修改。",
     "ledger.officer_read_only": "台帐由工作室自己的负责人登记和修改。工会干部发送 /ledger 查看、/export 导出；对新登记的项目和成果，在确认请求里点「✅ 确认」或「↩ 退回」并写明理由。",
     "ledger.not_yours": "没有权限：只有这个工作室的负责人（以及获准记录活动的成员）可以修改它的台帐。",
     "ledger.not_deleted": "这条记录不在「已删除」里（可能已经恢复了）。发送 /ledger 查看。",
