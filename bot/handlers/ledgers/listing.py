@@ -101,6 +101,8 @@ async def _show(update: Update, context: BotContext, kind: str, studio_id: int) 
     hint = context.t(
         "ledger.hint_write" if mine else ("ledger.hint_revoked" if note else "ledger.hint_read")
     )
+    if any(files.get(r.id) for r in shown):
+        hint += " " + context.t("ledger.hint_files")
     text = context.t(
         "ledger.list", ledger=ledger, count=len(records), items=Raw("\n".join(lines)),
         hint=Raw(hint),
