@@ -15,6 +15,7 @@ from bot.context import BotContext
 from bot.i18n import Raw, resolve_language
 from bot.keyboards import link
 from bot.parsing import strip_unclean
+from policy.lifecycle import StudioStatus
 from storage.accounts import AccountService
 from storage.models import Role, RoleGrant, Studio, User
 
@@ -153,6 +154,15 @@ def role_name(context: BotContext, role: Role) -> str:
 
 
 def describe_grant(context: BotContext, grant: RoleGrant) -> str:
+    studio = grant.studio
+    if (
+        grant.role is Role.STUDIO_LEADER
+        and studio is not None
+        and studio.status is StudioStatus.REVOKED
+    ):
+        # Art. 17: the title is gone, the history stays (read-only) with its former leader.
+        when = studio.revoked_on.isoformat() if studio.revoked_on else "-"
+        return context.t("role.former_leader", scope=studio.name, date=when)
     if grant.role is Role.PREFECTURE_ADMIN:
         scope = context.t("scope.prefecture")
     elif grant.studio is not None:
