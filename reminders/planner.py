@@ -79,7 +79,7 @@ def _unassessed(snapshot: Snapshot, union_id: int, year: int) -> list[str]:
 
 
 def _reporting_unions(snapshot: Snapshot) -> list[int]:
-    return [u.id for u in snapshot.unions if snapshot.reporting_union_of(u.id) == u.id]
+    return [u.id for u in snapshot.unions if snapshot.tree.reporting_union(u.id) == u.id]
 
 
 def _deadline(snapshot: Snapshot, now: datetime, schedule: ReminderSchedule) -> list[Due]:

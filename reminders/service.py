@@ -189,7 +189,7 @@ class ReminderService:
         for union in snap.unions:
             if user_id not in snap.officers.get(union.id, []):
                 continue
-            if snap.reporting_union_of(union.id) != union.id:
+            if snap.tree.reporting_union(union.id) != union.id:
                 continue
             for y in (year, year + 1):
                 if (union.id, y) in snap.submitted:

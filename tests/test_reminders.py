@@ -249,6 +249,7 @@ async def test_recorded_project_and_achievement_silence_the_duties(world: World)
                 title="降损法",
                 achieved_on=date(2026, 6, 1),
                 category=AchievementCategory.TECHNOLOGY,
+                recognised_by="云南省电力公司",
                 review_status=ReviewStatus.ACKNOWLEDGED,
             )
         )
@@ -256,6 +257,33 @@ async def test_recorded_project_and_achievement_silence_the_duties(world: World)
     await world.run(at(2026, 10, 1))
     await world.run(at(2026, 12, 1))
     assert world.received(LEADER) == []
+
+
+async def test_an_unrecognised_achievement_counts_neither_for_status_nor_reminders(
+    world: World,
+) -> None:
+    # Art. 6(4) asks for achievements "recognised or certified by a relevant body": one with
+    # no recognising body is on record but does not count, for /status and reminders alike.
+    async with world.bot.session() as s:
+        s.add(
+            Achievement(
+                studio_id=world.todo.id,
+                title="自己总结的降损法",
+                achieved_on=date(2026, 6, 1),
+                category=AchievementCategory.TECHNOLOGY,
+                recognised_by="",
+                review_status=ReviewStatus.ACKNOWLEDGED,
+            )
+        )
+        await s.commit()
+    deps = world.bot.app.bot_data.deps
+    assert deps is not None
+    deps.clock = world.clock
+    world.clock.now = at(2026, 12, 1)
+    [status] = await world.bot.send(Person(LEADER, "岩温"), "/status")
+    assert "只剩 89 天，还没有认可成果" in status
+    await world.run(at(2026, 12, 1))
+    assert "到 2027-02-28 结束" in world.received(LEADER)[-1]
 
 
 async def test_rereview_reminders_in_a_leap_year(world: World) -> None:
