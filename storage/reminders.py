@@ -73,7 +73,7 @@ class Snapshot:
     muted: set[tuple[int, str]]
     blocked: set[int]
     tree: UnionTree = field(default_factory=lambda: UnionTree({}, {}))
-    _by_reporting: dict[int, list[StudioFacts]] | None = field(default=None, repr=False)
+    _by_reporting: dict[int, list[StudioFacts]] | None = field(default=None, init=False, repr=False)
 
     @property
     def names(self) -> dict[int, str]:
