@@ -218,8 +218,9 @@ def _submit(kind: str) -> Any:
         async with context.session() as session:
             service = LedgerService(session)
             added = await service.add(
-                update.effective_user.id, int(data["studio"]), kind, _fields(kind, data), files
-            )
+                update.effective_user.id, int(data["studio"]), kind, _fields(kind, data), files,
+                today=context.today(),
+            )  # fmt: skip
             balance = await service.balance_fen(added.studio.id) if kind == "funds" else 0
         key = "ledger.saved_funds" if kind == "funds" else "ledger.saved"
         text = context.t(

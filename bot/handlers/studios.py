@@ -143,7 +143,9 @@ async def _apply_submit(update: Update, context: BotContext, data: dict[str, Any
         members=tuple(MemberData(**m) for m in data.get("members", [])),
     )
     async with context.session() as session:
-        outcome = await StudioService(session).apply(update.effective_user.id, application)
+        outcome = await StudioService(session).apply(
+            update.effective_user.id, application, today=context.today()
+        )
         union = outcome.studio.union.name if outcome.studio.union else ""
     await answer(
         update, context, context.t("apply.submitted", name=outcome.studio.name, union=union)
@@ -298,8 +300,9 @@ async def _act(
     assert update.effective_user is not None
     async with context.session() as session:
         outcome = await StudioService(session).act(
-            update.effective_user.id, studio_id, action, expected=expected, details=details
-        )
+            update.effective_user.id, studio_id, action, expected=expected, details=details,
+            today=context.today(),
+        )  # fmt: skip
     status = context.t(f"status.{outcome.to_status.value}")
     text = context.t("studio.done", action=Raw(context.t(f"act.{action.value}")),
                      studio=outcome.studio.name, status=Raw(status))  # fmt: skip
