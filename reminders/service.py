@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from collections import defaultdict
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from telegram import Bot
 from telegram.error import BadRequest, Forbidden, TelegramError
 
+from reminders import planner
 from reminders.planner import Due, plan, years_needed
 from reminders.schedule import (
     OPTIONAL,
@@ -36,25 +37,6 @@ class RunReport:
     already: int = 0
     failed: int = 0
     skipped: int = 0
-
-
-def _only_for(snap: Snapshot, user_id: int) -> Snapshot:
-    """The snapshot as it concerns one person, so planning a year of days stays quick."""
-    admin = user_id in snap.admins
-    studios = [
-        replace(s, leaders=(user_id,) if user_id in s.leaders else ())
-        for s in snap.studios
-        if admin or user_id in s.leaders
-    ]
-    return replace(
-        snap,
-        admins=[user_id] if admin else [],
-        officers={u: [user_id] for u, ids in snap.officers.items() if user_id in ids},
-        studios=studios,
-        blocked=set(),
-        _reporting=None,
-        _by_reporting=None,
-    )
 
 
 @dataclass(frozen=True)
@@ -185,24 +167,15 @@ class ReminderService:
     async def upcoming(
         self, user_id: int, horizon: timedelta = timedelta(days=366)
     ) -> list[Upcoming]:
-        """What the planner will send this person from now on, soonest first, if nothing
-        changes meanwhile. Found by asking the planner itself about each day ahead, so the
-        list can never promise a reminder its rules would hold back (e.g. an achievement
-        already recognised in the window)."""
+        """What the daily job will send this person from now on, soonest first: the planner's
+        own answer at each moment ahead, so /reminders and the dry run cannot disagree."""
         now = self.clock()
-        s = self.schedule
-        today = now.astimezone(s.tz).date()
+        until = now + horizon
+        tz = self.schedule.tz
+        years = range(now.astimezone(tz).year - 1, until.astimezone(tz).year + 1)
         async with self.sessions() as session:
-            years = (*years_needed(now, s), today.year + 1)
-            snap = _only_for(await store.load_snapshot(session, years), user_id)
-        out: dict[tuple[str, int, str, str], Upcoming] = {}
-        for offset in range(horizon.days + 1):
-            moment = s.at(today + timedelta(days=offset))
-            if not now < moment <= now + horizon:
-                continue
-            for due in plan(snap, moment, s):
-                # Only what fires that very day: a later day also lists earlier stages.
-                if due.recipient_id == user_id and due.fires_at == moment:
-                    subject = due.payload.get("studio") or due.payload.get("union") or ""
-                    out.setdefault(due.key, Upcoming(due.kind, moment, str(subject)))
-        return sorted(out.values(), key=lambda u: u.fires_at)
+            snapshot = await store.load_snapshot(session, tuple(years))
+        return [
+            Upcoming(d.kind, d.fires_at, str(d.payload.get("union") or d.payload.get("studio", "")))
+            for d in planner.upcoming(snapshot, user_id, now, until, self.schedule)
+        ]

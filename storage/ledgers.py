@@ -16,7 +16,7 @@ from sqlalchemy.orm import selectinload
 from policy.lifecycle import can_submit_ledgers
 from storage import audit
 from storage.access import Access, load_access, load_tree, nearest_officers
-from storage.db import Base, local_today, utcnow
+from storage.db import Base, utcnow
 from storage.errors import DomainError
 from storage.files import FileData
 from storage.models import (
@@ -179,6 +179,8 @@ class LedgerService:
         kind: str,
         fields: dict[str, Any],
         files: Sequence[FileData] = (),
+        *,
+        today: date,  # the caller's (Asia/Shanghai): a new member's default joining date
     ) -> Added:
         studio = await self._studio_for_write(actor_id, studio_id, kind)
         model: Any = LEDGERS[kind]
@@ -195,7 +197,7 @@ class LedgerService:
                 MemberEvent(
                     member_id=record.id,
                     kind=MemberEventKind.JOINED,
-                    on_date=record.joined_on or local_today(),
+                    on_date=record.joined_on or today,
                     created_by=actor_id,
                 )
             )

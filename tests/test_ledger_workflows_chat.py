@@ -421,11 +421,11 @@ async def test_reminders_lists_only_what_the_planner_would_send(bot: BotHarness)
     async with bot.session() as s:
         studio = await s.get(Studio, mine)
         assert studio is not None
-        # Window 2025-03-01 to 2027-02-28: the planner warns on 2026-12-01 if it is empty.
+        # Window 2025-03-01 to 2027-02-28: the planner warns 90 days before, on 2026-11-30.
         studio.named_on = date(2025, 3, 1)
         await s.commit()
     listed = (await bot.send(LEADER, "/reminders"))[0]
-    assert "2026-12-01 09:00　成果周期提醒（岩温劳模创新工作室）" in listed
+    assert "2026-11-30 09:00　成果周期提醒（岩温劳模创新工作室）" in listed
 
     await bot.send(LEADER, "/achievement")
     await bot.send(LEADER, "带电作业新工法")

@@ -178,7 +178,7 @@ async def _apply_submit(
         await session.commit()  # the draft's claim: the duplicate form is dropped
         await _offer_pending(update, context, pending)
         return
-    outcome = await service.apply(update.effective_user.id, application)
+    outcome = await service.apply(update.effective_user.id, application, today=context.today())
     union = outcome.studio.union.name if outcome.studio.union else ""
     await answer(
         update, context, context.t("apply.submitted", name=outcome.studio.name, union=union)
@@ -446,6 +446,7 @@ async def _act(
         expected=expected,
         expected_version=version,
         details=details,
+        today=context.today(),
     )
     status = context.t(f"status.{outcome.to_status.value}")
     key = "studio.withdrawn_done" if action is Action.WITHDRAW else "studio.done"

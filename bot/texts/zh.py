@@ -8,6 +8,10 @@ MESSAGES: dict[str, str] = {
     "role.studio_member": "工作室成员",
     "role.scoped": "{role}（{scope}）",
     "role.former_leader": "原负责人（{scope}，称号已于 {date} 撤销）",
+    "admin.bad_id": "Telegram 用户 id 应是一个正整数，例如 123456789。",
+    "union.bad_name": "工会名称不能为空，也不能超过 100 个字。",
+    "union.exists": "已经有叫「{name}」的工会了。",
+    "union.no_parent": "找不到上级工会「{name}」。先用 union list 看看已有的工会名称。",
     "scope.prefecture": "全州",
     # /start
     "start.hello_guest": (

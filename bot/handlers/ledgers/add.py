@@ -252,7 +252,12 @@ def _submit(kind: str) -> Any:
         files = [FileData(**f) for f in data.get("attachments", data.get("photos", []))]
         service = LedgerService(session)
         added = await service.add(
-            update.effective_user.id, int(data["studio"]), kind, _fields(kind, data), files
+            update.effective_user.id,
+            int(data["studio"]),
+            kind,
+            _fields(kind, data),
+            files,
+            today=context.today(),
         )
         balance = await service.balance_fen(added.studio.id) if kind == "funds" else 0
         key = "ledger.saved_funds" if kind == "funds" else "ledger.saved"
