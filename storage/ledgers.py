@@ -73,20 +73,33 @@ class LedgerService:
             or access.governs_studio(tree, studio)
         )
 
-    async def check_writable(self, actor_id: int, studio_id: int) -> Studio:
-        return await self._studio_for_write(actor_id, studio_id)
-
-    async def _studio_for_write(self, actor_id: int, studio_id: int) -> Studio:
+    async def _studio_for_write(
+        self, actor_id: int, studio_id: int, unseen: str = "studio.not_found"
+    ) -> Studio:
         studio = await self.session.get(Studio, studio_id)
-        if studio is None:
-            raise DomainError("studio.not_found")
+        access = await load_access(self.session, actor_id)
+        may_write = studio is not None and self._may_write(
+            access, await load_tree(self.session), studio, actor_id
+        )
+        # Nothing about a studio this person cannot see, not even that it exists or its state:
+        # `unseen` is the same answer as for one that does not exist.
+        if studio is None or not (may_write or studio.id in access.member_studios):
+            raise DomainError(unseen)
+        if not may_write:
+            raise DomainError("errors.not_allowed")
         # Art. 17: a revoked studio keeps its history but can no longer submit.
         if not can_submit_ledgers(studio.status):
             raise DomainError("ledger.revoked")
-        access = await load_access(self.session, actor_id)
-        if not self._may_write(access, await load_tree(self.session), studio, actor_id):
-            raise DomainError("errors.not_allowed")
         return studio
+
+    async def record_for_write(self, actor_id: int, kind: str, record_id: int) -> Any:
+        """A live ledger record this person may change; 'gone' also for one they cannot see."""
+        model: Any = LEDGERS.get(kind)
+        record = await self.session.get(model, record_id) if model else None
+        if record is None or record.deleted_at is not None:
+            raise DomainError("ledger.gone")
+        await self._studio_for_write(actor_id, record.studio_id, unseen="ledger.gone")
+        return record
 
     async def add(
         self,
@@ -135,11 +148,9 @@ class LedgerService:
     ) -> Added:
         """Change one field; audited before/after. An acknowledged project or achievement
         goes back to the union, since what it acknowledged has changed."""
-        model: Any = LEDGERS.get(kind)
-        record = await self.session.get(model, record_id) if model else None
-        if record is None or record.deleted_at is not None:
-            raise DomainError("ledger.gone")
-        studio = await self._studio_for_write(actor_id, record.studio_id)
+        record = await self.record_for_write(actor_id, kind, record_id)
+        studio = await self.session.get(Studio, record.studio_id)
+        assert studio is not None
         if attr == "amount_fen" and (not isinstance(value, int) or value <= 0):
             raise DomainError("funds.not_positive")
         before = audit.snapshot(record)
@@ -159,10 +170,9 @@ class LedgerService:
         self, actor_id: int, member_id: int, kind: MemberEventKind, on_date: date, text: str
     ) -> Member:
         """Art. 11's member ledger: leaving, titles, awards, certificates, promotions."""
-        member = await self.session.get(Member, member_id)
-        if member is None or member.deleted_at is not None or member.left_on is not None:
+        member = await self.record_for_write(actor_id, "member", member_id)
+        if member.left_on is not None:
             raise DomainError("ledger.gone")
-        await self._studio_for_write(actor_id, member.studio_id)
         before = audit.snapshot(member)
         event = MemberEvent(
             member_id=member.id, kind=kind, on_date=on_date, description=text, created_by=actor_id
@@ -189,22 +199,20 @@ class LedgerService:
         return list(rows)
 
     async def _studio_for_read(self, actor_id: int, studio_id: int) -> Studio:
+        # Ledgers (and their export) are for the studio's leader and the unions above it.
+        # Members see their studio's card and its Art. 6 status, not the records: these hold
+        # the team's birth years and the funds, which the leader answers for.
         studio = await self.session.get(Studio, studio_id)
         access = await load_access(self.session, actor_id)
-        if studio is None or not (
-            self._may_write(access, await load_tree(self.session), studio, actor_id)
-            or studio.id in access.member_studios
+        if studio is None or not self._may_write(
+            access, await load_tree(self.session), studio, actor_id
         ):
             raise DomainError("studio.not_found")
         return studio
 
     async def delete(self, actor_id: int, kind: str, record_id: int) -> Any:
         """Soft delete: the record leaves the ledger but stays in the database and audit."""
-        model: Any = LEDGERS.get(kind)
-        record = await self.session.get(model, record_id) if model else None
-        if record is None or record.deleted_at is not None:
-            raise DomainError("ledger.gone")
-        await self._studio_for_write(actor_id, record.studio_id)
+        record = await self.record_for_write(actor_id, kind, record_id)
         before = audit.snapshot(record)
         record.deleted_at = utcnow()
         audit.record(
@@ -242,7 +250,12 @@ class LedgerService:
         studio = await self.session.get(Studio, record.studio_id)
         assert studio is not None
         access = await load_access(self.session, actor_id)
-        if not access.governs_studio(await load_tree(self.session), studio):
+        tree = await load_tree(self.session)
+        if not (
+            self._may_write(access, tree, studio, actor_id) or studio.id in access.member_studios
+        ):
+            raise DomainError("ledger.gone")  # as for a record that does not exist
+        if not access.governs_studio(tree, studio):
             raise DomainError("errors.not_allowed")
         if record.review_status is not ReviewStatus.PENDING:
             raise DomainError("ledger.already_reviewed")

@@ -575,13 +575,8 @@ async def edit_button(update: Update, context: BotContext) -> None:
         return
     kind, record_id = args
     async with context.session() as session:
-        model: Any = LEDGERS[kind]
-        record = await session.get(model, record_id)
-        if record is None or record.deleted_at is not None:
-            await answer(update, context, context.t("ledger.gone"))
-            return
         # Refuse now, not after the questions, if this person may not change it.
-        await LedgerService(session).check_writable(context.user_id, record.studio_id)
+        record = await LedgerService(session).record_for_write(context.user_id, kind, record_id)
     data = {"kind": kind, "record": record_id, "studio": str(record.studio_id)}
     await forms.start(update, context, EDIT, data)
 
