@@ -9,7 +9,10 @@ import sys
 from datetime import datetime
 from typing import Any
 
+from telegram.error import InvalidToken
+
 from bot.config import ConfigError, Settings, load_settings
+from bot.logs import install_token_filter
 from storage.accounts import AccountService
 from storage.db import make_engine, make_session_factory
 from storage.errors import DomainError
@@ -177,11 +180,13 @@ def main(argv: list[str] | None = None) -> int:
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
     logging.getLogger("httpx").setLevel(logging.WARNING)
+    install_token_filter(None)  # any token-shaped text, before the settings are even read
     try:
         settings = load_settings()
     except ConfigError as exc:
         print(exc, file=sys.stderr)
         return 2
+    install_token_filter(settings.token)
     command = args.command or "run"
     try:
         asyncio.run(prepare_database(settings))
@@ -205,11 +210,23 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         run_bot(settings)
         return 0
+    except InvalidToken:
+        # PTB's message quotes the token: say what to do, and never print the token.
+        log.error(
+            "TELEGRAM_BOT_TOKEN was rejected by Telegram (bot id %s): check it with @BotFather"
+            " (/token), or that TELEGRAM_BASE_URL points at the right Bot API server",
+            (settings.token or "").partition(":")[0],
+        )
+        return 2
     except DomainError as exc:
         from bot.i18n import DEFAULT_LANGUAGE, t
         from bot.telegram_html import to_plain
 
         print(to_plain(t(DEFAULT_LANGUAGE, exc.key, **exc.params)), file=sys.stderr)
+        return 1
+    except Exception:
+        # Through logging, so the traceback is masked too (a URL in it carries the token).
+        log.critical("the bot stopped on an unexpected error", exc_info=True)
         return 1
 
 

@@ -112,14 +112,18 @@ class AssessmentService:
         self, actor_id: int, studio_id: int, year: int, grade: AssessmentGrade
     ) -> AnnualAssessment:
         studio = await self.session.get(Studio, studio_id)
-        if studio is None or studio.status not in ASSESSED_STATUSES:
-            raise DomainError("studio.not_found")
         access = await load_access(self.session, actor_id)
         tree = await load_tree(self.session)
-        reporting = tree.reporting_union(studio.union_id)
+        reporting = tree.reporting_union(studio.union_id) if studio is not None else None
+        # Rights before state, one answer for unseen and missing studios: a forged button
+        # cannot tell which studios exist or are named.
+        if studio is None or not access.governs_studio(tree, studio):
+            raise DomainError("studio.not_found")
         # Art. 17: the county/system union assesses the studios in its area.
         if reporting is None or not access.reports_for(tree, studio.union_id):
             raise DomainError("errors.not_allowed")
+        if studio.status not in ASSESSED_STATUSES:
+            raise DomainError("studio.not_found")
         report = await self.session.scalar(
             select(AnnualReport).where(
                 AnnualReport.union_id == reporting, AnnualReport.year == year

@@ -40,15 +40,9 @@ class InvitationService:
 
     async def _target(self, union_id: int | None, studio_id: int | None) -> Union | Studio | None:
         if studio_id is not None:
-            studio = await self.session.get(Studio, studio_id)
-            if studio is None or studio.status is StudioStatus.REVOKED:
-                raise DomainError("invite.no_target")
-            return studio
+            return await self.session.get(Studio, studio_id)
         if union_id is not None:
-            union = await self.session.get(Union, union_id)
-            if union is None or not union.active:
-                raise DomainError("invite.no_target")
-            return union
+            return await self.session.get(Union, union_id)
         return None
 
     async def create(
@@ -62,8 +56,16 @@ class InvitationService:
     ) -> NewInvitation:
         access = await load_access(self.session, actor_id)
         target = await self._target(union_id, studio_id)
+        # Rights first, one answer for "no such target" and "not yours": a forged button
+        # learns nothing. Only someone who may invite there hears that it was revoked.
+        if (union_id is not None or studio_id is not None) and target is None:
+            raise DomainError("invite.not_allowed")
         if not access.may_invite(await load_tree(self.session), role, target):
             raise DomainError("invite.not_allowed")
+        if (isinstance(target, Studio) and target.status is StudioStatus.REVOKED) or (
+            isinstance(target, Union) and not target.active
+        ):
+            raise DomainError("invite.no_target")
         code = secrets.token_urlsafe(_CODE_BYTES)
         now = utcnow()
         invitation = Invitation(

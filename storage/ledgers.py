@@ -147,7 +147,9 @@ class LedgerService:
     ) -> DomainError:
         tree = await load_tree(self.session)
         if not self._may_read(access, tree, studio, actor_id):
-            return DomainError("ledger.not_yours")
+            # Nothing about a studio this person cannot see, not even that it exists: the same
+            # answer as for one that does not.
+            return DomainError("studio.not_found")
         if studio.id in access.member_studios:
             if kind != "activity":
                 return DomainError("ledger.member_leader_only")
@@ -227,7 +229,12 @@ class LedgerService:
         record = await self.session.get(model, record_id) if model else None
         if record is None or (record.deleted_at is not None) is not deleted:
             raise DomainError("ledger.gone" if not deleted else "ledger.not_deleted")
-        studio = await self._studio_for_write(actor_id, record.studio_id, kind, _author(record))
+        try:
+            studio = await self._studio_for_write(actor_id, record.studio_id, kind, _author(record))
+        except DomainError as refused:
+            if refused.key == "studio.not_found":  # unseen: the same as no such record
+                raise DomainError("ledger.gone") from None
+            raise
         return record, studio
 
     async def record_for_write(self, actor_id: int, kind: str, record_id: int) -> Any:
@@ -310,8 +317,8 @@ class LedgerService:
         self, actor_id: int, member_id: int, kind: MemberEventKind, on_date: date, text: str
     ) -> Member:
         """Art. 11's member ledger: leaving, titles, awards, certificates, promotions."""
-        member = await self.session.get(Member, member_id)
-        if member is None or member.deleted_at is not None or member.left_on is not None:
+        member = await self.record_for_write(actor_id, "member", member_id)
+        if member.left_on is not None:
             raise DomainError("ledger.gone")
         await self._studio_for_write(actor_id, member.studio_id, "member")
         before = audit.snapshot(member)
@@ -431,7 +438,10 @@ class LedgerService:
         studio = await self.session.get(Studio, record.studio_id)
         assert studio is not None
         access = await load_access(self.session, actor_id)
-        if not access.governs_studio(await load_tree(self.session), studio):
+        tree = await load_tree(self.session)
+        if not self._may_read(access, tree, studio, actor_id):
+            raise DomainError("ledger.gone")  # as for a record that does not exist
+        if not access.governs_studio(tree, studio):
             raise DomainError("ledger.ack_not_yours")
         if record.review_status is not ReviewStatus.PENDING:
             raise DomainError("ledger.already_reviewed")

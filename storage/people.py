@@ -103,6 +103,13 @@ class PeopleService:
             before=before,
             after={**audit.snapshot(grant), "reason": reason},
         )
+        studio = grant.studio
+        if grant.role is Role.STUDIO_LEADER and studio and studio.leader_user_id == grant.user_id:
+            # The applicant-leader link also opens the ledgers: it goes with the role.
+            before_studio = audit.snapshot(studio)
+            studio.leader_user_id = None
+            audit.record(self.session, actor_id=actor_id, action="studio.leader_unset",
+                         entity=studio, before=before_studio)  # fmt: skip
         await self.session.flush()
         revoked = await revoke_unbacked(self.session, grant.user_id, actor_id)
         await self.session.commit()

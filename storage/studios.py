@@ -175,8 +175,8 @@ class StudioService:
         # FOR UPDATE: two instances handling two presses serialise here, and the second
         # sees the new state and is refused as a double press.
         studio = await self.session.get(Studio, studio_id, with_for_update=True)
-        if studio is None:
-            raise DomainError("studio.not_found")
+        await self._visible_or_not_found(actor_id, studio)
+        assert studio is not None
         if expected is not None and studio.status is not expected:
             # A second press, or a button from an old message: the studio has moved on.
             raise DomainError("studio.moved_on", status=studio.status.value)
@@ -352,13 +352,22 @@ class StudioService:
     ) -> Studio:
         """Refuse now, before asking for a reason or a date, what `act` would refuse later."""
         studio = await self.session.get(Studio, studio_id, options=[selectinload(Studio.union)])
-        if studio is None:
-            raise DomainError("studio.not_found")
+        await self._visible_or_not_found(actor_id, studio)
+        assert studio is not None
         if studio.status is not expected:
             raise DomainError("studio.moved_on", status=studio.status.value)
         access = await load_access(self.session, actor_id)
         self._guard(access, await load_tree(self.session), studio, action, actor_id)
         return studio
+
+    async def _visible_or_not_found(self, actor_id: int, studio: Studio | None) -> None:
+        # One answer for a studio that does not exist and one this person may not see, before
+        # anything about its state: a forged button must not map studios or their status.
+        if studio is None or not self._may_see(
+            await load_access(self.session, actor_id), await load_tree(self.session), studio,
+            actor_id,
+        ):  # fmt: skip
+            raise DomainError("studio.not_found")
 
     def _guard(
         self, access: Access, tree: UnionTree, studio: Studio, action: Action, actor_id: int

@@ -144,7 +144,8 @@ async def test_delete_asks_first_and_the_leader_restores_it(bot: BotHarness) -> 
     assert "还是空的" in bot.last(LEADER)
     await bot.press(LEADER, "已删除（1）")
     assert "-350.00 购买工具" in bot.last(LEADER) and "删除于 2026-11-27" in bot.last(LEADER)
-    assert "没有权限" in (await bot.press_data(OTHER_LEADER, f"lu:f:{record.id}"))[0]
+    # Another studio's leader learns nothing about it: the answer for no such entry.
+    assert "已经删除或不存在" in (await bot.press_data(OTHER_LEADER, f"lu:f:{record.id}"))[0]
     await bot.press(LEADER, "♻ 1")
     assert "已恢复到经费台帐" in bot.last(LEADER)
     assert "已恢复" not in (await bot.press(LEADER, "♻ 1"))[0]  # twice: nothing to restore

@@ -210,7 +210,7 @@ async def test_list_and_soft_delete_are_audited_and_guarded(bot: BotHarness) -> 
 
     # Another studio's leader can neither see nor delete it, even with forged buttons.
     assert "找不到这个工作室" in (await bot.press_data(OTHER_LEADER, f"lg:f:{mine}"))[0]
-    assert "没有权限" in (await bot.press_data(OTHER_LEADER, f"ld:f:{record.id}"))[0]
+    assert "已经删除或不存在" in (await bot.press_data(OTHER_LEADER, f"ld:f:{record.id}"))[0]
 
     await bot.send(LEADER, "/ledger")
     await bot.press(LEADER, "经费")
@@ -328,7 +328,7 @@ async def test_edit_is_audited_and_sends_changed_work_back_to_the_union(bot: Bot
         project = await s.scalar(select(Project))
     assert project is not None
 
-    assert "没有权限" in (await bot.press_data(OTHER_LEADER, f"le:p:{project.id}"))[0]
+    assert "已经删除或不存在" in (await bot.press_data(OTHER_LEADER, f"le:p:{project.id}"))[0]
     await bot.send(LEADER, "/ledger")
     await bot.press(LEADER, "攻关项目")
     await bot.press(LEADER, "✏ 1")

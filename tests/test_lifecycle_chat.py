@@ -218,7 +218,8 @@ async def test_refusals_wrong_role_jurisdiction_state_and_double_press(bot: BotH
     applied = f"st:r:{target.id}:1"  # recommend, as shown while "applied"
     # The applicant, an officer of another county, and the county officer (wrong level)…
     assert "没有权限" in (await bot.press_data(LEADER, applied))[0]
-    assert "没有权限" in (await bot.press_data(OUTSIDER, applied))[0]
+    # (one who cannot see the studio hears what a missing studio would: nothing leaks)
+    assert "找不到这个工作室" in (await bot.press_data(OUTSIDER, applied))[0]
     # Naming straight from "applied" skips Art. 8's steps: the wrong state, even for an admin.
     assert "不能做这一步" in (await bot.press_data(ADMIN, f"st:n:{target.id}:1"))[0]
     # …the right officer confirms twice (the second press is a stale button).
@@ -244,7 +245,7 @@ async def test_refusals_wrong_role_jurisdiction_state_and_double_press(bot: BotH
         row.status = StudioStatus.ENDORSED
         await s.commit()
     assert "没有权限" in (await bot.press_data(GRASSROOTS, f"st:d:{target.id}:3"))[0]
-    assert "没有权限" in (await bot.press_data(OUTSIDER, f"st:d:{target.id}:3"))[0]
+    assert "找不到这个工作室" in (await bot.press_data(OUTSIDER, f"st:d:{target.id}:3"))[0]
     assert "申报不能撤回" in (await bot.press_data(COUNTY, f"st:d:{target.id}:3"))[0]
     assert (await studio(bot)).status is StudioStatus.ENDORSED  # asked, not done
     await bot.press(COUNTY, "确认同意申报")

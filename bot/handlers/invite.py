@@ -14,6 +14,7 @@ from bot.context import BotContext
 from bot.handlers.common import answer, in_id_range, local_time, private_only, role_name
 from bot.i18n import Raw
 from bot.keyboards import Button, rows
+from bot.paging import page_label, paginate
 from storage.access import load_access
 from storage.errors import DomainError
 from storage.invitations import InvitationService
@@ -53,8 +54,8 @@ async def invite_button(update: Update, context: BotContext) -> None:
     await query.answer()
     try:
         kind, code, arg = parts[1], parts[2], int(parts[3]) if len(parts) > 3 else 0
-        role = ROLE_CODES[code] if kind != "x" else None
-        revoke_id = int(code) if kind == "x" else 0
+        role = ROLE_CODES[code] if kind not in ("x", "p") else None
+        revoke_id = int(code) if kind in ("x", "p") else 0
         if not (in_id_range(arg) and in_id_range(revoke_id)):
             raise ValueError("id out of range")
     except (IndexError, KeyError, ValueError):
@@ -68,6 +69,8 @@ async def invite_button(update: Update, context: BotContext) -> None:
         await _create(update, context, role, studio_id=arg)
     elif kind == "x":
         await _revoke(update, context, revoke_id)
+    elif kind == "p":
+        await _list(update, context, page=revoke_id)
     else:
         await answer(update, context, context.t("errors.stale_button"))
 
@@ -153,22 +156,33 @@ async def _create(
 
 @private_only
 async def invites(update: Update, context: BotContext) -> None:
-    assert update.effective_user is not None
+    await _list(update, context, page=0)
+
+
+async def _list(update: Update, context: BotContext, page: int) -> None:
+    """Open invitations, a page at a time (inv:p:<page>), each with its revoke button."""
     async with context.session() as session:
-        open_ = await InvitationService(session).open_for(update.effective_user.id)
+        open_ = await InvitationService(session).open_for(context.user_id)
         items = [(i.id, _target(context, i), local_time(context, i.expires_at)) for i in open_]
     if not items:
         await answer(update, context, context.t("invites.empty"))
         return
-    lines = "\n".join(
+    lines = [
         f"{n}. " + context.t("invites.item", target=Raw(target), expires=expires)
         for n, (_, target, expires) in enumerate(items, 1)
-    )
+    ]
+    shown = paginate(lines, page)
     buttons = [
         (context.t("btn.revoke", n=n), f"inv:x:{inv_id}")
         for n, (inv_id, _, _) in enumerate(items, 1)
-    ]
-    await answer(update, context, context.t("invites.list", items=Raw(lines)), rows(buttons, 3))
+    ][shown.start : shown.stop]
+    text = context.t(
+        "invites.list",
+        count=len(items),
+        page=Raw(page_label(context, shown)),
+        items=Raw("\n".join(lines[shown.start : shown.stop])),
+    )
+    await answer(update, context, text, rows(buttons + shown.nav(lambda p: f"inv:p:{p}"), 3))
 
 
 async def _revoke(update: Update, context: BotContext, invitation_id: int) -> None:

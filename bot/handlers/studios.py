@@ -26,6 +26,7 @@ from bot.handlers.common import (
 from bot.handlers.files import Translate, file_buttons, file_lines
 from bot.i18n import Raw, t
 from bot.keyboards import rows
+from bot.paging import page_label, paginate
 from bot.parsing import format_fen, is_question, parse_int
 from policy.deadlines import REPORT_TZ
 from policy.lifecycle import (
@@ -41,6 +42,7 @@ from policy.lifecycle import (
 from storage.attachments import studio_files
 from storage.files import FileData
 from storage.models import Attachment, Studio, User
+from storage.people import PeopleService
 from storage.studios import (
     NO_DETAILS,
     Application,
@@ -568,11 +570,18 @@ async def studio_command(update: Update, context: BotContext) -> None:
 
 
 async def card_button(update: Update, context: BotContext) -> None:
-    if (args := await pressed(update, context, int)) is not None:
-        await _show_card(update, context, args[0])
+    """sc:<studio> shows the card; sc:<studio>:<page> a page of its team."""
+    assert update.callback_query is not None and update.callback_query.data is not None
+    paged = update.callback_query.data.count(":") == 2
+    if (args := await pressed(update, context, int, *((int,) if paged else ()))) is not None:
+        await _show_card(update, context, args[0], args[1] if paged else 0)
 
 
-async def _show_card(update: Update, context: BotContext, studio_id: int) -> None:
+HISTORY_SHOWN = 5  # the card lists the latest transitions; reasons are cut to fit
+REASON_SHOWN = 100
+
+
+async def _show_card(update: Update, context: BotContext, studio_id: int, page: int = 0) -> None:
     assert update.effective_user is not None
     async with context.session() as session:
         service = StudioService(session)
@@ -580,22 +589,27 @@ async def _show_card(update: Update, context: BotContext, studio_id: int) -> Non
         union = studio.union.name if studio.union else ""
         subsidy = await service.naming_subsidy(studio.id) if studio.named_on else 0
         files = await studio_files(session, studio.id)
-    member_lines = "\n".join(
+        people = await PeopleService(session).removable(context.user_id, studio.id)
+    lines = [
         html.escape(f"· {m.name} {m.specialty} {m.education} {m.birth_year or ''}".rstrip())
         for m in members
-    )
+    ]
+    # The team can grow past one message: a page of it, with ◀ ▶ (the rest of the card fits).
+    shown = paginate(lines, page, budget=2000)
+    member_lines = "\n".join(lines[shown.start : shown.stop])
     history_lines = "\n".join(
         context.t(
             "studio.history_item",
             when=local_time(context, change.at),
             who=who or "-",
             to=Raw(context.t(f"status.{change.to_status.value}")),
-            reason=Raw(
-                context.t("studio.reason_line", reason=change.reason) if change.reason else ""
-            ),
+            reason=Raw(_reason_line(context, _cut(change.reason, REASON_SHOWN))),
         )
-        for change, who in history
+        for change, who in history[-HISTORY_SHOWN:]
     )
+    if len(history) > HISTORY_SHOWN:
+        more = context.t("studio.history_more", count=len(history), shown=HISTORY_SHOWN)
+        history_lines = more + "\n" + history_lines
     named = (
         f"{studio.named_on.isoformat()} {studio.naming_document or ''}".strip()
         if studio.named_on
@@ -616,19 +630,25 @@ async def _show_card(update: Update, context: BotContext, studio_id: int) -> Non
             context.t("studio.card_subsidy", amount=format_fen(subsidy)) if subsidy else ""
         ),
         count=len(members),
+        page=Raw(page_label(context, shown)),
         members=Raw(member_lines if members else context.t("apply.members_none")),
         history=Raw(history_lines),
     )
     # e.g. the scanned endorsement (Art. 8): listed, and sent back on a press.
     text = _with_files(context.t, text, files)
-    keyboard = _resubmit_keyboard(context.lang, studio)
-    if files:
-        grid = [
-            *(keyboard.inline_keyboard if keyboard else ()),
-            *rows(file_buttons(context.t, files)).inline_keyboard,
-        ]
-        keyboard = InlineKeyboardMarkup(grid)
-    await answer(update, context, text, keyboard)
+    buttons = shown.nav(lambda p: f"sc:{studio.id}:{p}")
+    if people:  # those who may take roles away here reach /people's list for this studio
+        buttons.append((context.t("btn.people"), f"pp:p:{studio.id}:0"))
+    grid = [
+        *(
+            resubmit.inline_keyboard
+            if (resubmit := _resubmit_keyboard(context.lang, studio))
+            else ()
+        ),
+        *(rows(buttons, 3).inline_keyboard if buttons else ()),
+        *(rows(file_buttons(context.t, files)).inline_keyboard if files else ()),
+    ]
+    await answer(update, context, text, InlineKeyboardMarkup(grid) if grid else None)
 
 
 def _with_files(tr: Translate, text: str, files: list[Attachment]) -> str:
@@ -647,6 +667,10 @@ async def _files_keyboard(
         return files, keyboard
     extra = rows(file_buttons(partial(t, lang), files)).inline_keyboard
     return files, InlineKeyboardMarkup([*(keyboard.inline_keyboard if keyboard else ()), *extra])
+
+
+def _cut(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _reason_line(context: BotContext, reason: str) -> str:
