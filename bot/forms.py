@@ -29,7 +29,7 @@ from bot.callbacks import Codec, StaleButton
 from bot.context import BotContext
 from bot.handlers.common import answer
 from bot.i18n import Raw
-from bot.parsing import parse_date, parse_yuan_to_fen
+from bot.parsing import is_question, parse_date, parse_yuan_to_fen
 from storage import drafts
 from storage.drafts import Draft
 from storage.errors import DomainError
@@ -684,6 +684,17 @@ def text(max_len: int, *, optional: bool = False) -> Parse:
         if len(value) > max_len:
             raise FieldError("form.too_long", max=max_len)
         return value
+
+    return parse
+
+
+def person_name(max_len: int) -> Parse:
+    """A person's name: a question typed here ("一年要有几个项目？") is not one."""
+
+    def parse(value: str, context: BotContext, data: dict[str, Any]) -> str:
+        if is_question(value):
+            raise FieldError("form.not_a_name", text=value[:30])
+        return text(max_len)(value, context, data)
 
     return parse
 

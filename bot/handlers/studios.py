@@ -24,7 +24,7 @@ from bot.handlers.common import (
 )
 from bot.i18n import Raw, t
 from bot.keyboards import rows
-from bot.parsing import format_fen, is_question, parse_int
+from bot.parsing import format_fen, parse_int
 from policy.deadlines import REPORT_TZ
 from policy.lifecycle import (
     NEEDS_REASON,
@@ -73,13 +73,6 @@ CANCEL_DATA = "st:no"
 # ---------------------------------------------------------------------------- the form
 async def _honours(context: BotContext, _: dict[str, Any]) -> list[tuple[str, str]]:
     return [(h.value, context.t(f"honour.{h.value}")) for h in Honour]
-
-
-def _person_name(value: str, context: BotContext, data: dict[str, Any]) -> str:
-    # A question typed here ("一年要有几个项目？") is not the model worker's name.
-    if is_question(value):
-        raise FieldError("form.not_a_name", text=value[:30])
-    return forms.text(20)(value, context, data)
 
 
 def _choose_honour(value: str, context: BotContext, _: dict[str, Any]) -> str:
@@ -188,7 +181,7 @@ APPLY = forms.register(
         name="apply",
         title="apply.title",
         steps=(
-            Step("leader_name", "apply.ask.leader_name", parse=_person_name),
+            Step("leader_name", "apply.ask.leader_name", parse=forms.person_name(20)),
             Step("honour", "apply.ask.honour", options=_honours, choose=_choose_honour),
             Step("host_unit", "apply.ask.host_unit", parse=forms.text(100)),
             Step("union", "apply.ask.union", options=_unions),
