@@ -4,6 +4,7 @@ and the buttons that move a studio along. Each press is re-checked by StudioServ
 from __future__ import annotations
 
 import html
+from dataclasses import asdict, replace
 from datetime import date
 from typing import Any
 
@@ -44,6 +45,7 @@ from storage.studios import (
     Details,
     MemberData,
     Outcome,
+    StaleResubmission,
     StudioService,
 )
 
@@ -111,6 +113,12 @@ def _members(value: str, context: BotContext, _: dict[str, Any]) -> list[dict[st
     return members
 
 
+def _members_as_typed(value: Any) -> str:
+    # One line per member, as the step asks for them: copy, change, send them all back.
+    lines = (f"{m['name']} {m['specialty']} {m['education']} {m['birth_year']}" for m in value)
+    return "\n" + "\n".join(lines)
+
+
 async def _proposed(_: BotContext, data: dict[str, Any]) -> list[tuple[str, str]]:
     name = studio_name(data.get("leader_name", ""))
     return [(name, name)]
@@ -144,11 +152,8 @@ async def _apply_summary(context: BotContext, data: dict[str, Any]) -> str:
     )
 
 
-async def _apply_submit(
-    update: Update, context: BotContext, session: AsyncSession, data: dict[str, Any]
-) -> None:
-    assert update.effective_user is not None
-    application = Application(
+def _application(data: dict[str, Any]) -> Application:
+    return Application(
         leader_name=data["leader_name"],
         honour=Honour(data["honour"]),
         host_unit=data["host_unit"],
@@ -160,6 +165,13 @@ async def _apply_submit(
         name=data["name"],
         members=tuple(MemberData(**m) for m in data.get("members", [])),
     )
+
+
+async def _apply_submit(
+    update: Update, context: BotContext, session: AsyncSession, data: dict[str, Any]
+) -> None:
+    assert update.effective_user is not None
+    application = _application(data)
     service = StudioService(session)
     pending = await service.duplicate_of(
         update.effective_user.id, application.union_id, application.leader_name
@@ -186,7 +198,7 @@ APPLY = forms.register(
             Step("host_unit", "apply.ask.host_unit", parse=forms.text(100)),
             Step("union", "apply.ask.union", options=_unions),
             Step("specialty", "apply.ask.specialty", parse=forms.text(100)),
-            Step("members", "apply.ask.members", parse=_members),
+            Step("members", "apply.ask.members", parse=_members, shown=_members_as_typed),
             Step("venue", "apply.ask.venue", parse=forms.text(100)),
             Step("funding", "apply.ask.funding", parse=forms.text(200)),
             Step("plan", "apply.ask.plan", parse=forms.text(500)),
@@ -198,6 +210,89 @@ APPLY = forms.register(
         submit=_apply_submit,
     )
 )
+
+
+# ------------------------------------------------- correcting a returned application
+async def _qualifying_honours(context: BotContext, _: dict[str, Any]) -> list[tuple[str, str]]:
+    # The application passed Art. 3 once; a correction offers only the honours that qualify.
+    return [(h.value, context.t(f"honour.{h.value}")) for h in Honour if leader_qualifies(h)]
+
+
+async def _correct_summary(context: BotContext, data: dict[str, Any]) -> str:
+    header = context.t("apply.correct_header", reason=data.get("return_reason") or "-")
+    return header + "\n\n" + await _apply_summary(context, data)
+
+
+def _changes(lang: str, changed: tuple[str, ...]) -> str:
+    """「修改了：团队、场地」 in the reader's language, from the Application fields that changed."""
+    if not changed:
+        return t(lang, "apply.changed_nothing")
+    steps = [s.name for s in APPLY.steps]  # named in the order the form asks them
+    named = sorted(("union" if f == "union_id" else f for f in changed), key=steps.index)
+    fields = [t(lang, APPLY.steps[steps.index(f)].label_key) for f in named]
+    return t(lang, "apply.changed", fields="、".join(fields))
+
+
+async def _correct_submit(
+    update: Update, context: BotContext, session: AsyncSession, data: dict[str, Any]
+) -> None:
+    assert update.effective_user is not None
+    try:
+        outcome = await StudioService(session).resubmit(
+            update.effective_user.id, int(data["studio_id"]), _application(data),
+            int(data["version"]),
+        )  # fmt: skip
+    except StaleResubmission as stale:
+        # The round this form corrects is over (resubmitted, withdrawn, returned again):
+        # the form ends here, nothing else changes, and the person is told why.
+        await session.commit()  # nothing was written but the draft's claim
+        await answer(update, context, context.t(stale.key, **stale.params))
+        return
+    union = outcome.studio.union.name if outcome.studio.union else ""
+    changes = _changes(context.lang, outcome.changed or ())
+    await answer(update, context, context.t("apply.resubmitted", name=outcome.studio.name,
+                                            union=union, changes=changes))  # fmt: skip
+    await _notify(context, outcome)
+
+
+CORRECT = forms.register(
+    Form(
+        name="correct",
+        title="apply.correct_title",
+        steps=tuple(
+            replace(step, options=_qualifying_honours) if step.name == "honour" else step
+            for step in APPLY.steps
+        ),
+        summary=_correct_summary,
+        submit=_correct_submit,
+    )
+)
+
+
+async def _open_correction(
+    update: Update, context: BotContext, studio_id: int, version: int | None
+) -> None:
+    """🔁 on a returned application: the form, pre-filled with the application as it
+    stands, opens on its summary; ✏ changes any field, ✅ resubmits."""
+    async with context.session() as session:
+        found = await StudioService(session).returned(context.user_id, studio_id, version)
+    app = found.application
+    data = {
+        "studio_id": studio_id,
+        "version": found.version,
+        "return_reason": found.reason,
+        "leader_name": app.leader_name,
+        "honour": app.honour.value,
+        "host_unit": app.host_unit,
+        "union": str(app.union_id),
+        "specialty": app.specialty,
+        "members": [asdict(m) for m in app.members],
+        "venue": app.venue,
+        "funding": app.funding,
+        "plan": app.plan,
+        "name": app.name,
+    }
+    await forms.start(update, context, CORRECT, data, at_summary=True)
 
 
 @private_only
@@ -363,6 +458,9 @@ async def studio_button(update: Update, context: BotContext) -> None:
     if args is None:
         return
     (action, confirmed), studio_id, expected = args[:3]
+    if action is Action.SUBMIT:  # 🔁 on a returned application: correct it, then resubmit
+        await _open_correction(update, context, studio_id, args[3] if len(args) == 4 else None)
+        return
     if confirmed and len(args) != 4:
         await answer(update, context, context.t("errors.stale_button"))
         return
@@ -469,10 +567,14 @@ async def _notify(
                      date=studio.named_on.isoformat() if studio.named_on else "")  # fmt: skip
         text = t(lang, "studio.outcome", studio=studio.name,
                  status=Raw(t(lang, f"status.{studio.status.value}")), reason=Raw(why))  # fmt: skip
-        await tell(context, uid, text, _resubmit_keyboard(lang, studio))
+        await tell(context, uid, text, _resubmit_keyboard(lang, studio, outcome.version))
     for uid in outcome.notify_reviewers:
         lang = language_of(users.get(uid))
-        await tell(context, uid, _waiting(lang, studio), _action_keyboard(lang, studio))
+        text = _waiting(lang, studio)
+        if outcome.changed is not None:  # a corrected resubmission: what changed, and why
+            text += t(lang, "studio.resubmitted_line", changes=_changes(lang, outcome.changed),
+                      reason=outcome.answers or "-")  # fmt: skip
+        await tell(context, uid, text, _action_keyboard(lang, studio))
 
 
 def _waiting(lang: str, studio: Studio) -> str:
@@ -489,10 +591,11 @@ def _waiting(lang: str, studio: Studio) -> str:
     )
 
 
-def _resubmit_keyboard(lang: str, studio: Studio) -> InlineKeyboardMarkup | None:
+def _resubmit_keyboard(lang: str, studio: Studio, version: int) -> InlineKeyboardMarkup | None:
+    """🔁 for the round it was shown in: returned again later, the old button is refused."""
     if studio.status is not StudioStatus.RETURNED:
         return None
-    data = f"st:s:{studio.id}:{STATUS_CODES[studio.status]}"
+    data = f"st:{CODE_OF[Action.SUBMIT]}:{studio.id}:{STATUS_CODES[studio.status]}:{version}"
     return InlineKeyboardMarkup(
         [[InlineKeyboardButton(t(lang, "act.resubmit"), callback_data=data)]]
     )
@@ -562,6 +665,7 @@ async def _show_card(update: Update, context: BotContext, studio_id: int) -> Non
         studio, members, history = await service.card(update.effective_user.id, studio_id)
         union = studio.union.name if studio.union else ""
         subsidy = await service.naming_subsidy(studio.id) if studio.named_on else 0
+        version = await service.version(studio.id)
     member_lines = "\n".join(
         html.escape(f"· {m.name} {m.specialty} {m.education} {m.birth_year or ''}".rstrip())
         for m in members
@@ -601,7 +705,7 @@ async def _show_card(update: Update, context: BotContext, studio_id: int) -> Non
         members=Raw(member_lines if members else context.t("apply.members_none")),
         history=Raw(history_lines),
     )
-    await answer(update, context, text, _resubmit_keyboard(context.lang, studio))
+    await answer(update, context, text, _resubmit_keyboard(context.lang, studio, version))
 
 
 def _reason_line(context: BotContext, reason: str) -> str:
