@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
@@ -225,9 +225,16 @@ class StudioService:
     ) -> Outcome:
         """Apply the applicant's corrections to a returned application and submit it again
         (Art. 8), in one transaction; the audit log keeps before, after and what changed."""
-        # FOR UPDATE: a double press (or a second instance) waits here and then finds the
-        # round over.
-        studio = await self.session.get(Studio, studio_id, with_for_update=True)
+        # A compare-and-set on the status comes first: it locks the row (the database, on
+        # SQLite), so a double press or a second instance waits here, then finds the round
+        # over.
+        await self.session.execute(
+            update(Studio)
+            .where(Studio.id == studio_id, Studio.status == StudioStatus.RETURNED)
+            .values(updated_at=utcnow())
+            .execution_options(synchronize_session=False)
+        )
+        studio = await self.session.get(Studio, studio_id, populate_existing=True)
         if studio is None:
             raise DomainError("studio.not_found")
         await self._still_returned(studio, expected_version)

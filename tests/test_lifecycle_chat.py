@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -26,6 +28,7 @@ from storage.models import (
     Union,
     UnionKind,
 )
+from storage.studios import Application, StaleResubmission, StudioService
 from tests.factories import add_grassroots, add_studio, union_named
 from tests.harness import BotHarness
 
@@ -452,3 +455,38 @@ async def test_rereview_can_keep_the_title(bot: BotHarness) -> None:
     assert history == [StudioStatus.UNDER_REREVIEW, StudioStatus.NAMED]
     # Passed for this cycle: not proposed again until the next fifth anniversary (2030).
     assert "没有命名满五年" in (await bot.send(ADMIN, "/rereview"))[0]
+
+
+@pytest.mark.postgres
+async def test_two_corrections_resubmitted_at_once_resubmit_once(bot: BotHarness) -> None:
+    """Two correction forms (say, opened on two instances) confirmed at the same moment."""
+    await officers(bot)
+    await apply(bot)
+    await return_it(bot, "材料不全")
+    target = await studio(bot)
+    async with bot.session() as s:
+        found = await StudioService(s).returned(LEADER.id, target.id, None)
+    first = replace(found.application, venue="三楼 301")
+    second = replace(found.application, venue="三楼 302")
+
+    async def resubmit(app: Application) -> str:
+        async with bot.session() as s:
+            try:
+                await StudioService(s).resubmit(LEADER.id, target.id, app, found.version)
+            except StaleResubmission as stale:
+                return stale.key
+            return "done"
+
+    results = await asyncio.gather(resubmit(first), resubmit(second))
+    assert sorted(results) == ["apply.resubmitted_already", "done"], results
+    async with bot.session() as s:
+        corrections = await s.scalar(
+            select(func.count()).select_from(AuditLog).where(AuditLog.action == "studio.correct")
+        )
+        submits = await s.scalar(
+            select(func.count())
+            .select_from(StudioStatusChange)
+            .where(StudioStatusChange.to_status == StudioStatus.APPLIED)
+        )
+    assert corrections == 1 and submits == 2  # the first application, and one resubmission
+    assert (await studio(bot)).venue in ("三楼 301", "三楼 302")
