@@ -5,25 +5,17 @@ from __future__ import annotations
 import logging
 from collections import defaultdict
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from telegram import Bot
 from telegram.error import BadRequest, Forbidden, TelegramError
 
-from policy.cycles import achievement_window, next_rereview
-from policy.deadlines import report_deadline
 from reminders.planner import Due, plan, years_needed
 from reminders.schedule import (
-    ACHIEVEMENT_WINDOW,
-    DEADLINE,
-    NO_PROJECT,
     OPTIONAL,
-    OVERDUE,
-    OVERDUE_SUMMARY,
-    REREVIEW,
     ReminderSchedule,
 )
 from storage import reminders as store
@@ -44,6 +36,25 @@ class RunReport:
     already: int = 0
     failed: int = 0
     skipped: int = 0
+
+
+def _only_for(snap: Snapshot, user_id: int) -> Snapshot:
+    """The snapshot as it concerns one person, so planning a year of days stays quick."""
+    admin = user_id in snap.admins
+    studios = [
+        replace(s, leaders=(user_id,) if user_id in s.leaders else ())
+        for s in snap.studios
+        if admin or user_id in s.leaders
+    ]
+    return replace(
+        snap,
+        admins=[user_id] if admin else [],
+        officers={u: [user_id] for u, ids in snap.officers.items() if user_id in ids},
+        studios=studios,
+        blocked=set(),
+        _reporting=None,
+        _by_reporting=None,
+    )
 
 
 @dataclass(frozen=True)
@@ -174,42 +185,24 @@ class ReminderService:
     async def upcoming(
         self, user_id: int, horizon: timedelta = timedelta(days=366)
     ) -> list[Upcoming]:
-        """What is scheduled for this person from now on, soonest first."""
+        """What the planner will send this person from now on, soonest first, if nothing
+        changes meanwhile. Found by asking the planner itself about each day ahead, so the
+        list can never promise a reminder its rules would hold back (e.g. an achievement
+        already recognised in the window)."""
         now = self.clock()
-        snap = await self.snapshot(now)
         s = self.schedule
         today = now.astimezone(s.tz).date()
-        year = today.year
-        out: list[Upcoming] = []
-
-        def add(kind: str, when: datetime, subject: str) -> None:
-            if now < when <= now + horizon:
-                out.append(Upcoming(kind, when, subject))
-
-        for union in snap.unions:
-            if user_id not in snap.officers.get(union.id, []):
+        async with self.sessions() as session:
+            years = (*years_needed(now, s), today.year + 1)
+            snap = _only_for(await store.load_snapshot(session, years), user_id)
+        out: dict[tuple[str, int, str, str], Upcoming] = {}
+        for offset in range(horizon.days + 1):
+            moment = s.at(today + timedelta(days=offset))
+            if not now < moment <= now + horizon:
                 continue
-            if snap.reporting_union_of(union.id) != union.id:
-                continue
-            for y in (year, year + 1):
-                if (union.id, y) in snap.submitted:
-                    continue
-                for m, d in s.deadline_days:
-                    add(DEADLINE, s.at(date(y, m, d)), union.name)
-                add(OVERDUE, s.at(report_deadline(y) + timedelta(days=1)), union.name)
-        for studio in snap.studios:
-            if user_id in studio.leaders:
-                for y in (year, year + 1):
-                    if (studio.id, y) not in snap.approved_projects:
-                        add(NO_PROJECT, s.at(date(y, *s.duty_day)), studio.name)
-                if studio.named_on:
-                    _, end = achievement_window(studio.named_on, today)
-                    lead = timedelta(days=s.achievement_lead_days)
-                    add(ACHIEVEMENT_WINDOW, s.at(end - lead), studio.name)
-            if user_id in snap.admins and studio.named_on:
-                anniversary = next_rereview(studio.named_on, today)
-                for lead_days in s.rereview_lead_days:
-                    add(REREVIEW, s.at(anniversary - timedelta(days=lead_days)), studio.name)
-        if user_id in snap.admins:
-            add(OVERDUE_SUMMARY, s.at(date(year + 1, 1, 1)), "")
-        return sorted(out, key=lambda u: u.fires_at)
+            for due in plan(snap, moment, s):
+                # Only what fires that very day: a later day also lists earlier stages.
+                if due.recipient_id == user_id and due.fires_at == moment:
+                    subject = due.payload.get("studio") or due.payload.get("union") or ""
+                    out.setdefault(due.key, Upcoming(due.kind, moment, str(subject)))
+        return sorted(out.values(), key=lambda u: u.fires_at)
