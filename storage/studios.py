@@ -41,6 +41,7 @@ from storage.errors import DomainError
 from storage.files import FileData
 from storage.models import (
     Attachment,
+    AuditLog,
     FundDirection,
     FundRecord,
     FundSource,
@@ -302,6 +303,30 @@ class StudioService:
         outcome = await self._move(actor_id, studio, Action.SUBMIT, access=access)
         outcome.changed, outcome.answers = tuple(changed), answers
         return outcome
+
+    async def correction(self, studio: Studio) -> tuple[tuple[str, ...], str] | None:
+        """For an application waiting again after a return: the fields its correction
+        changed and the return reason it answers (what the reviewer needs to see)."""
+        latest = await self.session.scalar(
+            select(StudioStatusChange)
+            .where(StudioStatusChange.studio_id == studio.id)
+            .order_by(StudioStatusChange.id.desc())
+            .limit(1)
+        )
+        if latest is None or latest.from_status is not StudioStatus.RETURNED:
+            return None
+        entry = await self.session.scalar(
+            select(AuditLog)
+            .where(
+                AuditLog.action == "studio.correct",
+                AuditLog.entity_type == Studio.__tablename__,
+                AuditLog.entity_id == str(studio.id),
+            )
+            .order_by(AuditLog.id.desc())
+            .limit(1)
+        )
+        after = entry.after if entry is not None and isinstance(entry.after, dict) else {}
+        return tuple(after.get("changed", ())), str(after.get("answers", ""))
 
     async def _still_returned(self, studio: Studio, version: int | None) -> int:
         """The studio's version if it is still the returned round the button was shown in."""

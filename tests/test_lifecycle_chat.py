@@ -341,6 +341,8 @@ async def test_a_returned_application_is_corrected_then_resubmitted(bot: BotHarn
     assert "待你处理" in waiting and "修改了：团队、场地" in waiting
     assert "回应的退回理由：团队成员未填写，请补充后重新提交" in waiting
     assert "推荐" in bot.button_labels(GRASSROOTS)
+    review = await bot.send(GRASSROOTS, "/review")  # the same, from the listing
+    assert "修改了：团队、场地" in review[1] and "回应的退回理由：团队成员未填写" in review[1]
 
     # The old 🔁 again: already resubmitted, nothing changes, and it says so.
     again = await bot.press_data(LEADER, old_button)

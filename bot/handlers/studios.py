@@ -200,7 +200,12 @@ APPLY = forms.register(
             Step("honour", "apply.ask.honour", options=_honours, choose=_choose_honour),
             Step("host_unit", "apply.ask.host_unit", parse=forms.text(100)),
             Step("union", "apply.ask.union", options=_unions),
-            Step("specialty", "apply.ask.specialty", parse=forms.text(100)),
+            Step(
+                "specialty",
+                "apply.ask.specialty",
+                parse=forms.text(100),
+                label="field.studio_specialty",
+            ),
             Step("members", "apply.ask.members", parse=_members, shown=_members_as_typed),
             Step("venue", "apply.ask.venue", parse=forms.text(100)),
             Step("funding", "apply.ask.funding", parse=forms.text(200)),
@@ -575,12 +580,16 @@ async def _notify(
         lang = language_of(users.get(uid))
         text = _waiting(lang, studio)
         if outcome.changed is not None:  # a corrected resubmission: what changed, and why
-            text += t(lang, "studio.resubmitted_line", changes=_changes(lang, outcome.changed),
-                      reason=outcome.answers or "-")  # fmt: skip
+            text += _resubmitted_line(lang, outcome.changed, outcome.answers)
         files, keyboard = await _files_keyboard(
             context, lang, studio, _action_keyboard(lang, studio)
         )
         await tell(context, uid, _with_files(partial(t, lang), text, files), keyboard)
+
+
+def _resubmitted_line(lang: str, changed: tuple[str, ...], answers: str) -> str:
+    return t(lang, "studio.resubmitted_line", changes=_changes(lang, changed),
+             reason=answers or "-")  # fmt: skip
 
 
 def _waiting(lang: str, studio: Studio) -> str:
@@ -630,17 +639,20 @@ def _action_keyboard(
 async def review_command(update: Update, context: BotContext) -> None:
     assert update.effective_user is not None
     async with context.session() as session:
-        waiting = await StudioService(session).waiting_for(update.effective_user.id)
-        items = [(s, s.union.name if s.union else "") for s, _ in waiting]
+        service = StudioService(session)
+        waiting = await service.waiting_for(update.effective_user.id)
+        items = [(s, await service.correction(s)) for s, _ in waiting[:10]]
     if not items:
         await answer(update, context, context.t("review.empty"))
         return
-    await answer(update, context, context.t("review.header", count=len(items)))
-    for studio, _ in items[:10]:
+    await answer(update, context, context.t("review.header", count=len(waiting)))
+    for studio, corrected in items:
+        text = _waiting(context.lang, studio)
+        if corrected is not None:  # resubmitted after a return: what changed, and why
+            text += _resubmitted_line(context.lang, *corrected)
         keyboard = _action_keyboard(context.lang, studio)
         files, keyboard = await _files_keyboard(context, context.lang, studio, keyboard)
-        await answer(update, context, _with_files(context.t, _waiting(context.lang, studio), files),
-                     keyboard)  # fmt: skip
+        await answer(update, context, _with_files(context.t, text, files), keyboard)
 
 
 @private_only

@@ -403,6 +403,7 @@ MESSAGES: dict[str, str] = {
     "field.funding": "Funding",
     "field.plan": "Plan",
     "field.studio_name": "Studio name",
+    "field.studio_specialty": "Field",
     "field.reason": "Reason",
     "field.effective_on": "Date",
     "field.document": "Document no.",

@@ -412,6 +412,7 @@ MESSAGES: dict[str, str] = {
     "field.funding": "经费",
     "field.plan": "计划",
     "field.studio_name": "工作室名称",
+    "field.studio_specialty": "专业领域",
     "field.reason": "理由",
     "field.effective_on": "日期",
     "field.document": "文号",
