@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
@@ -36,10 +36,12 @@ from storage.access import (
     load_tree,
     nearest_officers,
 )
+from storage.db import utcnow
 from storage.errors import DomainError
 from storage.files import FileData
 from storage.models import (
     Attachment,
+    AuditLog,
     FundDirection,
     FundRecord,
     FundSource,
@@ -101,6 +103,40 @@ class Outcome:
     notify_reviewers: list[int] = field(default_factory=list)
     # Next steps the actor may take themselves (e.g. recommend, then record the endorsement).
     actor_next: tuple[Action, ...] = ()
+    version: int = 0  # the studio's version after this transition (see `version`)
+    # A corrected resubmission: the Application fields that changed, and the reason of the
+    # return it answers (None for anything else).
+    changed: tuple[str, ...] | None = None
+    answers: str = ""
+
+
+@dataclass(frozen=True)
+class Correction:
+    """A returned application as it stands, for its applicant to correct and resubmit."""
+
+    studio: Studio
+    application: Application
+    reason: str  # of the return it answers
+    version: int
+
+
+class StaleResubmission(DomainError):
+    """A resubmission of a round that is over: resubmitted already, withdrawn, or returned
+    again since (the old button must not answer the new return)."""
+
+
+# Application fields as the studio stores them.
+COLUMNS = {
+    "leader_name": "leader_name",
+    "honour": "leader_honour",
+    "host_unit": "host_unit",
+    "union_id": "union_id",
+    "specialty": "specialty",
+    "venue": "venue",
+    "funding": "funding_arrangement",
+    "plan": "plan",
+    "name": "name",
+}
 
 
 class StudioService:
@@ -160,6 +196,176 @@ class StudioService:
         )
         audit.record(self.session, actor_id=actor_id, action="studio.create", entity=studio)
         return await self._move(actor_id, studio, Action.SUBMIT, today=today, access=access)
+
+    async def returned(self, actor_id: int, studio_id: int, version: int | None) -> Correction:
+        """The returned application as it stands, to open for correction; refused (and
+        nothing changes) when that round is over or the person may not resubmit it."""
+        studio = await self.session.get(Studio, studio_id, options=[selectinload(Studio.union)])
+        if studio is None:
+            raise DomainError("studio.not_found")
+        current = await self._still_returned(studio, version)
+        access = await load_access(self.session, actor_id)
+        self._guard(access, await load_tree(self.session), studio, Action.SUBMIT, actor_id)
+        members = await self._application_members(studio.id)
+        application = Application(
+            leader_name=studio.leader_name,
+            honour=studio.leader_honour,
+            host_unit=studio.host_unit,
+            union_id=studio.union_id,
+            specialty=studio.specialty,
+            venue=studio.venue,
+            funding=studio.funding_arrangement,
+            plan=studio.plan,
+            name=studio.name,
+            members=tuple(_member_data(m) for m in members),
+        )
+        return Correction(studio, application, await self._return_reason(studio.id), current)
+
+    async def resubmit(
+        self,
+        actor_id: int,
+        studio_id: int,
+        app: Application,
+        expected_version: int,
+        *,
+        today: date,
+    ) -> Outcome:
+        """Apply the applicant's corrections to a returned application and submit it again
+        (Art. 8), in one transaction; the audit log keeps before, after and what changed."""
+        # A compare-and-set on the status comes first: it locks the row (the database, on
+        # SQLite), so a double press or a second instance waits here, then finds the round
+        # over.
+        await self.session.execute(
+            update(Studio)
+            .where(Studio.id == studio_id, Studio.status == StudioStatus.RETURNED)
+            .values(updated_at=utcnow())
+            .execution_options(synchronize_session=False)
+        )
+        studio = await self.session.get(Studio, studio_id, populate_existing=True)
+        if studio is None:
+            raise DomainError("studio.not_found")
+        await self._still_returned(studio, expected_version)
+        access = await load_access(self.session, actor_id)
+        tree = await load_tree(self.session)
+        self._guard(access, tree, studio, Action.SUBMIT, actor_id)
+        # The same checks as a first application (Art. 3).
+        if not leader_qualifies(app.honour):
+            raise DomainError("apply.honour_too_low")
+        if not name_is_acceptable(app.name, app.leader_name):
+            raise DomainError("apply.bad_name", leader=app.leader_name)
+        union = await self.session.get(Union, app.union_id)
+        if union is None or not union.active or union.kind is UnionKind.PREFECTURE:
+            raise DomainError("apply.bad_union")
+        leader_name = app.leader_name.strip()
+        if await self.duplicate_of(actor_id, union.id, leader_name, access, exclude=studio.id):
+            raise DomainError("apply.duplicate")
+        answers = await self._return_reason(studio.id)
+        members = await self._application_members(studio.id)
+        before = {**audit.snapshot(studio), "members": [_member_json(m) for m in members]}
+
+        changed = [f for f, column in COLUMNS.items() if getattr(studio, column) != getattr(app, f)]
+        for f in changed:
+            setattr(studio, COLUMNS[f], getattr(app, f))
+        if studio.pending_key and studio.pending_key.startswith("n:"):
+            # Filed by an officer under a name within a union: the key follows both.
+            studio.pending_key = f"n:{union.id}:{leader_name}"
+        # Team members: those unchanged stay as they are; removed ones are soft-deleted,
+        # new ones added.
+        wanted = list(app.members)
+        for member in members:
+            if (data := _member_data(member)) in wanted:
+                wanted.remove(data)
+            else:
+                member.deleted_at = utcnow()
+        removed = [m for m in members if m.deleted_at is not None]
+        self.session.add_all(
+            Member(studio_id=studio.id, name=m.name, specialty=m.specialty,
+                   education=m.education, birth_year=m.birth_year, joined_on=today)
+            for m in wanted
+        )  # fmt: skip
+        if removed or wanted:
+            changed.append("members")
+        try:
+            await self.session.flush()
+        except IntegrityError as exc:
+            await self.session.rollback()
+            if "pending_key" in str(exc.orig):
+                raise DomainError("apply.duplicate") from exc
+            raise
+        after_members = await self._application_members(studio.id)
+        audit.record(
+            self.session,
+            actor_id=actor_id,
+            action="studio.correct",
+            entity=studio,
+            before=before,
+            after={
+                **audit.snapshot(studio),
+                "members": [_member_json(m) for m in after_members],
+                "changed": changed,
+                "answers": answers,
+            },
+        )
+        outcome = await self._move(actor_id, studio, Action.SUBMIT, access=access, today=today)
+        outcome.changed, outcome.answers = tuple(changed), answers
+        return outcome
+
+    async def correction(self, studio: Studio) -> tuple[tuple[str, ...], str] | None:
+        """For an application waiting again after a return: the fields its correction
+        changed and the return reason it answers (what the reviewer needs to see)."""
+        latest = await self.session.scalar(
+            select(StudioStatusChange)
+            .where(StudioStatusChange.studio_id == studio.id)
+            .order_by(StudioStatusChange.id.desc())
+            .limit(1)
+        )
+        if latest is None or latest.from_status is not StudioStatus.RETURNED:
+            return None
+        entry = await self.session.scalar(
+            select(AuditLog)
+            .where(
+                AuditLog.action == "studio.correct",
+                AuditLog.entity_type == Studio.__tablename__,
+                AuditLog.entity_id == str(studio.id),
+            )
+            .order_by(AuditLog.id.desc())
+            .limit(1)
+        )
+        after = entry.after if entry is not None and isinstance(entry.after, dict) else {}
+        return tuple(after.get("changed", ())), str(after.get("answers", ""))
+
+    async def _still_returned(self, studio: Studio, version: int | None) -> int:
+        """The studio's version if it is still the returned round the button was shown in."""
+        current = await self.version(studio.id)
+        if studio.status is not StudioStatus.RETURNED:
+            # Resubmitted already (a double press, or the card's button after the notice's),
+            # or withdrawn: nothing to resubmit.
+            pending = studio.status in PENDING
+            raise StaleResubmission("apply.resubmitted_already" if pending else "apply.closed")
+        if version is not None and version != current:
+            raise StaleResubmission("apply.returned_again")
+        return current
+
+    async def _return_reason(self, studio_id: int) -> str:
+        reason = await self.session.scalar(
+            select(StudioStatusChange.reason)
+            .where(
+                StudioStatusChange.studio_id == studio_id,
+                StudioStatusChange.to_status == StudioStatus.RETURNED,
+            )
+            .order_by(StudioStatusChange.id.desc())
+            .limit(1)
+        )
+        return reason or ""
+
+    async def _application_members(self, studio_id: int) -> list[Member]:
+        return list(
+            await self.session.scalars(
+                select(Member)
+                .where(Member.studio_id == studio_id, Member.deleted_at.is_(None))
+                .order_by(Member.id)
+            )
+        )
 
     async def act(
         self,
@@ -244,6 +450,7 @@ class StudioService:
             studio.pending_key = None  # named, withdrawn: the person may apply again
         self.session.add(change)
         await self.session.flush()
+        version = change.id
         if attachment is not None:
             # e.g. the scanned endorsement of the host unit's party/administration (Art. 8)
             self.session.add(
@@ -256,7 +463,7 @@ class StudioService:
             entity=studio,
             before=before,
         )
-        outcome = Outcome(studio, action, to_status)
+        outcome = Outcome(studio, action, to_status, version=version)
         outcome.notify_applicant = sorted(
             {u for u in (studio.leader_user_id, studio.created_by) if u and u != actor_id}
         )
@@ -308,7 +515,13 @@ class StudioService:
             raise DomainError(f"studio.date_after.{bound[1].value}", date=bound[0].isoformat())
 
     async def duplicate_of(
-        self, actor_id: int, union_id: int, leader_name: str, access: Access | None = None
+        self,
+        actor_id: int,
+        union_id: int,
+        leader_name: str,
+        access: Access | None = None,
+        *,
+        exclude: int | None = None,
     ) -> Studio | None:
         """The same model worker's application still in progress, if any: the applicant's
         own, or one filed under the same name in the same union."""
@@ -319,7 +532,7 @@ class StudioService:
         who = same_name if on_behalf else or_(Studio.leader_user_id == actor_id, same_name)
         return await self.session.scalar(
             select(Studio)
-            .where(Studio.status.in_(list(PENDING)), who)
+            .where(Studio.status.in_(list(PENDING)), who, Studio.id != (exclude or 0))
             .options(selectinload(Studio.union))
             .order_by(Studio.id)
             .limit(1)
@@ -542,3 +755,12 @@ class StudioService:
             .order_by(Union.id)
         )
         return list(rows)
+
+
+def _member_data(member: Member) -> MemberData:
+    return MemberData(member.name, member.specialty, member.education, member.birth_year)
+
+
+def _member_json(member: Member) -> dict[str, object]:
+    return {"name": member.name, "specialty": member.specialty,
+            "education": member.education, "birth_year": member.birth_year}  # fmt: skip

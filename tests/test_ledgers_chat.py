@@ -357,3 +357,21 @@ async def test_edit_is_audited_and_sends_changed_work_back_to_the_union(bot: Bot
     assert edited.kind.value == "invention" and edited.review_status is ReviewStatus.PENDING
     assert log[0].before["approved_on"] == "2026-03-05"
     assert log[0].after["approved_on"] == "2026-04-01"
+
+
+async def test_a_question_at_the_member_name_step_is_not_a_name(bot: BotHarness) -> None:
+    await setup(bot)
+    await bot.send(LEADER, "/member")
+    await bot.press(LEADER, "新成员加入")
+    refusal = (await bot.send(LEADER, "一年要有几个项目？"))[0]
+    assert "像是一个问题" in refusal and "/cancel" in refusal
+    await bot.send(LEADER, "玉罕")  # the same step, still open
+    await bot.send(LEADER, "电气")
+    await bot.press(LEADER, "本科")
+    await bot.send(LEADER, "1990")
+    await bot.send(LEADER, "2026-01-10")
+    assert "玉罕" in bot.last(LEADER) and "一年要有" not in bot.last(LEADER)
+    await bot.press(LEADER, "确认提交")
+    async with bot.session() as s:
+        names = list(await s.scalars(select(Member.name)))
+    assert names == ["玉罕"]

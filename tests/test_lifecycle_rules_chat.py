@@ -189,6 +189,7 @@ async def test_irreversible_steps_say_what_will_happen_and_stale_confirms_do_not
     assert "对方修改后可以重新提交" in bot.last(GRASSROOTS)
     await bot.press(GRASSROOTS, "确认提交")
     await bot.press(LEADER, "重新提交")
+    await bot.press(LEADER, "确认提交")
     assert (await studio(bot)).status is StudioStatus.APPLIED
     # The confirmation shown before the return names the same state ("applied") but an
     # earlier round: pressing it now changes nothing.

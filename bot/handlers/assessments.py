@@ -4,10 +4,12 @@ who has reported."""
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.error import TelegramError
 
 from bot import forms
 from bot.context import BotContext
@@ -74,15 +76,20 @@ async def grade_button(update: Update, context: BotContext) -> None:
         return
     async with context.session() as session:
         service = AssessmentService(session)
-        row = await service.grade(context.user_id, studio_id, year, grade)
+        graded = await service.grade(context.user_id, studio_id, year, grade)
         overview = [u for u in await service.overview(context.user_id, year)
-                    if u.union.id == row.union_id]  # fmt: skip
+                    if u.union.id == graded.assessment.union_id]  # fmt: skip
     item = overview[0] if overview else None
     left = len(item.unassessed) if item else 0
     studio = next((s.name for s, _ in item.studios if s.id == studio_id), "") if item else ""
     if query is not None:  # the graded studio's buttons go; /assess shows it again to change
-        await query.edit_message_reply_markup(None)
-    key = "assess.graded_last" if left == 0 else "assess.graded"
+        # (already gone after a double press, or on the other instance's message: fine)
+        with contextlib.suppress(TelegramError):
+            await query.edit_message_reply_markup(None)
+    if not graded.changed:  # a second press of the same grade (here or on another instance)
+        key = "assess.already_graded"
+    else:
+        key = "assess.graded_last" if left == 0 else "assess.graded"
     await answer(update, context, context.t(key, studio=studio,
                  grade=Raw(context.t(f"grade.{grade.value}")), left=left))  # fmt: skip
 
@@ -172,7 +179,8 @@ async def submit_button(update: Update, context: BotContext) -> None:
         )
         await answer(update, context, text, keyboard)
         return
-    await query.edit_message_reply_markup(None)
+    with contextlib.suppress(TelegramError):  # already gone after a double press
+        await query.edit_message_reply_markup(None)
     async with context.session() as session:
         item, admins = await AssessmentService(session).submit(
             context.user_id, union_id, year, args[2]

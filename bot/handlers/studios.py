@@ -4,6 +4,7 @@ and the buttons that move a studio along. Each press is re-checked by StudioServ
 from __future__ import annotations
 
 import html
+from dataclasses import asdict, replace
 from datetime import date
 from functools import partial
 from typing import Any
@@ -27,7 +28,7 @@ from bot.handlers.files import Translate, file_buttons, file_lines
 from bot.i18n import Raw, t
 from bot.keyboards import rows
 from bot.paging import page_label, paginate
-from bot.parsing import format_fen, is_question, parse_int
+from bot.parsing import format_fen, parse_int
 from policy.deadlines import REPORT_TZ
 from policy.lifecycle import (
     NEEDS_REASON,
@@ -49,6 +50,7 @@ from storage.studios import (
     Details,
     MemberData,
     Outcome,
+    StaleResubmission,
     StudioService,
 )
 
@@ -78,13 +80,6 @@ CANCEL_DATA = "st:no"
 # ---------------------------------------------------------------------------- the form
 async def _honours(context: BotContext, _: dict[str, Any]) -> list[tuple[str, str]]:
     return [(h.value, context.t(f"honour.{h.value}")) for h in Honour]
-
-
-def _person_name(value: str, context: BotContext, data: dict[str, Any]) -> str:
-    # A question typed here ("一年要有几个项目？") is not the model worker's name.
-    if is_question(value):
-        raise FieldError("form.not_a_name", text=value[:30])
-    return forms.text(20)(value, context, data)
 
 
 def _choose_honour(value: str, context: BotContext, _: dict[str, Any]) -> str:
@@ -123,6 +118,12 @@ def _members(value: str, context: BotContext, _: dict[str, Any]) -> list[dict[st
     return members
 
 
+def _members_as_typed(value: Any) -> str:
+    # One line per member, as the step asks for them: copy, change, send them all back.
+    lines = (f"{m['name']} {m['specialty']} {m['education']} {m['birth_year']}" for m in value)
+    return "\n" + "\n".join(lines)
+
+
 async def _proposed(_: BotContext, data: dict[str, Any]) -> list[tuple[str, str]]:
     name = studio_name(data.get("leader_name", ""))
     return [(name, name)]
@@ -156,11 +157,8 @@ async def _apply_summary(context: BotContext, data: dict[str, Any]) -> str:
     )
 
 
-async def _apply_submit(
-    update: Update, context: BotContext, session: AsyncSession, data: dict[str, Any]
-) -> None:
-    assert update.effective_user is not None
-    application = Application(
+def _application(data: dict[str, Any]) -> Application:
+    return Application(
         leader_name=data["leader_name"],
         honour=Honour(data["honour"]),
         host_unit=data["host_unit"],
@@ -172,6 +170,13 @@ async def _apply_submit(
         name=data["name"],
         members=tuple(MemberData(**m) for m in data.get("members", [])),
     )
+
+
+async def _apply_submit(
+    update: Update, context: BotContext, session: AsyncSession, data: dict[str, Any]
+) -> None:
+    assert update.effective_user is not None
+    application = _application(data)
     service = StudioService(session)
     pending = await service.duplicate_of(
         update.effective_user.id, application.union_id, application.leader_name
@@ -193,12 +198,17 @@ APPLY = forms.register(
         name="apply",
         title="apply.title",
         steps=(
-            Step("leader_name", "apply.ask.leader_name", parse=_person_name),
+            Step("leader_name", "apply.ask.leader_name", parse=forms.person_name(20)),
             Step("honour", "apply.ask.honour", options=_honours, choose=_choose_honour),
             Step("host_unit", "apply.ask.host_unit", parse=forms.text(100)),
             Step("union", "apply.ask.union", options=_unions),
-            Step("specialty", "apply.ask.specialty", parse=forms.text(100)),
-            Step("members", "apply.ask.members", parse=_members),
+            Step(
+                "specialty",
+                "apply.ask.specialty",
+                parse=forms.text(100),
+                label="field.studio_specialty",
+            ),
+            Step("members", "apply.ask.members", parse=_members, shown=_members_as_typed),
             Step("venue", "apply.ask.venue", parse=forms.text(100)),
             Step("funding", "apply.ask.funding", parse=forms.text(200)),
             Step("plan", "apply.ask.plan", parse=forms.text(500)),
@@ -210,6 +220,89 @@ APPLY = forms.register(
         submit=_apply_submit,
     )
 )
+
+
+# ------------------------------------------------- correcting a returned application
+async def _qualifying_honours(context: BotContext, _: dict[str, Any]) -> list[tuple[str, str]]:
+    # The application passed Art. 3 once; a correction offers only the honours that qualify.
+    return [(h.value, context.t(f"honour.{h.value}")) for h in Honour if leader_qualifies(h)]
+
+
+async def _correct_summary(context: BotContext, data: dict[str, Any]) -> str:
+    header = context.t("apply.correct_header", reason=data.get("return_reason") or "-")
+    return header + "\n\n" + await _apply_summary(context, data)
+
+
+def _changes(lang: str, changed: tuple[str, ...]) -> str:
+    """「修改了：团队、场地」 in the reader's language, from the Application fields that changed."""
+    if not changed:
+        return t(lang, "apply.changed_nothing")
+    steps = [s.name for s in APPLY.steps]  # named in the order the form asks them
+    named = sorted(("union" if f == "union_id" else f for f in changed), key=steps.index)
+    fields = [t(lang, APPLY.steps[steps.index(f)].label_key) for f in named]
+    return t(lang, "apply.changed", fields="、".join(fields))
+
+
+async def _correct_submit(
+    update: Update, context: BotContext, session: AsyncSession, data: dict[str, Any]
+) -> None:
+    assert update.effective_user is not None
+    try:
+        outcome = await StudioService(session).resubmit(
+            update.effective_user.id, int(data["studio_id"]), _application(data),
+            int(data["version"]), today=context.today(),
+        )  # fmt: skip
+    except StaleResubmission as stale:
+        # The round this form corrects is over (resubmitted, withdrawn, returned again):
+        # the form ends here, nothing else changes, and the person is told why.
+        await session.commit()  # nothing was written but the draft's claim
+        await answer(update, context, context.t(stale.key, **stale.params))
+        return
+    union = outcome.studio.union.name if outcome.studio.union else ""
+    changes = _changes(context.lang, outcome.changed or ())
+    await answer(update, context, context.t("apply.resubmitted", name=outcome.studio.name,
+                                            union=union, changes=changes))  # fmt: skip
+    await _notify(context, outcome)
+
+
+CORRECT = forms.register(
+    Form(
+        name="correct",
+        title="apply.correct_title",
+        steps=tuple(
+            replace(step, options=_qualifying_honours) if step.name == "honour" else step
+            for step in APPLY.steps
+        ),
+        summary=_correct_summary,
+        submit=_correct_submit,
+    )
+)
+
+
+async def _open_correction(
+    update: Update, context: BotContext, studio_id: int, version: int | None
+) -> None:
+    """🔁 on a returned application: the form, pre-filled with the application as it
+    stands, opens on its summary; ✏ changes any field, ✅ resubmits."""
+    async with context.session() as session:
+        found = await StudioService(session).returned(context.user_id, studio_id, version)
+    app = found.application
+    data = {
+        "studio_id": studio_id,
+        "version": found.version,
+        "return_reason": found.reason,
+        "leader_name": app.leader_name,
+        "honour": app.honour.value,
+        "host_unit": app.host_unit,
+        "union": str(app.union_id),
+        "specialty": app.specialty,
+        "members": [asdict(m) for m in app.members],
+        "venue": app.venue,
+        "funding": app.funding,
+        "plan": app.plan,
+        "name": app.name,
+    }
+    await forms.start(update, context, CORRECT, data, at_summary=True)
 
 
 @private_only
@@ -375,6 +468,9 @@ async def studio_button(update: Update, context: BotContext) -> None:
     if args is None:
         return
     (action, confirmed), studio_id, expected = args[:3]
+    if action is Action.SUBMIT:  # 🔁 on a returned application: correct it, then resubmit
+        await _open_correction(update, context, studio_id, args[3] if len(args) == 4 else None)
+        return
     if confirmed and len(args) != 4:
         await answer(update, context, context.t("errors.stale_button"))
         return
@@ -482,14 +578,21 @@ async def _notify(
                      date=studio.named_on.isoformat() if studio.named_on else "")  # fmt: skip
         text = t(lang, "studio.outcome", studio=studio.name,
                  status=Raw(t(lang, f"status.{studio.status.value}")), reason=Raw(why))  # fmt: skip
-        await tell(context, uid, text, _resubmit_keyboard(lang, studio))
+        await tell(context, uid, text, _resubmit_keyboard(lang, studio, outcome.version))
     for uid in outcome.notify_reviewers:
         lang = language_of(users.get(uid))
+        text = _waiting(lang, studio)
+        if outcome.changed is not None:  # a corrected resubmission: what changed, and why
+            text += _resubmitted_line(lang, outcome.changed, outcome.answers)
         files, keyboard = await _files_keyboard(
             context, lang, studio, _action_keyboard(lang, studio)
         )
-        await tell(context, uid, _with_files(partial(t, lang), _waiting(lang, studio), files),
-                   keyboard)  # fmt: skip
+        await tell(context, uid, _with_files(partial(t, lang), text, files), keyboard)
+
+
+def _resubmitted_line(lang: str, changed: tuple[str, ...], answers: str) -> str:
+    return t(lang, "studio.resubmitted_line", changes=_changes(lang, changed),
+             reason=answers or "-")  # fmt: skip
 
 
 def _waiting(lang: str, studio: Studio) -> str:
@@ -506,10 +609,11 @@ def _waiting(lang: str, studio: Studio) -> str:
     )
 
 
-def _resubmit_keyboard(lang: str, studio: Studio) -> InlineKeyboardMarkup | None:
+def _resubmit_keyboard(lang: str, studio: Studio, version: int) -> InlineKeyboardMarkup | None:
+    """🔁 for the round it was shown in: returned again later, the old button is refused."""
     if studio.status is not StudioStatus.RETURNED:
         return None
-    data = f"st:s:{studio.id}:{STATUS_CODES[studio.status]}"
+    data = f"st:{CODE_OF[Action.SUBMIT]}:{studio.id}:{STATUS_CODES[studio.status]}:{version}"
     return InlineKeyboardMarkup(
         [[InlineKeyboardButton(t(lang, "act.resubmit"), callback_data=data)]]
     )
@@ -538,17 +642,20 @@ def _action_keyboard(
 async def review_command(update: Update, context: BotContext) -> None:
     assert update.effective_user is not None
     async with context.session() as session:
-        waiting = await StudioService(session).waiting_for(update.effective_user.id)
-        items = [(s, s.union.name if s.union else "") for s, _ in waiting]
+        service = StudioService(session)
+        waiting = await service.waiting_for(update.effective_user.id)
+        items = [(s, await service.correction(s)) for s, _ in waiting[:10]]
     if not items:
         await answer(update, context, context.t("review.empty"))
         return
-    await answer(update, context, context.t("review.header", count=len(items)))
-    for studio, _ in items[:10]:
+    await answer(update, context, context.t("review.header", count=len(waiting)))
+    for studio, corrected in items:
+        text = _waiting(context.lang, studio)
+        if corrected is not None:  # resubmitted after a return: what changed, and why
+            text += _resubmitted_line(context.lang, *corrected)
         keyboard = _action_keyboard(context.lang, studio)
         files, keyboard = await _files_keyboard(context, context.lang, studio, keyboard)
-        await answer(update, context, _with_files(context.t, _waiting(context.lang, studio), files),
-                     keyboard)  # fmt: skip
+        await answer(update, context, _with_files(context.t, text, files), keyboard)
 
 
 @private_only
@@ -588,6 +695,7 @@ async def _show_card(update: Update, context: BotContext, studio_id: int, page: 
         studio, members, history = await service.card(update.effective_user.id, studio_id)
         union = studio.union.name if studio.union else ""
         subsidy = await service.naming_subsidy(studio.id) if studio.named_on else 0
+        version = await service.version(studio.id)
         files = await studio_files(session, studio.id)
         people = await PeopleService(session).removable(context.user_id, studio.id)
     lines = [
@@ -639,12 +747,9 @@ async def _show_card(update: Update, context: BotContext, studio_id: int, page: 
     buttons = shown.nav(lambda p: f"sc:{studio.id}:{p}")
     if people:  # those who may take roles away here reach /people's list for this studio
         buttons.append((context.t("btn.people"), f"pp:p:{studio.id}:0"))
+    resubmit = _resubmit_keyboard(context.lang, studio, version)
     grid = [
-        *(
-            resubmit.inline_keyboard
-            if (resubmit := _resubmit_keyboard(context.lang, studio))
-            else ()
-        ),
+        *(resubmit.inline_keyboard if resubmit else ()),
         *(rows(buttons, 3).inline_keyboard if buttons else ()),
         *(rows(file_buttons(context.t, files)).inline_keyboard if files else ()),
     ]

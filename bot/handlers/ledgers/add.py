@@ -391,7 +391,7 @@ MEMBER = forms.register(
             Step(
                 "name",
                 "ledger.ask.member_name",
-                parse=forms.text(50),
+                parse=forms.person_name(50),
                 skip=lambda d: not _joining(d),
             ),
             Step(
