@@ -68,7 +68,11 @@ async def test_a_thousand_open_invitations_page_and_each_can_be_revoked(bot: Bot
         await s.commit()
     first = await bot.send(ADMIN, "/invites")
     assert "共 1000 个" in first[0] and "第 1/" in first[0]
+    listing = bot.last_message(ADMIN)
     pages = await _walk(bot, ADMIN, first)
+    # Turning pages edits the list in place: one message, not fifty.
+    assert bot.last_message(ADMIN) is listing
+    assert sum("共 1000 个" in m.get("text", "") for m in bot.fake.sent[ADMIN.id]) == 1
     assert _numbers(pages) == list(range(1, N + 1))
     assert len(pages) == N // 20
 

@@ -11,7 +11,7 @@ from datetime import timedelta
 from telegram import InlineKeyboardMarkup, Update
 
 from bot.context import BotContext
-from bot.handlers.common import answer, in_id_range, local_time, private_only, role_name
+from bot.handlers.common import answer, in_id_range, local_time, private_only, role_name, show
 from bot.i18n import Raw
 from bot.keyboards import Button, rows
 from bot.paging import page_label, paginate
@@ -99,7 +99,7 @@ async def _choose_target(update: Update, context: BotContext, role: Role, page: 
     if not options:
         await answer(update, context, context.t(empty))
         return
-    await answer(update, context, context.t(prompt), _paged(options, page, role))
+    await show(update, context, context.t(prompt), _paged(options, page, role))
 
 
 def _paged(options: list[Button], page: int, role: Role) -> InlineKeyboardMarkup:
@@ -182,7 +182,7 @@ async def _list(update: Update, context: BotContext, page: int) -> None:
         page=Raw(page_label(context, shown)),
         items=Raw("\n".join(lines[shown.start : shown.stop])),
     )
-    await answer(update, context, text, rows(buttons + shown.nav(lambda p: f"inv:p:{p}"), 3))
+    await show(update, context, text, rows(buttons + shown.nav(lambda p: f"inv:p:{p}"), 3))
 
 
 async def _revoke(update: Update, context: BotContext, invitation_id: int) -> None:

@@ -12,7 +12,15 @@ from telegram import Update
 from bot import forms
 from bot.context import BotContext
 from bot.forms import Form, Step
-from bot.handlers.common import answer, describe_grant, language_of, pressed, private_only, tell
+from bot.handlers.common import (
+    answer,
+    describe_grant,
+    language_of,
+    pressed,
+    private_only,
+    show,
+    tell,
+)
 from bot.i18n import Raw, t
 from bot.keyboards import rows
 from bot.paging import page_label, paginate
@@ -58,7 +66,7 @@ async def _list(update: Update, context: BotContext, studio_id: int, page: int) 
         items=Raw("\n".join(lines[shown.start : shown.stop])),
         page=Raw(page_label(context, shown)),
     )
-    await answer(update, context, text, rows(buttons + nav, 3))
+    await show(update, context, text, rows(buttons + nav, 3))
 
 
 async def _start_removal(update: Update, context: BotContext, grant_id: int) -> None:

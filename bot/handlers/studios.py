@@ -21,6 +21,7 @@ from bot.handlers.common import (
     local_time,
     pressed,
     private_only,
+    show,
     studio_label,
     tell,
 )
@@ -681,14 +682,16 @@ async def card_button(update: Update, context: BotContext) -> None:
     assert update.callback_query is not None and update.callback_query.data is not None
     paged = update.callback_query.data.count(":") == 2
     if (args := await pressed(update, context, int, *((int,) if paged else ()))) is not None:
-        await _show_card(update, context, args[0], args[1] if paged else 0)
+        await _show_card(update, context, args[0], args[1] if paged else 0, page_press=paged)
 
 
 HISTORY_SHOWN = 5  # the card lists the latest transitions; reasons are cut to fit
 REASON_SHOWN = 100
 
 
-async def _show_card(update: Update, context: BotContext, studio_id: int, page: int = 0) -> None:
+async def _show_card(
+    update: Update, context: BotContext, studio_id: int, page: int = 0, page_press: bool = False
+) -> None:
     assert update.effective_user is not None
     async with context.session() as session:
         service = StudioService(session)
@@ -753,7 +756,9 @@ async def _show_card(update: Update, context: BotContext, studio_id: int, page: 
         *(rows(buttons, 3).inline_keyboard if buttons else ()),
         *(rows(file_buttons(context.t, files)).inline_keyboard if files else ()),
     ]
-    await answer(update, context, text, InlineKeyboardMarkup(grid) if grid else None)
+    keyboard = InlineKeyboardMarkup(grid) if grid else None
+    # Turning a page of the team replaces the card in place; opening it is a new message.
+    await (show if page_press else answer)(update, context, text, keyboard)
 
 
 def _with_files(tr: Translate, text: str, files: list[Attachment]) -> str:
