@@ -559,8 +559,23 @@ _MODEL_WORKER_SELECTION = re.compile(
 )
 _APPLICABILITY = re.compile(r"(适用|算不算|算是|属于|包括|特指|范围)")
 _STUDIO_CONTEXT = re.compile(
-    r"(工作室|负责人|带头人|牵头|领衔|领军|领办|命名|名字|名称|负责|团队|资格|带头)"
+    r"(工作室|负责人|带头人|牵头|领衔|领军|领办|命名|名字|名称|负责|团队|资格|带头|"
+    # "县级劳模可以申请吗" asks whether such a model worker may apply for a studio (Art. 3)
+    r"(县级|州级|市级|厂级|区级|乡级|镇级)[^,，。?？]{0,6}(可以|能|能不能|可不可以)?(申请|申报))"
 )
+
+
+# Signals of a question that names a topic of the regulation but asks for a fact it
+# never states; the answer is "related but silent" when the topic is found, with the
+# facet (policy.answers) the regulation leaves open.
+NEAR_MISS_SIGNALS: dict[str, str] = {
+    "amount": "amount",
+    "money_timing": "time",
+    "application_timing": "time",
+    "unstated_limit": "headcount",
+    "fees": "fee",
+    "ip_filing": "procedure",
+}
 
 
 def out_of_scope_signal(question: str) -> str | None:
@@ -617,3 +632,5 @@ NOTICE_WORDS = re.compile(
 )
 # "What does the notice say" rather than "what does the regulation say".
 ADDRESSEE_WORDS = re.compile(r"(发给|主送|哪些单位|下发给|发到|对象)")
+# How the regulation was adopted: the notice body says the federation's Party group passed it.
+ADOPTION_WORDS = re.compile(r"(审议|会议|会上|党组|通过|哪个会|批准)")
