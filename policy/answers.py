@@ -287,7 +287,14 @@ FACET_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"咋报|咋个报|咋个申请|怎样申请|怎样申报|如何申报|去哪申请|去哪里申请|去哪办)"
         ),
     ),
-    ("paperwork", re.compile(r"(材料|资料|表格|签字|签名|盖章|公章|证明|复印件|原件)")),
+    ("size", re.compile(r"(多大|面积|平方|平米|多宽|多少米)")),
+    (
+        "paperwork",
+        re.compile(
+            r"((哪些|什么|啥|几份|哪几样)(材料|资料|表格|证明)|(材料|资料|表格|证明)[^,，。?？]{0,2}"
+            r"(有哪些|是什么|要哪些|清单|几份)|签字|签名|盖章|公章|复印件|原件)"
+        ),
+    ),
     ("standard", re.compile(r"(标准|评分|打分|指标|考核内容|考什么|考哪些|评什么|怎么评|如何评)")),
     (
         "body",
@@ -313,7 +320,7 @@ _ASKING = re.compile(
     r"(多少钱|多少万|多少元|多少|几万|几千|几百|金额|数额|额度|什么时候|何时|啥时候|啥时|几月|几号|"
     r"哪一天|哪天|截止|期限|时限|多久|多长时间|几天|几年|到账|到位|开始|启动|几个|几项|几名|几本|"
     r"几次|几种|几类|几位|最多|上限|封顶|最少|至少|起码|流程|程序|手续|步骤|标准|谁|申诉|复议|"
-    r"今年|明年|去年|本年度)"
+    r"今年|明年|去年|本年度|哪个部门|哪个单位|哪一级|哪级|每年|一年|每两年|两年|五年)"
 )
 
 
@@ -334,6 +341,7 @@ MISSING_ZH: dict[str, str] = {
     "headcount": "人数",
     "procedure": "具体的办理程序或手续",
     "paperwork": "需要哪些材料、签字或盖章",
+    "size": "面积或规模",
     "standard": "具体标准或评分办法",
     "body": "由哪个部门或单位负责",
 }
@@ -349,6 +357,7 @@ MISSING_EN: dict[str, str] = {
     "headcount": "how many people",
     "procedure": "the procedure",
     "paperwork": "any paperwork, signature or seal",
+    "size": "a size or area",
     "standard": "the criteria or scoring",
     "body": "which body is responsible",
 }

@@ -93,7 +93,7 @@ _PHRASES: tuple[tuple[tuple[str, ...], str], ...] = (
         ),
         "以劳模名字命名",
     ),
-    ((r"naming", r"named", r"name"), "命名"),
+    ((r"naming", r"names", r"named", r"name"), "命名"),
     ((r"lead(?:s|er|ers|ing)?", r"head(?:s|ed)?", r"in charge", r"run(?:s)? the studio"), "负责人"),
     ((r"expertise", r"specialt(?:y|ies)"), "专长"),
     # tasks, goals, content
@@ -130,6 +130,8 @@ _PHRASES: tuple[tuple[tuple[str, ...], str], ...] = (
         ),
         "创新内容 科技创新",
     ),
+    # how an assessment is scored: a standard, not the conditions of Art. 6
+    ((r"scoring criteria", r"assessment criteria", r"scoring", r"marking scheme"), "标准"),
     # conditions
     (
         (

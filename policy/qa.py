@@ -57,6 +57,7 @@ SILENT = "silent"
 NONE = "none"
 MULTI = "multi"
 MAX_PARTS = 3
+WEAK_SPLIT_CONFIDENCE = 0.9  # each piece of an unpunctuated run-on must be this clear
 
 
 @dataclass(frozen=True)
@@ -259,8 +260,13 @@ class QAEngine:
                 _, text = self.prepare(piece)
                 answer = replace(self._answer(text), question=piece)
                 groups = len(self._tokenizer.groups(apply_synonyms(text)))
-                if groups < (2 if weak else 1):
-                    continue  # "谢谢", "要具备啥": not a question of its own
+                if groups == 0 or (weak and answer.kind == NONE and groups < 2):
+                    continue  # "谢谢", "请问一下": not a question of its own
+                if weak and answer.score < WEAK_SPLIT_CONFIDENCE:
+                    # Without punctuation, a split is believed only when every piece is
+                    # clearly a question of its own; "门槛高不高 要具备啥" is one question.
+                    found = []
+                    break
                 key = (answer.article, answer.clause, answer.about_notice, answer.kind)
                 if key in seen:
                     continue
@@ -292,6 +298,12 @@ class QAEngine:
         if signal is not None:
             return _not_covered(f"signal:{signal}")
         found = self._retrieve(text)
+        if facets:
+            # The asking words ("一年几次", "哪个部门") can pull towards an article that
+            # states such a fact about something else; the topic alone decides then.
+            alone = self._retrieve(_without(text, answers.facet_spans(text)))
+            if alone.kind != NONE and alone.article != found.article and alone.score > found.score:
+                found = replace(alone, reason=f"topic: {alone.reason}")
         if found.kind == NONE:
             return found
         return self._judge(found, facets, "")
@@ -622,9 +634,14 @@ def _follow_up_topic(raw: str, lang: str, text: str) -> str | None:
     return match.group("topic") if match else None
 
 
+_PERIOD = re.compile(r"每年|一年|每两年|两年|五年|今年|明年|去年|本年度")
+
+
 def _follow_up_candidates(topic: str, previous: str) -> list[str]:
     """The new topic with what the previous question asked for; then the topic alone."""
-    asked = [previous[a:b] for a, b in sorted(set(answers.facet_spans(previous)))]
+    spans = sorted(set(answers.facet_spans(previous)))
+    # What was asked ("几个", "谁"), not when ("每年"): the new topic has its own period.
+    asked = [previous[a:b] for a, b in spans if not _PERIOD.fullmatch(previous[a:b])]
     candidates = []
     if asked:
         candidates.append(" ".join([topic, *asked]))

@@ -483,6 +483,7 @@ _DIALECT: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"啥子|哪样|什么子"), "什么"),
     (re.compile(r"莫得|没得|冇得|冇"), "没有"),
     (re.compile(r"得行"), "可以"),
+    (re.compile(r"好多(?=钱|个|项|次|天|年|人|本|块)"), "多少"),
     (re.compile(r"晓得"), "知道"),
     (re.compile(r"(?<=怎么)整|整(?=[不吗么嘛哈呢?？,，。\s]|$)"), "做"),
     (
