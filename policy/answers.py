@@ -89,13 +89,13 @@ DIRECT: dict[Unit, Direct] = {
         "创建工作室要具备五项基本条件：有劳模领衔、有创新团队、有攻关项目、有创新成果、有场地经费。",
         "A studio must meet five basic conditions: a leading model worker, an innovation team,"
         " approved projects, recognised achievements, and a venue with funds.",
-        "standard count",
+        "standard count minimum",
     ),
     clause_unit(1): _d(
         "工作室至少要有一名专业水平高、技术技能强、实践经验丰富的劳模领衔。",
         "At least one model worker with strong expertise, skills and practical experience must"
         " lead the studio.",
-        "standard count headcount",
+        "standard count headcount minimum",
     ),
     clause_unit(2): _d(
         "团队的专业技术结构、学历结构、年龄结构要相对合理，团队协作氛围浓厚。",
@@ -107,13 +107,13 @@ DIRECT: dict[Unit, Direct] = {
         "每年至少要有 1 个立项的创新课题或攻关项目。",
         "Every year the studio needs at least 1 approved (立项) innovation topic or breakthrough"
         " project.",
-        "count time standard",
+        "count time standard minimum",
     ),
     clause_unit(4): _d(
         "每两年至少要有 1–2 项成果得到有关方面的认可或认定，并产生一定的经济效益和社会效益。",
         "Every two years at least 1–2 achievements must be recognised or certified by a relevant"
         " body and bring some economic and social benefit.",
-        "count time standard body",
+        "count time standard body minimum",
     ),
     clause_unit(5): _d(
         "工作室要有相对固定、满足需要的活动场所和用于创新活动的专项经费，经费由所在单位统一保障。",
@@ -287,6 +287,8 @@ FACET_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"咋报|咋个报|咋个申请|怎样申请|怎样申报|如何申报|去哪申请|去哪里申请|去哪办)"
         ),
     ),
+    ("remedy", re.compile(r"(整改期|整改|宽限期|缓冲期)")),
+    ("minimum", re.compile(r"(最低|下限|起码|至少|最少)")),
     ("size", re.compile(r"(多大|面积|平方|平米|多宽|多少米)")),
     (
         "paperwork",
@@ -305,8 +307,15 @@ FACET_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
 )
 
 
+_CLAUSE_BREAK = re.compile(r"[,，;；:：]")
+
+
 def asked_facets(question: str) -> tuple[str, ...]:
-    found = [name for name, pattern in FACET_PATTERNS if pattern.search(question)]
+    # "我想带几个徒弟，这属于工作室的任务吗": the question is the last clause; what
+    # comes before describes the asker's situation.
+    clauses = [c for c in _CLAUSE_BREAK.split(question) if len(c.strip()) >= 4]
+    asking = clauses[-1] if clauses else question
+    found = [name for name, pattern in FACET_PATTERNS if pattern.search(asking)]
     if "funding" in found and "body" in found:
         found.remove("body")  # "谁出钱" asks who pays, not which body decides
     if "fee" in found and ("amount" in found or "funding" in found):
@@ -342,6 +351,8 @@ MISSING_ZH: dict[str, str] = {
     "procedure": "具体的办理程序或手续",
     "paperwork": "需要哪些材料、签字或盖章",
     "size": "面积或规模",
+    "minimum": "最低要求",
+    "remedy": "整改期或补救办法",
     "standard": "具体标准或评分办法",
     "body": "由哪个部门或单位负责",
 }
@@ -358,6 +369,8 @@ MISSING_EN: dict[str, str] = {
     "procedure": "the procedure",
     "paperwork": "any paperwork, signature or seal",
     "size": "a size or area",
+    "minimum": "a minimum",
+    "remedy": "any grace period or remedy",
     "standard": "the criteria or scoring",
     "body": "which body is responsible",
 }

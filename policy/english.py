@@ -181,6 +181,16 @@ _PHRASES: tuple[tuple[tuple[str, ...], str], ...] = (
     ((r"salar(?:y|ies)", r"wages?", r"pay ?rise", r"payroll", r"overtime"), "工资"),
     ((r"annual leave", r"sick leave", r"maternity leave"), "请假"),
     ((r"membership fees?", r"union dues"), "会费"),
+    # filing for a patent is outside the regulation (Art. 14 only says who owns it)
+    (
+        (
+            r"register(?:ing)? (?:a |our |the )?patents?",
+            r"apply(?:ing)? for (?:a )?patents?",
+            r"file (?:a )?patents?",
+            r"patent applications?",
+        ),
+        "专利申请",
+    ),
     # money
     ((r"how much", r"amount", r"sum", r"value"), "多少钱"),
     ((r"one[- ]time subsidy", r"subsid(?:y|ies|ised|ized)", r"grant"), "一次性补助"),
@@ -300,9 +310,10 @@ _PHRASES: tuple[tuple[tuple[str, ...], str], ...] = (
     ),
     ((r"which (?:body|department|organi[sz]ation|office|level)", r"who"), "谁"),
     (
-        (r"procedure", r"process", r"steps", r"paperwork", r"materials", r"documents? (?:do|to)"),
+        (r"procedure", r"process", r"steps"),
         "流程",
     ),
+    ((r"paperwork", r"materials", r"documents", r"supporting documents"), "哪些材料"),
     (
         (
             r"appeal",
