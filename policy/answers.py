@@ -38,9 +38,11 @@ def _d(zh: str, en: str, present: str = "") -> Direct:
 
 DIRECT: dict[Unit, Direct] = {
     NOTICE_UNIT: _d(
-        "这份通知由西双版纳州总工会于 2018 年 8 月 2 日印发，文号西工发〔2018〕56号。",
-        "The notice was issued by the Xishuangbanna Prefecture Federation of Trade Unions"
-        " on 2 August 2018 as 西工发〔2018〕56号.",
+        "这份通知是《西双版纳州总工会关于印发〈西双版纳州劳模创新工作室管理办法〉的通知》，"
+        "由西双版纳州总工会于 2018 年 8 月 2 日印发，文号西工发〔2018〕56号。",
+        "The notice (《西双版纳州总工会关于印发〈西双版纳州劳模创新工作室管理办法〉的通知》) was"
+        " issued by the Xishuangbanna Prefecture Federation of Trade Unions on 2 August 2018"
+        " as 西工发〔2018〕56号.",
         "body time count",
     ),
     (1, 0): _d(

@@ -631,6 +631,10 @@ NOTICE_WORDS = re.compile(
     r"会上通过|哪个会)"
 )
 # "What does the notice say" rather than "what does the regulation say".
-ADDRESSEE_WORDS = re.compile(r"(发给|主送|哪些单位|下发给|发到|对象)")
+ADDRESSEE_WORDS = re.compile(
+    r"(发给|主送|哪些单位|下发给|发到|对象|范围|教育工会|州直|区工会|县市区工会|各县|哪些工会)"
+)
+# The notice's own title, and what it asks of those it is sent to.
+TITLE_WORDS = re.compile(r"(标题|题目|名称|叫什么|全称)")
 # How the regulation was adopted: the notice body says the federation's Party group passed it.
-ADOPTION_WORDS = re.compile(r"(审议|会议|会上|党组|通过|哪个会|批准)")
+ADOPTION_WORDS = re.compile(r"(审议|会议|会上|党组|通过|哪个会|批准|要求|怎么做|遵照|执行|内容)")

@@ -498,6 +498,8 @@ class QAEngine:
         notice = self.regulation.notice
         issued = f"{notice.issued_on.year}年{notice.issued_on.month}月{notice.issued_on.day}日"
         quote = f"{notice.issuer} {issued} 印发，文号{notice.doc_number}"
+        if knowledge.TITLE_WORDS.search(mapped):
+            quote = f"《{notice.title}》：" + quote
         if knowledge.ADDRESSEE_WORDS.search(mapped):
             quote += f"；发至{notice.addressees}"
         if knowledge.ADOPTION_WORDS.search(mapped):
