@@ -115,6 +115,7 @@ DIRECT: dict[Unit, Direct] = {
         "每两年至少要有 1–2 项成果得到有关方面的认可或认定，并产生一定的经济效益和社会效益。",
         "Every two years at least 1–2 achievements must be recognised or certified by a relevant"
         " body and bring some economic and social benefit.",
+        # "有关方面" is vague, but it is the regulation's answer to "who recognises it"
         "count time standard body minimum",
     ),
     clause_unit(5): _d(
@@ -259,7 +260,12 @@ FACET_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"申请费|代理费|年费)"
         ),
     ),
-    ("appeal", re.compile(r"(申诉|复议|不服|异议|救济|上诉|补救|重新申报|重新申请|再申报|再申请)")),
+    (
+        "appeal",
+        re.compile(
+            r"(申诉|复议|不服|异议|救济|上诉|补救|重新申报|重新申请|再申报|再申请|重新报|再报|重报)"
+        ),
+    ),
     ("max", re.compile(r"(最多|上限|封顶|不超过|不能超过|最大|最长)")),
     ("reward", re.compile(r"(奖励|奖金|表彰|奖状|嘉奖|奖牌|发奖|有奖)")),
     (
@@ -272,7 +278,7 @@ FACET_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
         "time",
         re.compile(
             r"(什么时候|何时|啥时候|啥时|几月|几号|哪天|哪一天|截止|期限|时限|多久|多长时间|几天|"
-            r"到账|日期|几年|多少年|哪年|到位|开始|启动)"
+            r"到账|日期|几年|多少年|哪年|到位|开始|启动|随时|一年一次|多久一次|几年一次)"
         ),
     ),
     (
@@ -331,7 +337,8 @@ _ASKING = re.compile(
     r"(多少钱|多少万|多少元|多少|几万|几千|几百|金额|数额|额度|什么时候|何时|啥时候|啥时|几月|几号|"
     r"哪一天|哪天|截止|期限|时限|多久|多长时间|几天|几年|到账|到位|开始|启动|几个|几项|几名|几本|"
     r"几次|几种|几类|几位|最多|上限|封顶|最少|至少|起码|流程|程序|手续|步骤|标准|谁|申诉|复议|"
-    r"今年|明年|去年|本年度|哪个部门|哪个单位|哪一级|哪级|每年|一年|每两年|两年|五年)"
+    r"今年|明年|去年|本年度|哪个部门|哪个单位|哪一级|哪级|每年|一年|每两年|两年|五年|随时|"
+    r"一年一次|多久一次|几年一次)"
 )
 
 

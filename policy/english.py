@@ -147,7 +147,7 @@ _PHRASES: tuple[tuple[tuple[str, ...], str], ...] = (
     ((r"team(?:s)?", r"members?", r"staff"), "团队 成员"),
     ((r"\bages?\b", r"education", r"structure"), "年龄结构 学历结构"),
     ((r"research topics?", r"innovation topics?", r"topics?", r"projects?"), "立项 攻关项目"),
-    ((r"approved", r"approval"), "立项"),
+    ((r"approve[sd]?", r"approval"), "审批"),
     (
         (
             r"achievements?",
@@ -159,7 +159,12 @@ _PHRASES: tuple[tuple[tuple[str, ...], str], ...] = (
     ),
     ((r"recogni[sz]ed", r"recogni[sz]e", r"certified", r"certif(?:y|ication)"), "认可 认定"),
     ((r"every two years", r"two[- ]year", r"biennial", r"in two years"), "每两年"),
-    ((r"venue", r"premises", r"space", r"room", r"office", r"workshop"), "活动场所"),
+    ((r"meeting rooms?", r"book(?:ing)? a room", r"reserv(?:e|ation)"), "预订 会议室"),
+    (
+        (r"venue", r"premises", r"space", r"room", r"office", r"workshop", r"place", r"site"),
+        "活动场所",
+    ),
+    ((r"fixed", r"permanent"), "固定"),
     # application and naming
     ((r"recommend(?:s|ed|ation)?",), "推荐"),
     ((r"endorse(?:s|d|ment)?",), "党政认可"),

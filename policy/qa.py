@@ -598,6 +598,7 @@ def _without(text: str, spans: list[tuple[int, int]]) -> str:
 # Where one question ends and the next begins: punctuation and connectives ...
 _STRONG_SPLIT = re.compile(
     r"[?？!！。;；\n]+|(?:还有就是|另外|再问一下|再问|还想问|顺便问一下|顺便问|其次)"
+    r"|,?\s+(?:and|also)\s+(?=(?:who|what|how|when|which|where|why|is|are|do|does|can|must|should)\b)"
 )
 # ... and, in voice input without punctuation, spaces and question particles.
 _WEAK_SPLIT = re.compile(r"\s+|(?:(?<=[吗呢嘛])|(?<=[^什怎那这多要]么)|(?<=[^有]没有))(?=\S{4,})")
