@@ -134,7 +134,7 @@ DIRECT: dict[Unit, Direct] = {
         "A studio is recommended by its grassroots union, endorsed by the host unit's party and"
         " administration, declared upward level by level, and evaluated and named by the"
         " prefecture federation.",
-        "body procedure",
+        "body procedure count",
     ),
     (9, 0): _d(
         "经考评命名的工作室，由州总工会给予一次性补助，支持其开展创新活动。",
@@ -224,7 +224,7 @@ DIRECT: dict[Unit, Direct] = {
         "州总工会每五年对已命名的工作室复核一次，复核不达标的撤消其称号。",
         "The prefecture federation re-reviews named studios every five years; a studio that"
         " fails loses its title.",
-        "body time count procedure",
+        "body time count",
     ),
     (18, 0): _d(
         "各县（市、区）、系统（行业）工会要参照本办法，结合本地实际，制定相应的管理办法。",
@@ -247,8 +247,8 @@ FACET_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "amount",
         re.compile(
-            r"(多少钱|几万|几千|几百块|多少万|多少元|万元|千元|块钱|金额|数额|额度|发多少|给多少|拨多少|"
-            r"补多少|(补助|补贴|经费|资金|钱|奖励|奖金|津贴|拨款|费)[^,，。?？]{0,6}"
+            r"(多少钱|几万|几千|几百块|多少万|多少元|万元|千元|块钱|金额|数额|额度|"
+            r"[发给拨补]多少(?!次|个|项|年)|(补助|补贴|经费|资金|钱|奖励|奖金|津贴|拨款|费)[^,，。?？]{0,6}"
             rf"(多少{_NOT_A_COUNT}|标准|数目)|"
             r"(多少(?!次|个|项|年|级|种)|标准)[^,，。?？]{0,4}(补助|补贴|经费|资金|钱|津贴))"
         ),
@@ -338,7 +338,7 @@ _ASKING = re.compile(
     r"哪一天|哪天|截止|期限|时限|多久|多长时间|几天|几年|到账|到位|开始|启动|几个|几项|几名|几本|"
     r"几次|几种|几类|几位|最多|上限|封顶|最少|至少|起码|流程|程序|手续|步骤|标准|谁|申诉|复议|"
     r"今年|明年|去年|本年度|哪个部门|哪个单位|哪一级|哪级|每年|一年|每两年|两年|五年|随时|"
-    r"一年一次|多久一次|几年一次)"
+    r"一年一次|多久一次|几年一次|内容)"
 )
 
 

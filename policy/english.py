@@ -196,6 +196,7 @@ _PHRASES: tuple[tuple[tuple[str, ...], str], ...] = (
         ),
         "专利申请",
     ),
+    ((r"join(?:ing)? (?:the |a )?(?:trade )?unions?", r"union membership"), "入会"),
     # money
     ((r"how much", r"amount", r"sum", r"value"), "多少钱"),
     ((r"one[- ]time subsidy", r"subsid(?:y|ies|ised|ized)", r"grant"), "一次性补助"),
