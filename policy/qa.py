@@ -15,6 +15,7 @@ import logging
 import math
 import re
 import threading
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field, replace
 
@@ -22,7 +23,15 @@ from policy import answers, english, knowledge
 from policy.answers import ART6_ALL, NOTICE_UNIT, Unit, clause_unit
 from policy.knowledge import NOTICE, OUT_OF_SCOPE
 from policy.regulation import ARTICLE_COUNT, Regulation, load_regulation, parse_article_number
-from policy.text import DOMAIN_WORDS, SYNONYMS, PhoneText, Tokenizer, apply_synonyms, normalize
+from policy.text import (
+    DOMAIN_WORDS,
+    MAX_QUESTION_CHARS,
+    SYNONYMS,
+    PhoneText,
+    Tokenizer,
+    apply_synonyms,
+    normalize,
+)
 
 log = logging.getLogger(__name__)
 
@@ -230,7 +239,9 @@ class QAEngine:
         self.warm()
         if not isinstance(message, str):
             return Reply((_not_covered("not text"),), "zh", "")
-        raw = normalize(message)
+        # As typed (NFKC, spaces collapsed, case kept): what each part is headed with.
+        raw = re.sub(r"\s+", " ", unicodedata.normalize("NFKC", message)).strip()
+        raw = raw[:MAX_QUESTION_CHARS]
         lang, text = self.prepare(message)
         if previous:
             topic = _follow_up_topic(raw, lang, text)
@@ -598,7 +609,8 @@ def _without(text: str, spans: list[tuple[int, int]]) -> str:
 # Where one question ends and the next begins: punctuation and connectives ...
 _STRONG_SPLIT = re.compile(
     r"[?？!！。;；\n]+|(?:还有就是|另外|再问一下|再问|还想问|顺便问一下|顺便问|其次)"
-    r"|,?\s+(?:and|also)\s+(?=(?:who|what|how|when|which|where|why|is|are|do|does|can|must|should)\b)"
+    r"|,?\s+(?:and|also)\s+(?=(?:who|what|how|when|which|where|why|is|are|do|does|can|must|should)\b)",
+    re.IGNORECASE,
 )
 # ... and, in voice input without punctuation, spaces and question particles.
 _WEAK_SPLIT = re.compile(r"\s+|(?:(?<=[吗呢嘛])|(?<=[^什怎那这多要]么)|(?<=[^有]没有))(?=\S{4,})")
@@ -624,7 +636,9 @@ _FOLLOW_UP_ZH = re.compile(
     r"(?:呢|咧|嘞|怎么样|咋样|如何|又怎么样)?[?？。!！\s]*$"
 )
 _FOLLOW_UP_MARK_ZH = re.compile(r"^(?:那么|那|还有|要是|如果是|换成)|(?:呢|咧|嘞)[?？。!！\s]*$")
-_FOLLOW_UP_EN = re.compile(r"^(?:and|what about|how about|and what about|and for|same for)\b")
+_FOLLOW_UP_EN = re.compile(
+    r"^(?:and|what about|how about|and what about|and for|same for)\b", re.IGNORECASE
+)
 
 
 def _follow_up_topic(raw: str, lang: str, text: str) -> str | None:
