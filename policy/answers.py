@@ -146,7 +146,7 @@ DIRECT: dict[Unit, Direct] = {
         "各级工会都应给予工作室一定的资金支持，并保证专款专用、公开透明。",
         "Unions at every level should give studios some financial support, spent only on its"
         " purpose and openly accounted for.",
-        "body funding",
+        "body funding disclosure",
     ),
     (9, 2): _d(
         "工作室日常工作活动经费原则上由所在单位承担，这也是州总工会命名的重要依据之一。",
@@ -298,6 +298,7 @@ FACET_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("remedy", re.compile(r"(整改期|整改|宽限期|缓冲期)")),
     ("minimum", re.compile(r"(最低|下限|起码|至少|最少)")),
     ("size", re.compile(r"(多大|面积|平方|平米|多宽|多少米)")),
+    ("agreement", re.compile(r"(协议|签约|签合同)")),
     (
         "paperwork",
         re.compile(
@@ -305,7 +306,15 @@ FACET_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"(有哪些|是什么|要哪些|清单|几份)|签字|签名|盖章|公章|复印件|原件)"
         ),
     ),
-    ("standard", re.compile(r"(标准|评分|打分|指标|考核内容|考什么|考哪些|评什么|怎么评|如何评)")),
+    (
+        "standard",
+        re.compile(
+            r"(标准|评分|打分|指标|考核内容|考什么|考哪些|评什么|怎么评|如何评|扣分|加分|分数|百分制|"
+            r"及格)"
+        ),
+    ),
+    ("sharing", re.compile(r"(怎么分|如何分|咋个分|分配|分成|提成)")),
+    ("disclosure", re.compile(r"(公示|公开|公布)")),
     (
         "body",
         re.compile(
@@ -336,9 +345,10 @@ def asked_facets(question: str) -> tuple[str, ...]:
 _ASKING = re.compile(
     r"(多少钱|多少万|多少元|多少|几万|几千|几百|金额|数额|额度|什么时候|何时|啥时候|啥时|几月|几号|"
     r"哪一天|哪天|截止|期限|时限|多久|多长时间|几天|几年|到账|到位|开始|启动|几个|几项|几名|几本|"
-    r"几次|几种|几类|几位|最多|上限|封顶|最少|至少|起码|流程|程序|手续|步骤|标准|谁|申诉|复议|"
+    r"几次|几种|几类|几位|最多|上限|封顶|最少|至少|起码|标准|谁|申诉|复议|时间|日期|"
     r"今年|明年|去年|本年度|哪个部门|哪个单位|哪一级|哪级|每年|一年|每两年|两年|五年|随时|"
-    r"一年一次|多久一次|几年一次|内容)"
+    r"一年一次|多久一次|几年一次|内容|手续费|申报费|评审费|报名费|工本费|服务费|申请费|收费|交钱|缴费|"
+    r"交费|押金)"
 )
 
 
@@ -360,6 +370,9 @@ MISSING_ZH: dict[str, str] = {
     "procedure": "具体的办理程序或手续",
     "paperwork": "需要哪些材料、签字或盖章",
     "size": "面积或规模",
+    "sharing": "收益或成果如何分配",
+    "disclosure": "是否公示、公开",
+    "agreement": "要签哪些协议",
     "minimum": "最低要求",
     "remedy": "整改期或补救办法",
     "standard": "具体标准或评分办法",
@@ -378,6 +391,9 @@ MISSING_EN: dict[str, str] = {
     "procedure": "the procedure",
     "paperwork": "any paperwork, signature or seal",
     "size": "a size or area",
+    "sharing": "how proceeds are shared",
+    "disclosure": "whether this is made public",
+    "agreement": "any agreement to sign",
     "minimum": "a minimum",
     "remedy": "any grace period or remedy",
     "standard": "the criteria or scoring",

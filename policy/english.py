@@ -61,6 +61,28 @@ _PHRASES: tuple[tuple[tuple[str, ...], str], ...] = (
         ),
         "各地 制定 相应的管理办法",
     ),
+    (
+        (
+            r"what is (?:this|the) (?:regulation|measures?|document|rules?) for",
+            r"why (?:does|do) (?:this|the) (?:regulation|measures?|rules?) exist",
+        ),
+        "目的 制定",
+    ),
+    (
+        (
+            r"what (?:do|does|must|should) (?:a |the )?studios? (?:have to |need to )?do",
+            r"what (?:is|are) (?:a |the )?studio'?s? (?:for|job)",
+        ),
+        "主要任务",
+    ),
+    (
+        (
+            r"where is (?:the )?(?:prefecture )?(?:federation|union)'?s? office",
+            r"(?:federation|union)'?s? (?:office|address)",
+            r"where is (?:the )?(?:prefecture )?(?:federation|union)",
+        ),
+        "州总工会在哪",
+    ),
     # scope
     (
         (
@@ -161,7 +183,7 @@ _PHRASES: tuple[tuple[tuple[str, ...], str], ...] = (
     ((r"every two years", r"two[- ]year", r"biennial", r"in two years"), "每两年"),
     ((r"meeting rooms?", r"book(?:ing)? a room", r"reserv(?:e|ation)"), "预订 会议室"),
     (
-        (r"venue", r"premises", r"space", r"room", r"office", r"workshop", r"place", r"site"),
+        (r"venue", r"premises", r"space", r"room", r"workshop", r"place", r"site"),
         "活动场所",
     ),
     ((r"fixed", r"permanent"), "固定"),
