@@ -298,6 +298,9 @@ FACET_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("remedy", re.compile(r"(整改期|整改|宽限期|缓冲期)")),
     ("minimum", re.compile(r"(最低|下限|起码|至少|最少)")),
     ("size", re.compile(r"(多大|面积|平方|平米|多宽|多少米)")),
+    ("inspection", re.compile(r"(现场检查|现场|抽查|验收|答辩|实地|暗访)")),
+    ("income", re.compile(r"(挣钱|赚钱|创收|营利|盈利|对外接|接活)")),
+    ("format", re.compile(r"(纸质|电子版|电子的|电子档|纸档|手写)")),
     ("agreement", re.compile(r"(协议|签约|签合同)")),
     (
         "paperwork",
@@ -325,6 +328,8 @@ FACET_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
 
 
 _CLAUSE_BREAK = re.compile(r"[,，;；:：]")
+_YES_NO = re.compile(r"(要不要|是否|能不能|可不可以|行不行|是不是|需不需要|有没有)")
+_HOW_MANY = re.compile(r"(多少|几个人|几个?[?？]|几[项本次条个名位种类][?？吗呢]?$)")
 
 
 def asked_facets(question: str) -> tuple[str, ...]:
@@ -333,6 +338,9 @@ def asked_facets(question: str) -> tuple[str, ...]:
     clauses = [c for c in _CLAUSE_BREAK.split(question) if len(c.strip()) >= 4]
     asking = clauses[-1] if clauses else question
     found = [name for name, pattern in FACET_PATTERNS if pattern.search(asking)]
+    if _YES_NO.search(asking) and not _HOW_MANY.search(asking):
+        # "要不要订几条规定": 几 is "a few" in a yes/no question, not "how many"
+        found = [f for f in found if f not in ("count", "headcount")]
     if "funding" in found and "body" in found:
         found.remove("body")  # "谁出钱" asks who pays, not which body decides
     if "fee" in found and ("amount" in found or "funding" in found):
@@ -373,6 +381,9 @@ MISSING_ZH: dict[str, str] = {
     "sharing": "收益或成果如何分配",
     "disclosure": "是否公示、公开",
     "agreement": "要签哪些协议",
+    "format": "用纸质还是电子形式",
+    "inspection": "怎样检查或验收",
+    "income": "能否对外创收",
     "minimum": "最低要求",
     "remedy": "整改期或补救办法",
     "standard": "具体标准或评分办法",
@@ -394,6 +405,9 @@ MISSING_EN: dict[str, str] = {
     "sharing": "how proceeds are shared",
     "disclosure": "whether this is made public",
     "agreement": "any agreement to sign",
+    "format": "a paper or electronic format",
+    "inspection": "how it is inspected",
+    "income": "whether it may earn income",
     "minimum": "a minimum",
     "remedy": "any grace period or remedy",
     "standard": "the criteria or scoring",

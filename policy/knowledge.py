@@ -557,6 +557,7 @@ _MODEL_WORKER_SELECTION = re.compile(
     r"(评选|评上|评出|评定|怎么评|如何评|怎样评|评为|选出|当选|授予|申请|申报|推荐|当上|成为|"
     r"称号|荣誉|待遇|津贴|补贴|奖励|名额|条件|标准|证书|奖章)"
 )
+_TRAVEL = re.compile(r"(学习|考察|培训|交流|疗休养|疗养|进修)")
 _APPLICABILITY = re.compile(r"(适用|算不算|算是|属于|包括|特指|范围)")
 _STUDIO_CONTEXT = re.compile(
     r"(工作室|负责人|带头人|牵头|领衔|领军|领办|命名|名字|名称|负责|团队|资格|带头|享受劳模待遇|"
@@ -585,6 +586,8 @@ def out_of_scope_signal(question: str) -> str | None:
         if signal.pattern.search(question):
             if signal.name == "elsewhere" and _APPLICABILITY.search(question):
                 continue  # "does this regulation apply to X's studios?" is Art. 2
+            if signal.name == "elsewhere" and _TRAVEL.search(question):
+                continue  # going elsewhere to learn is Art. 13, not another place's rules
             return signal.name
     if (
         _MODEL_WORKER.search(question)

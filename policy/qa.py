@@ -67,6 +67,7 @@ NONE = "none"
 MULTI = "multi"
 MAX_PARTS = 3
 WEAK_SPLIT_CONFIDENCE = 0.9  # each piece of an unpunctuated run-on must be this clear
+CLEAR = 0.5  # the whole's article must explain this share of the last clause to keep it
 
 
 @dataclass(frozen=True)
@@ -288,6 +289,38 @@ class QAEngine:
         return ()
 
     def _answer(self, text: str) -> Answer:
+        """A question, possibly after a description of the asker's situation.
+
+        "我们是县总工会，要建什么台账": the last clause asks, the ones before describe;
+        their words dilute (or, like "申请了专利", mislead) the whole.  The last clause
+        alone wins when it is clearer, and decides alone when it is out of scope.
+        """
+        whole = self._answer_one(text)
+        clauses = [c.strip() for c in _CLAUSE_BREAK.split(text) if len(c.strip()) >= 4]
+        if len(clauses) < 2:
+            return whole
+        last = self._answer_one(clauses[-1])
+        if last.kind == NONE:
+            return last if last.reason.startswith("signal:") else whole
+        same_topic = (last.article, last.about_notice) == (whole.article, whole.about_notice)
+        if (
+            whole.kind == NONE
+            or (same_topic and last.kind != whole.kind)  # the question decides what is asked
+            or (last.score > whole.score and self._explains(whole, clauses[-1]) < CLEAR)
+        ):
+            # The situation, not the question, chose the whole's article.
+            return replace(last, reason=f"last clause: {last.reason}")
+        return whole
+
+    def _explains(self, answer: Answer, text: str) -> float:
+        """How much of ``text`` the vocabulary of the answer's article explains."""
+        label = NOTICE if answer.about_notice else answer.article
+        if label is None:
+            return 0.0
+        groups = list(dict.fromkeys(self._tokenizer.groups(apply_synonyms(text))))
+        return self._coverage(groups, label)
+
+    def _answer_one(self, text: str) -> Answer:
         if not text:
             return _not_covered("empty")
 
@@ -598,6 +631,9 @@ def _not_covered(reason: str, score: float = 0.0) -> Answer:
     )
 
 
+_CLAUSE_BREAK = re.compile(r"[,，;；:：]")
+
+
 def _without(text: str, spans: list[tuple[int, int]]) -> str:
     chars = list(text)
     for start, end in spans:
@@ -608,7 +644,8 @@ def _without(text: str, spans: list[tuple[int, int]]) -> str:
 
 # Where one question ends and the next begins: punctuation and connectives ...
 _STRONG_SPLIT = re.compile(
-    r"[?？!！。;；\n]+|(?:还有就是|另外|再问一下|再问|还想问|顺便问一下|顺便问|其次)"
+    r"[?？!！。;；\n]+|(?:还有就是|另外|再问一下|再问|还想问|顺便问一下|顺便问|其次|"
+    r"[,，]?(?:一是|二是|三是|第一个|第二个|第三个))"
     r"|,?\s+(?:and|also)\s+(?=(?:who|what|how|when|which|where|why|is|are|do|does|can|must|should)\b)",
     re.IGNORECASE,
 )
