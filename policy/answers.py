@@ -298,6 +298,21 @@ FACET_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("remedy", re.compile(r"(整改期|整改|宽限期|缓冲期)")),
     ("minimum", re.compile(r"(最低|下限|起码|至少|最少)")),
     ("size", re.compile(r"(多大|面积|平方|平米|多宽|多少米)")),
+    (
+        "duration",
+        re.compile(
+            r"((要|需要|花|得)(多长时间|多久)|(多长时间|多久|好久)(才|能|可以)?(批|下来|完成|结束|办完|"
+            r"出结果|公布|审完|评完|有结果))"
+        ),
+    ),
+    ("grading", re.compile(r"(等次|等级|档次|几个档|评优秀|优秀等|合格等)")),
+    ("extent", re.compile(r"(什么程度|多大程度|哪种程度|优先多少|怎么优先|优先到)")),
+    (
+        "channel",
+        re.compile(
+            r"((哪些|什么|哪个|哪家|哪几个)(媒体|报纸|电视|电台|公众号|网站|平台|渠道)|上哪些)"
+        ),
+    ),
     ("inspection", re.compile(r"(现场检查|现场|抽查|验收|答辩|实地|暗访)")),
     ("income", re.compile(r"(挣钱|赚钱|创收|营利|盈利|对外接|接活)")),
     ("format", re.compile(r"(纸质|电子版|电子的|电子档|纸档|手写)")),
@@ -305,7 +320,7 @@ FACET_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "paperwork",
         re.compile(
-            r"((哪些|什么|啥|几份|哪几样)(材料|资料|表格|证明)|(材料|资料|表格|证明)[^,，。?？]{0,2}"
+            r"((哪些|什么|啥|几份|哪几样)(材料|资料|表格|证明|证书)|(材料|资料|表格|证明)[^,，。?？]{0,2}"
             r"(有哪些|是什么|要哪些|清单|几份)|签字|签名|盖章|公章|复印件|原件)"
         ),
     ),
@@ -316,7 +331,7 @@ FACET_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"及格)"
         ),
     ),
-    ("sharing", re.compile(r"(怎么分|如何分|咋个分|分配|分成|提成)")),
+    ("sharing", re.compile(r"(怎么分|如何分|咋个分|分配|分成|提成|收益归|收益怎么|利润)")),
     ("disclosure", re.compile(r"(公示|公开|公布)")),
     (
         "body",
@@ -341,6 +356,8 @@ def asked_facets(question: str) -> tuple[str, ...]:
     if _YES_NO.search(asking) and not _HOW_MANY.search(asking):
         # "要不要订几条规定": 几 is "a few" in a yes/no question, not "how many"
         found = [f for f in found if f not in ("count", "headcount")]
+    if "duration" in found and re.search(r"一次|一回", asking):
+        found.remove("duration")  # "多长时间认可一次" asks how often, not how long
     if "funding" in found and "body" in found:
         found.remove("body")  # "谁出钱" asks who pays, not which body decides
     if "fee" in found and ("amount" in found or "funding" in found):
@@ -356,7 +373,7 @@ _ASKING = re.compile(
     r"几次|几种|几类|几位|最多|上限|封顶|最少|至少|起码|标准|谁|申诉|复议|时间|日期|"
     r"今年|明年|去年|本年度|哪个部门|哪个单位|哪一级|哪级|每年|一年|每两年|两年|五年|随时|"
     r"一年一次|多久一次|几年一次|内容|手续费|申报费|评审费|报名费|工本费|服务费|申请费|收费|交钱|缴费|"
-    r"交费|押金)"
+    r"交费|押金|审批|报批|批准)"
 )
 
 
@@ -383,6 +400,10 @@ MISSING_ZH: dict[str, str] = {
     "agreement": "要签哪些协议",
     "format": "用纸质还是电子形式",
     "inspection": "怎样检查或验收",
+    "duration": "办理需要多长时间",
+    "grading": "分几个等次",
+    "extent": "具体优先到什么程度",
+    "channel": "通过哪些媒体或渠道",
     "income": "能否对外创收",
     "minimum": "最低要求",
     "remedy": "整改期或补救办法",
@@ -407,6 +428,10 @@ MISSING_EN: dict[str, str] = {
     "agreement": "any agreement to sign",
     "format": "a paper or electronic format",
     "inspection": "how it is inspected",
+    "duration": "how long it takes",
+    "grading": "any grades or ranks",
+    "extent": "how far the priority goes",
+    "channel": "which media or channels",
     "income": "whether it may earn income",
     "minimum": "a minimum",
     "remedy": "any grace period or remedy",

@@ -202,6 +202,15 @@ _PHRASES: tuple[tuple[tuple[str, ...], str], ...] = (
         "申报 创建",
     ),
     ((r"directly to the prefecture", r"skip (?:a )?level", r"bypass"), "直接 越级 申报"),
+    (
+        (
+            r"how long does (?:it|a|the)[^?]* take",
+            r"how long will (?:it|a|the)[^?]* take",
+            r"how long (?:is|does) the (?:process|review|approval)",
+        ),
+        "要多久",
+    ),
+    ((r"contribute[sd]?", r"contributions?"), "承担 经费"),
     # clearly outside the regulation, named before the money words they contain
     ((r"travel expenses", r"business trips?", r"reimburse\w*", r"expense claims?"), "报销"),
     # clearly outside the regulation: mapped so its out-of-scope signals fire
