@@ -313,6 +313,10 @@ FACET_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"((哪些|什么|哪个|哪家|哪几个)(媒体|报纸|电视|电台|公众号|网站|平台|渠道)|上哪些)"
         ),
     ),
+    (
+        "joint",
+        re.compile(r"(跨单位|跨行业|跨部门|跨地区|跨系统|联合组建|联合建|合办|联办|几家单位一起)"),
+    ),
     ("inspection", re.compile(r"(现场检查|现场|抽查|验收|答辩|实地|暗访)")),
     ("income", re.compile(r"(挣钱|赚钱|创收|营利|盈利|对外接|接活)")),
     ("format", re.compile(r"(纸质|电子版|电子的|电子档|纸档|手写)")),
@@ -400,6 +404,7 @@ MISSING_ZH: dict[str, str] = {
     "agreement": "要签哪些协议",
     "format": "用纸质还是电子形式",
     "inspection": "怎样检查或验收",
+    "joint": "能否跨单位或联合组建",
     "duration": "办理需要多长时间",
     "grading": "分几个等次",
     "extent": "具体优先到什么程度",
@@ -428,6 +433,7 @@ MISSING_EN: dict[str, str] = {
     "agreement": "any agreement to sign",
     "format": "a paper or electronic format",
     "inspection": "how it is inspected",
+    "joint": "whether studios may be set up jointly or across units",
     "duration": "how long it takes",
     "grading": "any grades or ranks",
     "extent": "how far the priority goes",
