@@ -199,7 +199,8 @@ DIRECT: dict[Unit, Direct] = {
         "工作室完成的科研和技术革新成果以及知识产权等的归属，按照有关法律法规执行。",
         "Ownership of the studio's research results, technical improvements and intellectual"
         " property follows the relevant laws and regulations.",
-        "body",
+        # ownership disputes go by the same laws
+        "body dispute",
     ),
     (15, 0): _d(
         "各级工会要广泛宣传工作室的先进事迹，总结推广其成果和做法，引导职工以先进典型为榜样。",
@@ -224,7 +225,7 @@ DIRECT: dict[Unit, Direct] = {
         "州总工会每五年对已命名的工作室复核一次，复核不达标的撤消其称号。",
         "The prefecture federation re-reviews named studios every five years; a studio that"
         " fails loses its title.",
-        "body time count",
+        "body time count penalty",
     ),
     (18, 0): _d(
         "各县（市、区）、系统（行业）工会要参照本办法，结合本地实际，制定相应的管理办法。",
@@ -248,6 +249,7 @@ FACET_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
         "amount",
         re.compile(
             r"(多少钱|几万|几千|几百块|多少万|多少元|万元|千元|块钱|金额|数额|额度|"
+            r"(效益|收益|产值)[^,，。?？]{0,6}多少|"
             r"[发给拨补]多少(?!次|个|项|年)|(补助|补贴|经费|资金|钱|奖励|奖金|津贴|拨款|费)[^,，。?？]{0,6}"
             rf"(多少{_NOT_A_COUNT}|标准|数目)|"
             r"(多少(?!次|个|项|年|级|种)|标准)[^,，。?？]{0,4}(补助|补贴|经费|资金|钱|津贴))"
@@ -278,7 +280,8 @@ FACET_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
         "time",
         re.compile(
             r"(什么时候|何时|啥时候|啥时|几月|几号|哪天|哪一天|截止|期限|时限|多久|多长时间|几天|"
-            r"到账|日期|几年|多少年|哪年|到位|开始|启动|随时|一年一次|多久一次|几年一次)"
+            r"到账|日期|几年|多少年|哪年|到位|开始|启动|随时|一年一次|多久一次|几年一次|"
+            r"[一每]年[^,，。?？]{0,4}几次)"
         ),
     ),
     (
@@ -302,7 +305,7 @@ FACET_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
         "duration",
         re.compile(
             r"((要|需要|花|得)(多长时间|多久)|(多长时间|多久|好久)(才|能|可以)?(批|下来|完成|结束|办完|"
-            r"出结果|公布|审完|评完|有结果))"
+            r"出结果|公布|审完|评完|有结果|下发|发下来|恢复))"
         ),
     ),
     ("grading", re.compile(r"(等次|等级|档次|几个档|评优秀|优秀等|合格等)")),
@@ -313,6 +316,11 @@ FACET_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"((哪些|什么|哪个|哪家|哪几个)(媒体|报纸|电视|电台|公众号|网站|平台|渠道)|上哪些)"
         ),
     ),
+    ("notify", re.compile(r"(提醒|告知|提前通知|事先通知|通知我们|会不会通知)")),
+    ("repeat", re.compile(r"(连续|屡次|多次不|再次不|两次不)")),
+    ("concurrent", re.compile(r"(同时|兼任|兼职|两个工作室|多个工作室|几个工作室)")),
+    ("dispute", re.compile(r"(纠纷|争议|打官司|诉讼|侵权)")),
+    ("penalty", re.compile(r"(处罚|惩罚|处分|罚款|通报批评|追责)")),
     (
         "joint",
         re.compile(r"(跨单位|跨行业|跨部门|跨地区|跨系统|联合组建|联合建|合办|联办|几家单位一起)"),
@@ -325,7 +333,8 @@ FACET_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
         "paperwork",
         re.compile(
             r"((哪些|什么|啥|几份|哪几样)(材料|资料|表格|证明|证书)|(材料|资料|表格|证明)[^,，。?？]{0,2}"
-            r"(有哪些|是什么|要哪些|清单|几份)|签字|签名|盖章|公章|复印件|原件)"
+            r"(有哪些|是什么|要哪些|清单|几份|交到|交给|报到|送到)|签字|签名|盖章|公章|复印件|原件|"
+            r"申请报告|申请书|(写|交|提交|附)[^,，。?？]{0,2}报告)"
         ),
     ),
     (
@@ -336,7 +345,7 @@ FACET_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
         ),
     ),
     ("sharing", re.compile(r"(怎么分|如何分|咋个分|分配|分成|提成|收益归|收益怎么|利润)")),
-    ("disclosure", re.compile(r"(公示|公开|公布)")),
+    ("disclosure", re.compile(r"(公示|公开|公布|通报)")),
     (
         "body",
         re.compile(
@@ -405,6 +414,11 @@ MISSING_ZH: dict[str, str] = {
     "format": "用纸质还是电子形式",
     "inspection": "怎样检查或验收",
     "joint": "能否跨单位或联合组建",
+    "notify": "会不会事先通知或提醒",
+    "repeat": "连续或多次出现时怎么处理",
+    "concurrent": "能否同时兼任或领办多个",
+    "dispute": "发生纠纷时怎么处理",
+    "penalty": "有什么处罚",
     "duration": "办理需要多长时间",
     "grading": "分几个等次",
     "extent": "具体优先到什么程度",
@@ -434,6 +448,11 @@ MISSING_EN: dict[str, str] = {
     "format": "a paper or electronic format",
     "inspection": "how it is inspected",
     "joint": "whether studios may be set up jointly or across units",
+    "notify": "whether anyone is notified in advance",
+    "repeat": "what happens when it happens repeatedly",
+    "concurrent": "whether one person may hold several such roles",
+    "dispute": "how disputes are settled",
+    "penalty": "any penalty",
     "duration": "how long it takes",
     "grading": "any grades or ranks",
     "extent": "how far the priority goes",

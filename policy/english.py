@@ -211,6 +211,10 @@ _PHRASES: tuple[tuple[tuple[str, ...], str], ...] = (
         "要多久",
     ),
     ((r"contribute[sd]?", r"contributions?"), "承担 经费"),
+    ((r"penalt(?:y|ies)", r"punish\w*", r"sanctions?", r"fined?"), "处罚"),
+    ((r"disputes?", r"lawsuits?", r"sue"), "纠纷"),
+    ((r"remind\w*", r"notif(?:y|ied|ication)"), "提醒"),
+    ((r"at the same time", r"two studios", r"several studios", r"more than one studio"), "同时"),
     # clearly outside the regulation, named before the money words they contain
     ((r"travel expenses", r"business trips?", r"reimburse\w*", r"expense claims?"), "报销"),
     # clearly outside the regulation: mapped so its out-of-scope signals fire

@@ -350,6 +350,8 @@ class QAEngine:
                 found = replace(alone, reason=f"topic: {alone.reason}")
         if found.kind == NONE:
             return found
+        if found.about_notice:
+            return found  # the header's facts are what they are: its date, issuer, number
         return self._judge(found, facets, "")
 
     def _judge(self, found: Answer, facets: tuple[str, ...], why: str) -> Answer:
