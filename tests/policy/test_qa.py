@@ -370,11 +370,11 @@ def test_generic_word_alone_is_not_enough_evidence(engine: QAEngine) -> None:
 # Held-out sets were written blind by people who never saw the engine, and are never tuned on.
 # They only guard against regressions. heldout is the issue's set (written before tuning,
 # floor 90%); heldout2's misses were later described to a tuner, so it is no longer clean;
-# heldout3 is the cleanest (88.7% when added, 90.6% with the second-generation engine).
+# heldout3 is the cleanest (88.7% when added, 92.5% with the second-generation engine).
 HELDOUT_FLOORS = {
     "heldout_questions.tsv": 0.95,
     "heldout2_questions.tsv": 0.95,
-    "heldout3_questions.tsv": 0.88,
+    "heldout3_questions.tsv": 0.90,
 }
 
 
