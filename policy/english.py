@@ -15,6 +15,15 @@ import re
 # (English alternatives, Chinese terms).  Matched on lower-case text at word
 # boundaries; more specific phrases come before the words they contain.
 _PHRASES: tuple[tuple[tuple[str, ...], str], ...] = (
+    # the leader's qualifications are Art. 3, not the studio's conditions (Art. 6)
+    (
+        (
+            r"leader'?s? qualifications?",
+            r"qualifications? (?:of|for) (?:a |the )?(?:studio )?leaders?",
+            r"who qualifies as (?:a |the )?leader",
+        ),
+        "负责人 条件",
+    ),
     # the regulation itself, the notice
     ((r"document number", r"reference number", r"file number", r"doc(?:ument)? no"), "文号"),
     ((r"who issued", r"issued by", r"issuer", r"who published"), "谁发 通知"),
