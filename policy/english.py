@@ -24,6 +24,15 @@ _PHRASES: tuple[tuple[tuple[str, ...], str], ...] = (
         ),
         "负责人 条件",
     ),
+    ((r"party committee", r"party secretary"), "党政"),
+    ((r"become", r"turn into", r"serve as"), "成为"),
+    ((r"for (?:its|the|their|a) (?:work |host )?units?",), "推动单位建设发展"),
+    (
+        (r"talent (?:training )?plans?", r"development plans?", r"innovation plans?", r"part of"),
+        "纳入 人才培养规划",
+    ),
+    ((r"cover(?:s|ed)?", r"set up (?:on (?:its|their) own|by (?:itself|themselves))"), "适用"),
+    ((r"park(?:ing)?", r"canteen", r"lunch"), "停车"),
     # the regulation itself, the notice
     ((r"document number", r"reference number", r"file number", r"doc(?:ument)? no"), "文号"),
     ((r"who issued", r"issued by", r"issuer", r"who published"), "谁发 通知"),
@@ -162,7 +171,16 @@ _PHRASES: tuple[tuple[tuple[str, ...], str], ...] = (
         "创新内容 科技创新",
     ),
     # how an assessment is scored: a standard, not the conditions of Art. 6
-    ((r"scoring criteria", r"assessment criteria", r"scoring", r"marking scheme"), "标准"),
+    (
+        (
+            r"scoring criteria",
+            r"assessment criteria",
+            r"criteria for (?:the )?(?:annual )?(?:assessment|review|re-review|evaluation)",
+            r"scoring",
+            r"marking scheme",
+        ),
+        "标准",
+    ),
     # conditions
     (
         (
@@ -274,11 +292,18 @@ _PHRASES: tuple[tuple[tuple[str, ...], str], ...] = (
     ((r"management rules", r"internal rules", r"own rules", r"rules of the studio"), "管理制度"),
     ((r"ledgers?", r"records?", r"registers?", r"books"), "台帐"),
     (
-        (r"party (?:and|&) administrat\w+", r"party committee", r"leadership support", r"agenda"),
+        (r"party (?:and|&) administrat\w+", r"leadership support", r"agenda"),
         "党政 支持 议事日程",
     ),
     (
-        (r"priority", r"recuperation", r"study visits?", r"rest and recovery", r"sanatorium"),
+        (
+            r"recuperation leave",
+            r"priority",
+            r"recuperation",
+            r"study visits?",
+            r"rest and recovery",
+            r"sanatorium",
+        ),
         "优先 疗休养 培训学习",
     ),
     ((r"intellectual property", r"patents?", r"copyrights?", r"ip\b"), "知识产权"),
