@@ -273,7 +273,8 @@ FACET_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "funding",
         re.compile(
-            r"(谁出钱|谁出|谁承担|谁负担|谁掏|谁付|谁买单|谁报销|哪里出|哪出|从哪来|哪里来|哪来)"
+            r"(谁出钱|谁出|谁承担|谁负担|谁掏|谁付|谁买单|谁报销|哪里出|哪出|从哪来|哪里来|哪来|"
+            r"有没有经费|有经费吗|给不给经费|有没有钱|给不给钱)"
         ),
     ),
     (
@@ -298,7 +299,7 @@ FACET_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"咋报|咋个报|咋个申请|怎样申请|怎样申报|如何申报|去哪申请|去哪里申请|去哪办)"
         ),
     ),
-    ("remedy", re.compile(r"(整改期|整改|宽限期|缓冲期)")),
+    ("remedy", re.compile(r"(整改期|整改|宽限期|缓冲期|缓一年|缓期|延期|推迟|宽限)")),
     ("minimum", re.compile(r"(最低|下限|起码|至少|最少)")),
     ("size", re.compile(r"(多大|面积|平方|平米|多宽|多少米)")),
     (
@@ -308,12 +309,13 @@ FACET_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"出结果|公布|审完|评完|有结果|下发|发下来|恢复))"
         ),
     ),
-    ("grading", re.compile(r"(等次|等级|档次|几个档|评优秀|优秀等|合格等)")),
+    ("grading", re.compile(r"(等次|等级|档次|几个档|评优秀|优秀等|合格等|良好|分优秀)")),
     ("extent", re.compile(r"(什么程度|多大程度|哪种程度|优先多少|怎么优先|优先到|比例|百分之)")),
     (
         "channel",
         re.compile(
-            r"((哪些|什么|哪个|哪家|哪几个)(媒体|报纸|电视|电台|公众号|网站|平台|渠道)|上哪些)"
+            r"((哪些|什么|哪个|哪家|哪几个)(媒体|报纸|电视|电台|公众号|网站|平台|渠道)|上哪些|"
+            r"(在哪|哪里|在什么地方)(公开|公示|公布|发布))"
         ),
     ),
     ("notify", re.compile(r"(提醒|告知|提前通知|事先通知|通知我们|会不会通知)")),
@@ -328,7 +330,10 @@ FACET_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("inspection", re.compile(r"(现场检查|现场|抽查|验收|答辩|实地|暗访)")),
     ("income", re.compile(r"(挣钱|赚钱|创收|营利|盈利|对外接|接活)")),
     ("format", re.compile(r"(纸质|电子版|电子的|电子档|纸档|手写)")),
-    ("agreement", re.compile(r"(协议|签约|签合同)")),
+    ("agreement", re.compile(r"(协议|签约|签合同|责任书|承诺书)")),
+    ("change", re.compile(r"(改名|更名|能改|可以改|能不能改|变更|换名)")),
+    ("status", re.compile(r"(在职|在岗|离岗)")),
+    ("origin", re.compile(r"((必须|只能|要不要|能不能|可以|一定)[^,，。?？]{0,4}本单位|外单位)")),
     (
         "paperwork",
         re.compile(
@@ -414,6 +419,9 @@ MISSING_ZH: dict[str, str] = {
     "format": "用纸质还是电子形式",
     "inspection": "怎样检查或验收",
     "joint": "能否跨单位或联合组建",
+    "change": "能否变更",
+    "status": "是否须在职",
+    "origin": "是否须是本单位人员",
     "notify": "会不会事先通知或提醒",
     "repeat": "连续或多次出现时怎么处理",
     "concurrent": "能否同时兼任或领办多个",
@@ -448,6 +456,9 @@ MISSING_EN: dict[str, str] = {
     "format": "a paper or electronic format",
     "inspection": "how it is inspected",
     "joint": "whether studios may be set up jointly or across units",
+    "change": "whether it may be changed",
+    "status": "whether the person must still be in post",
+    "origin": "whether people must come from the host unit",
     "notify": "whether anyone is notified in advance",
     "repeat": "what happens when it happens repeatedly",
     "concurrent": "whether one person may hold several such roles",
