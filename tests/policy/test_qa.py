@@ -403,3 +403,27 @@ def test_floors_per_kind_and_language(engine: QAEngine) -> None:
     assert share(kind=NONE) >= 0.95
     assert share(kind=MULTI) >= 0.9
     assert share(kind=ANSWERED) >= 0.9
+
+
+def test_every_facet_can_be_said_in_both_languages() -> None:
+    from policy.answers import DIRECT, FACET_PATTERNS, MISSING_EN, MISSING_ZH
+
+    names = {name for name, _ in FACET_PATTERNS}
+    assert names == set(MISSING_ZH) == set(MISSING_EN)
+    for unit, direct in DIRECT.items():
+        assert direct.present <= names, unit
+        assert direct.zh and direct.en, unit
+
+
+def test_every_sentence_and_condition_has_a_direct_answer(engine: QAEngine) -> None:
+    from policy.answers import ART6_ALL, DIRECT, NOTICE_UNIT, clause_unit
+
+    regulation = load_regulation()
+    for article in regulation.articles:
+        if article.number == 6:
+            assert ART6_ALL in DIRECT
+            assert all(clause_unit(c.number) in DIRECT for c in article.clauses)
+        else:
+            units = engine._all_units(article.number, None)
+            assert units and all(unit in DIRECT for unit in units), article.number
+    assert NOTICE_UNIT in DIRECT
