@@ -386,7 +386,7 @@ def test_heldout_set_floor(engine: QAEngine, name: str) -> None:
 
 # The floors per kind, on our own sets written in the new format (English, near
 # misses, several questions in one message).
-KIND_SETS = tuple(f"tuning{n}_questions.tsv" for n in range(9, 21))
+KIND_SETS = tuple(f"tuning{n}_questions.tsv" for n in range(9, 22))
 
 
 def test_floors_per_kind_and_language(engine: QAEngine) -> None:
