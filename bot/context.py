@@ -43,6 +43,15 @@ class UserData:
     def __init__(self) -> None:
         self.lang: str = DEFAULT_LANGUAGE
         self.user_id: int = 0
+        # The last policy question, so "那成果呢？" a moment later is understood.
+        self.last_question: LastQuestion | None = None
+
+
+@dataclass(frozen=True)
+class LastQuestion:
+    chat_id: int
+    text: str
+    at: datetime
 
 
 class BotContext(CallbackContext[ExtBot[None], UserData, dict[Any, Any], BotData]):

@@ -90,15 +90,7 @@ MESSAGES: dict[str, str] = {
     "help.member": "👥 Studio member: ask about the regulation any time.\n/studio — my studio\n/ledger — view the ledgers\n/activity — record activities (once your leader allows it in /member)",
     "help.guest": "🔑 No role yet? Ask your union for an invitation link and open it.\n🏅 Provincial-level (or higher) model workers can apply for a studio with /apply.",
     "ask.empty": "Write your question after /ask, e.g. /ask How many projects a year?",
-    "ask.answer": "📖 <b>{heading}</b> ({gist})\n{quote}",
-    "ask.notice": "📄 <b>About the notice itself</b>\n{quote}",
-    "ask.deadline": "⏰ This year's assessment report is due at the prefecture federation on <b>{date}</b>: <b>{days}</b> {days:day|days} left.",
-    "ask.deadline_today": "⏰ Today ({date}) is the deadline for the assessment report!",
-    "ask.related": "Related articles:",
-    "ask.not_covered": (
-        "The regulation does not cover this question, so I won't guess.\n"
-        "Send /regulation to browse all 19 articles, or ask your union or the prefecture federation."
-    ),
+    # the answers themselves are rendered by policy/render.py, which the eval scores too
     "ask.too_long": "That question is too long ({length} characters). Please keep it under {max}.",
     "article.usage": "Tell me the article number, e.g. /article 6 or /article 十七. There are 19 articles.",
     "article.not_found": "The regulation has articles 1 to 19 only; there is no “{text}”. Send /regulation for the list.",

