@@ -66,6 +66,7 @@ class Field:
     prompt: str  # catalog key of the question
     parse: forms.Parse | None = None  # a typed answer; FieldError if it does not read
     options: forms.Options | None = None  # buttons (value, label)
+    values: tuple[str, ...] = ()  # a choice's fixed values
     prefix: str | None = None  # a choice's values are labelled <prefix>.<value>
     as_stored: bool = False  # a choice shown (and exported) as its stored value, not its label
     attr: str | None = None  # the record's column; None: asked, but not a column of the record
@@ -147,12 +148,12 @@ def choice(
         kw.setdefault("convert", values)
         values = tuple(str(v.value) for v in values)
     kw.setdefault("attr", name)
-    shown = tuple(values)
+    fixed = tuple(values)
 
     async def options(context: BotContext, _: Data) -> list[tuple[str, str]]:
-        return [(v, context.t(f"{prefix}.{v}")) for v in shown]
+        return [(v, context.t(f"{prefix}.{v}")) for v in fixed]
 
-    return Field(name, Widget.CHOICE, prompt, options=options, prefix=prefix, **kw)
+    return Field(name, Widget.CHOICE, prompt, options=options, values=fixed, prefix=prefix, **kw)
 
 
 async def _yuan(context: BotContext, value: Any, _: Data) -> str:
