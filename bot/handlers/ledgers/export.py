@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from telegram import Update
 
+from bot import exports  # the module, not its names: bot.exports may build from the specs
 from bot.context import BotContext
-from bot.exports import build_workbook
 from bot.handlers.common import answer, private_only
 from bot.handlers.ledgers.base import readable_studios, revoked_note
 from bot.handlers.ledgers.buttons import EXPORT
@@ -44,7 +44,7 @@ async def _send_export(update: Update, context: BotContext, studio_id: int | Non
     today = context.today()
     async with context.session() as session:
         ledgers = await export_ledgers(session, context.user_id, studio_id)
-        content = build_workbook(ledgers, context.t, today, management=studio_id is None)
+        content = exports.build_workbook(ledgers, context.t, today, management=studio_id is None)
     single = studio_id is not None and ledgers
     name = strip_unclean(ledgers[0].studio.name) if single else "管理台帐"
     key = "export.caption" if studio_id is not None else "export.caption_management"
