@@ -16,8 +16,7 @@ from pathlib import Path
 import pytest
 
 from bot.handlers import ledgers
-from bot.handlers.ledgers import add as ledger_forms
-from bot.handlers.ledgers import edit as ledger_edits
+from bot.handlers.ledgers import spec as ledger_spec
 from bot.i18n import CATALOGS
 from policy.lifecycle import Action, Honour, StudioStatus
 from reminders.schedule import KINDS
@@ -46,7 +45,7 @@ def _values(*enums: Iterable[object]) -> list[str]:
 
 
 _ledger_fields = {s.name for f in ledgers.FORMS.values() for s in f.steps} - {"studio"}
-_ledger_fields |= {f for fields in ledger_edits.EDITABLE.values() for f in fields}
+_ledger_fields |= {f for s in ledger_spec.SPECS.values() for f in s.editable}
 
 # Each key built from a value: its template ({} for the value) and every value it can take.
 FAMILIES: dict[str, list[str]] = {
@@ -68,7 +67,7 @@ FAMILIES: dict[str, list[str]] = {
     "enum.category.{}": _values(AchievementCategory),
     "enum.direction.{}": _values(FundDirection),
     "enum.source.{}": _values(FundSource),
-    "level.{}": list(ledger_forms.LEVELS),
+    "level.{}": list(ledger_spec.LEVELS),
     # joined/left are shown as member_action.join/leave
     "member_event.{}": [k for k in _values(MemberEventKind) if k not in ("joined", "left")],
     "member_action.{}": ["join", "leave", "event"],
