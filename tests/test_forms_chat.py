@@ -376,3 +376,17 @@ async def test_two_instances_acknowledging_the_same_entry_review_it_once(
             if "已确认" in m.get("text", "")
         ]
         assert reviews == 1 and len(told) == 1, told
+
+
+async def test_an_old_step_button_is_refused_with_a_reply(bot: BotHarness) -> None:
+    # The press is answered once (Telegram refuses a second answer), and the refusal still
+    # reaches the person as a message.
+    await setup(bot)
+    await bot.send(LEADER, "/project")
+    await bot.send(LEADER, "配网降损")
+    _, year_2026 = button_data(bot, LEADER, "2026")
+    await bot.press(LEADER, "2026")
+    replies = await bot.press_data(LEADER, year_2026)
+    assert any("按钮已失效" in r for r in replies), replies
+    (draft,) = await drafts_of(bot, LEADER)
+    assert draft.state["data"]["year"] in (2026, "2026") and "kind" not in draft.state["data"]

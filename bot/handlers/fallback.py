@@ -5,6 +5,7 @@ Every message gets an answer that says what to do next; a user never sees a trac
 
 from __future__ import annotations
 
+import contextlib
 import logging
 
 from telegram import Message, Update
@@ -105,9 +106,12 @@ async def on_error(update: object, context: BotContext) -> None:
             exc_info=error,
         )
         key, params = "errors.generic", {}
-    try:
-        if update.callback_query is not None:
+    if update.callback_query is not None:
+        # The handler may have answered the press already; Telegram refuses a second answer,
+        # and that must not cost the person the message that says what went wrong.
+        with contextlib.suppress(TelegramError):
             await update.callback_query.answer()
+    try:
         await answer(update, context, context.t(key, **params))
     except TelegramError:
         log.warning("could not deliver the error reply for update %s", update.update_id)

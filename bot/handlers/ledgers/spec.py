@@ -81,7 +81,10 @@ class Field:
     def step(self) -> Step:
         if self.widget is Widget.FILES:
             return files_step(self.name, self.prompt, skip=self.skip)
-        return Step(self.name, self.prompt, parse=self.parse, options=self.options, skip=self.skip)
+        # ✏ shows an amount as it would be typed (yuan, or 万元), not as stored (fen).
+        typed = _amount_typed(self.scale) if self.widget is Widget.AMOUNT else None
+        return Step(self.name, self.prompt, parse=self.parse, options=self.options,
+                    skip=self.skip, shown=typed)  # fmt: skip
 
     def applies(self, data: Data) -> bool:
         return not (self.skip and self.skip(data))
@@ -112,6 +115,13 @@ class Field:
         if self.scale != 1:
             return value / self.scale if value is not None else None
         return value
+
+
+def _amount_typed(scale: int) -> Callable[[Any], str]:
+    def typed(value: Any) -> str:
+        return f"{Decimal(int(value)) / scale:f}".rstrip("0").rstrip(".")
+
+    return typed
 
 
 # ---------------------------------------------------------------------------- widgets
