@@ -52,7 +52,7 @@ DUPLICATE_DAYS = 30
 
 
 @dataclass
-class Added:
+class Saved:
     record: Any
     studio: Studio
     officers: list[int]  # who should acknowledge it, if it needs that
@@ -183,7 +183,7 @@ class LedgerService:
         files: Sequence[FileData] = (),
         *,
         today: date,  # the caller's (Asia/Shanghai): a new member's default joining date
-    ) -> Added:
+    ) -> Saved:
         studio = await self._studio_for_write(actor_id, studio_id, kind)
         model: Any = LEDGERS[kind]
         if kind == "funds" and fields["amount_fen"] <= 0:
@@ -206,7 +206,7 @@ class LedgerService:
         audit.record(self.session, actor_id=actor_id, action=f"{kind}.add", entity=record)
         officers = await self._officers(studio) if kind in ACKNOWLEDGED else []
         await self.session.commit()
-        return Added(record, studio, [o for o in officers if o != actor_id])
+        return Saved(record, studio, [o for o in officers if o != actor_id])
 
     def _attach(self, kind: str, record: Any, files: Sequence[FileData], actor_id: int) -> None:
         for f in files:
@@ -244,7 +244,7 @@ class LedgerService:
 
     async def update(
         self, actor_id: int, kind: str, record_id: int, attr: str, value: Any
-    ) -> Added:
+    ) -> Saved:
         """Change one field; audited before/after. An acknowledged project or achievement
         goes back to the union, since what it acknowledged has changed."""
         record, studio = await self._record_for_write(actor_id, kind, record_id)
@@ -257,7 +257,7 @@ class LedgerService:
             self.session, actor_id=actor_id, action=f"{kind}.edit", entity=record, before=before
         )
         await self.session.commit()
-        return Added(record, studio, officers)
+        return Saved(record, studio, officers)
 
     async def _back_to_union(
         self, kind: str, record: Any, studio: Studio, actor_id: int
@@ -270,7 +270,7 @@ class LedgerService:
 
     async def replace_files(
         self, actor_id: int, kind: str, record_id: int, files: Sequence[FileData]
-    ) -> Added:
+    ) -> Saved:
         """A returned entry's files replaced (e.g. an unreadable scan); the old ones are kept
         out of sight, the change is audited and the entry goes back to the union."""
         if kind not in FILED:
@@ -296,7 +296,7 @@ class LedgerService:
             after={"files": [f.file_name for f in files]},
         )
         await self.session.commit()
-        return Added(record, studio, officers)
+        return Saved(record, studio, officers)
 
     async def files_of(self, kind: str, ids: Sequence[int]) -> dict[int, list[Attachment]]:
         """The files kept with each record (achievements and activities have them)."""

@@ -67,7 +67,7 @@ class MemberData:
 
 
 @dataclass(frozen=True)
-class Application:
+class StudioApplication:
     leader_name: str
     honour: Honour
     host_unit: str
@@ -104,7 +104,7 @@ class Outcome:
     # Next steps the actor may take themselves (e.g. recommend, then record the endorsement).
     actor_next: tuple[Action, ...] = ()
     version: int = 0  # the studio's version after this transition (see `version`)
-    # A corrected resubmission: the Application fields that changed, and the reason of the
+    # A corrected resubmission: the StudioApplication fields that changed, and the reason of the
     # return it answers (None for anything else).
     changed: tuple[str, ...] | None = None
     answers: str = ""
@@ -115,7 +115,7 @@ class Correction:
     """A returned application as it stands, for its applicant to correct and resubmit."""
 
     studio: Studio
-    application: Application
+    application: StudioApplication
     reason: str  # of the return it answers
     version: int
 
@@ -125,7 +125,7 @@ class StaleResubmission(DomainError):
     again since (the old button must not answer the new return)."""
 
 
-# Application fields as the studio stores them.
+# StudioApplication fields as the studio stores them.
 COLUMNS = {
     "leader_name": "leader_name",
     "honour": "leader_honour",
@@ -143,7 +143,7 @@ class StudioService:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
-    async def apply(self, actor_id: int, app: Application, *, today: date) -> Outcome:
+    async def apply(self, actor_id: int, app: StudioApplication, *, today: date) -> Outcome:
         # Art. 3: provincial/ministerial-level model workers or above lead studios.
         if not leader_qualifies(app.honour):
             raise DomainError("apply.honour_too_low")
@@ -207,7 +207,7 @@ class StudioService:
         access = await load_access(self.session, actor_id)
         self._guard(access, await load_tree(self.session), studio, Action.SUBMIT, actor_id)
         members = await self._application_members(studio.id)
-        application = Application(
+        application = StudioApplication(
             leader_name=studio.leader_name,
             honour=studio.leader_honour,
             host_unit=studio.host_unit,
@@ -225,7 +225,7 @@ class StudioService:
         self,
         actor_id: int,
         studio_id: int,
-        app: Application,
+        app: StudioApplication,
         expected_version: int,
         *,
         today: date,

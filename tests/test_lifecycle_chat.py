@@ -28,7 +28,7 @@ from storage.models import (
     Union,
     UnionKind,
 )
-from storage.studios import Application, StaleResubmission, StudioService
+from storage.studios import StaleResubmission, StudioApplication, StudioService
 from tests.factories import add_grassroots, add_studio, union_named
 from tests.harness import BotHarness
 
@@ -472,7 +472,7 @@ async def test_two_corrections_resubmitted_at_once_resubmit_once(bot: BotHarness
     first = replace(found.application, venue="三楼 301")
     second = replace(found.application, venue="三楼 302")
 
-    async def resubmit(app: Application) -> str:
+    async def resubmit(app: StudioApplication) -> str:
         async with bot.session() as s:
             try:
                 await StudioService(s).resubmit(

@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from policy.lifecycle import Action, Honour, StudioStatus
 from storage.errors import DomainError
 from storage.models import FundRecord, Studio
-from storage.studios import Application, Details, StudioService
+from storage.studios import Details, StudioApplication, StudioService
 from tests.factories import add_studio, union_named
 from tests.harness import BotHarness
 from tests.test_lifecycle_chat import ADMIN, COUNTY, GRASSROOTS, LEADER, apply, officers, studio
@@ -96,7 +96,7 @@ async def test_storage_refuses_a_duplicate_even_when_two_instances_race(
     await bot.send(LEADER, "/start")
     async with bot.session() as s:
         union_id = (await union_named(s, "景洪市供电局工会")).id
-    app = Application(
+    app = StudioApplication(
         leader_name="岩温",
         honour=Honour.PROVINCIAL_MODEL_WORKER,
         host_unit="景洪市供电局",

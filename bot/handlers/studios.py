@@ -47,11 +47,11 @@ from storage.models import Attachment, Studio, User
 from storage.people import PeopleService
 from storage.studios import (
     NO_DETAILS,
-    Application,
     Details,
     MemberData,
     Outcome,
     StaleResubmission,
+    StudioApplication,
     StudioService,
 )
 
@@ -158,8 +158,8 @@ async def _apply_summary(context: BotContext, data: dict[str, Any]) -> str:
     )
 
 
-def _application(data: dict[str, Any]) -> Application:
-    return Application(
+def _application(data: dict[str, Any]) -> StudioApplication:
+    return StudioApplication(
         leader_name=data["leader_name"],
         honour=Honour(data["honour"]),
         host_unit=data["host_unit"],
@@ -235,7 +235,7 @@ async def _correct_summary(context: BotContext, data: dict[str, Any]) -> str:
 
 
 def _changes(lang: str, changed: tuple[str, ...]) -> str:
-    """「修改了：团队、场地」 in the reader's language, from the Application fields that changed."""
+    """「修改了：团队、场地」 in the reader's language, from the application fields that changed."""
     if not changed:
         return t(lang, "apply.changed_nothing")
     steps = [s.name for s in APPLY.steps]  # named in the order the form asks them
@@ -399,7 +399,8 @@ def _lifecycle_date(value: str, context: BotContext, data: dict[str, Any]) -> st
     return str(on)
 
 
-def _has(action: Action) -> Any:
+def _unless(action: Action) -> Any:
+    """A step's skip: true for every action but this one."""
     return lambda data: data.get("action") != action.value
 
 
@@ -415,30 +416,35 @@ ACT = forms.register(
                 "effective_on",
                 "act.ask.endorsed_on",
                 parse=_lifecycle_date,
-                skip=_has(Action.ENDORSE),
+                skip=_unless(Action.ENDORSE),
             ),
             Step(
                 "document",
                 "act.ask.endorse_document",
                 parse=forms.text(100, optional=True),
-                skip=_has(Action.ENDORSE),
+                skip=_unless(Action.ENDORSE),
             ),
             Step(
                 "scan",
                 "act.ask.endorse_scan",
                 parse=_no_file,
                 files=True,
-                skip=_has(Action.ENDORSE),
+                skip=_unless(Action.ENDORSE),
             ),
-            Step("effective_on", "act.ask.named_on", parse=_lifecycle_date, skip=_has(Action.NAME)),
             Step(
-                "document", "act.ask.naming_document", parse=forms.text(100), skip=_has(Action.NAME)
+                "effective_on", "act.ask.named_on", parse=_lifecycle_date, skip=_unless(Action.NAME)
+            ),
+            Step(
+                "document",
+                "act.ask.naming_document",
+                parse=forms.text(100),
+                skip=_unless(Action.NAME),
             ),
             Step(
                 "subsidy",
                 "act.ask.subsidy",
                 parse=forms.yuan(optional=True),
-                skip=_has(Action.NAME),
+                skip=_unless(Action.NAME),
             ),
         ),
         summary=_act_summary,
