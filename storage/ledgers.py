@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, select, update
@@ -269,7 +269,13 @@ class LedgerService:
         return [o for o in await self._officers(studio) if o != actor_id]
 
     async def replace_files(
-        self, actor_id: int, kind: str, record_id: int, files: Sequence[FileData]
+        self,
+        actor_id: int,
+        kind: str,
+        record_id: int,
+        files: Sequence[FileData],
+        *,
+        now: datetime | None = None,  # see `delete`
     ) -> Saved:
         """A returned entry's files replaced (e.g. an unreadable scan); the old ones are kept
         out of sight, the change is audited and the entry goes back to the union."""
@@ -281,9 +287,8 @@ class LedgerService:
         if not files:
             raise DomainError("form.send_file")
         old = await self.files_of(kind, [record.id])
-        now = utcnow()
         for attachment in old.get(record.id, []):
-            attachment.deleted_at = now
+            attachment.deleted_at = now or utcnow()
         self._attach(kind, record, files, actor_id)
         before = {"files": [a.file_name for a in old.get(record.id, [])]}
         officers = await self._back_to_union(kind, record, studio, actor_id)
@@ -375,11 +380,15 @@ class LedgerService:
         author = _author(record) if record is not None else None
         return await self._may_write(access, studio, actor_id, kind, author)
 
-    async def delete(self, actor_id: int, kind: str, record_id: int) -> Any:
+    async def delete(
+        self, actor_id: int, kind: str, record_id: int, *, now: datetime | None = None
+    ) -> Any:
         """Soft delete: the record leaves the ledger but stays, and can be restored."""
+        # `now` should come from the caller (context.now()), as in every other service; it
+        # is optional only until bot/handlers/ledgers, being reworked elsewhere, passes it.
         record, _ = await self._record_for_write(actor_id, kind, record_id)
         before = audit.snapshot(record)
-        record.deleted_at = utcnow()
+        record.deleted_at = now or utcnow()
         audit.record(
             self.session, actor_id=actor_id, action=f"{kind}.delete", entity=record, before=before
         )

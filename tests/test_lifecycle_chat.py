@@ -60,7 +60,7 @@ async def officers(bot: BotHarness) -> None:
         county = await union_named(s, "景洪市总工会")
         menghai = await union_named(s, "勐海县总工会")
         for person, union in ((GRASSROOTS, grassroots), (COUNTY, county), (OUTSIDER, menghai)):
-            await AccountService(s).touch(person.id, person.first_name, None, "zh")
+            await AccountService(s).touch(person.id, person.first_name, None, "zh", now=NOW)
             s.add(RoleGrant(user_id=person.id, role=Role.UNION_OFFICER, union_id=union.id))
         await s.commit()
 
@@ -476,7 +476,7 @@ async def test_two_corrections_resubmitted_at_once_resubmit_once(bot: BotHarness
         async with bot.session() as s:
             try:
                 await StudioService(s).resubmit(
-                    LEADER.id, target.id, app, found.version, today=date(2026, 11, 27)
+                    LEADER.id, target.id, app, found.version, today=date(2026, 11, 27), now=NOW
                 )
             except StaleResubmission as stale:
                 return stale.key

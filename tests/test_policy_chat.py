@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
-import time_machine
 
 from bot.offline import Person
 from tests.harness import BotHarness
@@ -35,8 +34,8 @@ async def test_ask_command_and_an_uncovered_question(bot: BotHarness) -> None:
 
 async def test_deadline_question_says_how_many_days_are_left(bot: BotHarness) -> None:
     # 2026-12-24 09:00 in Shanghai
-    with time_machine.travel(datetime(2026, 12, 24, 1, 0, tzinfo=UTC), tick=False):
-        replies = await bot.send(ASKER, "考核情况几月几号前上报？")
+    bot.clock.at = datetime(2026, 12, 24, 1, 0, tzinfo=UTC)
+    replies = await bot.send(ASKER, "考核情况几月几号前上报？")
     assert replies[0].startswith("📖 第十七条")
     assert "2026-12-31" in replies[0] and "还剩 7 天" in replies[0]
 

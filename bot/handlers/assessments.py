@@ -76,7 +76,7 @@ async def grade_button(update: Update, context: BotContext) -> None:
         return
     async with context.session() as session:
         service = AssessmentService(session)
-        graded = await service.grade(context.user_id, studio_id, year, grade)
+        graded = await service.grade(context.user_id, studio_id, year, grade, now=context.now())
         overview = [u for u in await service.overview(context.user_id, year)
                     if u.union.id == graded.assessment.union_id]  # fmt: skip
     item = overview[0] if overview else None
@@ -183,7 +183,7 @@ async def submit_button(update: Update, context: BotContext) -> None:
         await query.edit_message_reply_markup(None)
     async with context.session() as session:
         item, admins = await AssessmentService(session).submit(
-            context.user_id, union_id, year, args[2]
+            context.user_id, union_id, year, args[2], now=context.now()
         )
         users = [await session.get(User, a) for a in admins]
     await answer(update, context, context.t("report.submitted", union=item.union.name, year=year,

@@ -186,7 +186,9 @@ async def _apply_submit(
         await session.commit()  # the draft's claim: the duplicate form is dropped
         await _offer_pending(update, context, pending)
         return
-    outcome = await service.apply(update.effective_user.id, application, today=context.today())
+    outcome = await service.apply(
+        update.effective_user.id, application, today=context.today(), now=context.now()
+    )
     union = outcome.studio.union.name if outcome.studio.union else ""
     await answer(
         update, context, context.t("apply.submitted", name=outcome.studio.name, union=union)
@@ -251,7 +253,7 @@ async def _correct_submit(
     try:
         outcome = await StudioService(session).resubmit(
             update.effective_user.id, int(data["studio_id"]), _application(data),
-            int(data["version"]), today=context.today(),
+            int(data["version"]), today=context.today(), now=context.now(),
         )  # fmt: skip
     except StaleResubmission as stale:
         # The round this form corrects is over (resubmitted, withdrawn, returned again):
@@ -552,6 +554,7 @@ async def _act(
         expected_version=version,
         details=details,
         today=context.today(),
+        now=context.now(),
     )
     status = context.t(f"status.{outcome.to_status.value}")
     key = "studio.withdrawn_done" if action is Action.WITHDRAW else "studio.done"
