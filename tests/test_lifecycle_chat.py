@@ -8,7 +8,6 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
-import time_machine
 from sqlalchemy import func, select
 
 from bot.offline import Person
@@ -42,10 +41,9 @@ MEMBERS = "玉罕 电气 本科 1988\n<b>岩光 机械 大专 1975"
 NOW = datetime(2026, 11, 27, 2, 0, tzinfo=UTC)  # 10:00 in Xishuangbanna
 
 
-@pytest.fixture(autouse=True)
-def frozen() -> Any:
-    with time_machine.travel(NOW, tick=False):
-        yield
+@pytest.fixture
+def now() -> datetime:
+    return NOW
 
 
 def document(name: str, mime: str = "application/pdf", size: int = 120_000) -> dict[str, Any]:
@@ -219,7 +217,7 @@ async def test_form_survives_a_restart(bot: BotHarness) -> None:
     await officers(bot)
     await bot.send(LEADER, "/apply")
     await bot.send(LEADER, "岩温")
-    async with BotHarness.started(bot.db) as restarted:  # a new process on the same database
+    async with BotHarness.started(bot.db, NOW) as restarted:  # a new process on the same database
         replies = await restarted.send(LEADER, "我不知道")
         assert "请点下面的按钮" in replies[0] and "第 2/10 步" in restarted.last(LEADER)
 
