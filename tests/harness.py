@@ -15,9 +15,10 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from bot.app import BotApp, build_application, on_shutdown, on_startup
 from bot.config import Settings
+from bot.context import wall_clock
 from bot.offline import FakeTelegram, OfflineChat, OfflineRequest, Person
 from policy.qa import QAEngine
-from storage.db import make_session_factory, utcnow
+from storage.db import make_session_factory
 
 _qa: QAEngine | None = None
 
@@ -40,7 +41,7 @@ class Clock:
         self.at = at
 
     def __call__(self) -> datetime:
-        return self.at if self.at is not None else utcnow()
+        return self.at if self.at is not None else wall_clock()
 
     def shift(self, delta: timedelta) -> None:
         self.at = self() + delta
