@@ -12,29 +12,6 @@ ARTICLE_COUNT = 19
 
 _DIGITS = "零一二三四五六七八九"
 
-# One-line gists for /regulation, in article order.
-_GISTS: tuple[tuple[str, str], ...] = (
-    ("制定目的", "Purpose of the measures"),
-    ("适用范围", "Which studios the measures cover"),
-    ("负责人条件与命名", "Who may lead a studio; named after the model worker"),
-    ("主要任务", "Main tasks of a studio"),
-    ("工作目标", "Goals of a studio"),
-    ("五项基本条件", "The five basic conditions"),
-    ("创新内容", "Kinds of innovation"),
-    ("推荐申报与考评命名", "Recommendation, application, evaluation and naming"),
-    ("补助与经费保障", "One-time subsidy and funding"),
-    ("工作室内部管理制度", "The studio's own management rules"),
-    ("三本台帐与管理台帐", "The three ledgers and the union's management ledger"),
-    ("争取党政支持", "Winning party and administrative support"),
-    ("关心成员成长", "Caring for members: priority for training and rest"),
-    ("成果转化与知识产权", "Applying results; intellectual property"),
-    ("宣传推广", "Publicising studios and their results"),
-    ("打造工会品牌", "Making studios a union flagship"),
-    ("年度考核与五年复核", "Annual assessment by 31 Dec; five-yearly re-review"),
-    ("各地制定配套办法", "Local unions make their own measures"),
-    ("实施日期与解释权", "Entry into force; interpretation"),
-)
-
 
 @dataclass(frozen=True)
 class Clause:
@@ -53,8 +30,6 @@ class Article:
     number: int
     text: str
     clauses: tuple[Clause, ...]
-    gist_zh: str
-    gist_en: str
 
     @property
     def heading(self) -> str:
@@ -213,16 +188,7 @@ def parse_regulation(source: str) -> Regulation:
             if clause_match is None:
                 raise RegulationFormatError(f"unexpected continuation in article {number}")
             clauses.append(Clause(number=len(clauses) + 1, text=part))
-        gist_zh, gist_en = _GISTS[number - 1]
-        articles.append(
-            Article(
-                number=number,
-                text="\n".join(parts),
-                clauses=tuple(clauses),
-                gist_zh=gist_zh,
-                gist_en=gist_en,
-            )
-        )
+        articles.append(Article(number=number, text="\n".join(parts), clauses=tuple(clauses)))
     return Regulation(notice=notice, title=headings[1], articles=tuple(articles))
 
 

@@ -36,7 +36,7 @@ def render_answer_zh(answer: Answer, regulation: Regulation, today: date) -> str
         heading = article_heading(answer.article)
         if answer.clause is not None:
             heading += f"第（{chinese_numeral(answer.clause)}）项"
-        lines.append(f"{heading}（{regulation.article(answer.article).gist_zh}）")
+        lines.append(heading)  # the article's short title is the bot's (its catalogs)
     lines.append(answer.quote)
     if answer.note:
         lines.append(answer.note)

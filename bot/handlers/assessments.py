@@ -255,7 +255,7 @@ async def reported_command(update: Update, context: BotContext) -> None:
     today = context.today()
     lines = [
         ("✅ " if u.submitted else "⏳ ") + u.union.name
-        + (f"（{local_time(context, u.report.submitted_at)}）"
+        + (context.t("reported.when", when=local_time(context, u.report.submitted_at))
            if u.submitted and u.report and u.report.submitted_at else "")
         for u in overview
     ]  # fmt: skip

@@ -6,6 +6,7 @@ from telegram import InlineKeyboardMarkup, Update
 
 from bot.context import BotContext
 from bot.handlers.common import answer
+from bot.i18n import Raw
 from bot.keyboards import rows
 from policy.deadlines import days_until, next_report_deadline
 from policy.regulation import Article, parse_article_number
@@ -13,8 +14,8 @@ from policy.regulation import Article, parse_article_number
 MAX_QUESTION = 500
 
 
-def _gist(context: BotContext, article: Article) -> str:
-    return article.gist_en if context.lang == "en" else article.gist_zh
+def _gist(context: BotContext, article: Article) -> Raw:
+    return Raw(context.t(f"article.gist.{article.number}"))
 
 
 def _article_button(context: BotContext, article: Article) -> tuple[str, str]:

@@ -138,7 +138,7 @@ def _name(value: str, _: BotContext, data: dict[str, Any]) -> str:
 
 
 async def _apply_summary(context: BotContext, data: dict[str, Any]) -> str:
-    members = "；".join(
+    members = context.t("list.sep_long").join(
         f"{m['name']} {m['specialty']} {m['education']} {m['birth_year']}"
         for m in data.get("members", [])
     ) or context.t("apply.members_none")
@@ -243,7 +243,7 @@ def _changes(lang: str, changed: tuple[str, ...]) -> str:
     steps = [s.name for s in APPLY.steps]  # named in the order the form asks them
     named = sorted(("union" if f == "union_id" else f for f in changed), key=steps.index)
     fields = [t(lang, APPLY.steps[steps.index(f)].label_key) for f in named]
-    return t(lang, "apply.changed", fields="、".join(fields))
+    return t(lang, "apply.changed", fields=t(lang, "list.sep").join(fields))
 
 
 async def _correct_submit(
