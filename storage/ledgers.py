@@ -53,6 +53,8 @@ DUPLICATE_DAYS = 30
 
 @dataclass
 class Saved:
+    """A ledger entry as added, edited or given new files, and its studio."""
+
     record: Any
     studio: Studio
     officers: list[int]  # who should acknowledge it, if it needs that

@@ -67,6 +67,8 @@ class MemberData:
 
 @dataclass(frozen=True)
 class StudioApplication:
+    """What an application for a studio states (Art. 3, 8), as filed or as corrected."""
+
     leader_name: str
     honour: Honour
     host_unit: str
