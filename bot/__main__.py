@@ -6,7 +6,7 @@ import argparse
 import asyncio
 import logging
 import sys
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from telegram.error import InvalidToken
@@ -67,7 +67,7 @@ async def admin_command(settings: Settings, args: argparse.Namespace) -> int:
                 changed = await accounts.grant_admin(args.user_id)
                 print(f"{args.user_id}: {'已设为州总工会管理员' if changed else '已经是管理员'}")
             elif args.action == "revoke":
-                changed = await accounts.revoke_admin(args.user_id)
+                changed = await accounts.revoke_admin(args.user_id, now=datetime.now(UTC))
                 print(f"{args.user_id}: {'已撤销管理员' if changed else '不是管理员'}")
             else:
                 for user in await accounts.admins():

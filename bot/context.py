@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
@@ -17,7 +17,12 @@ from policy.deadlines import local_today
 from policy.qa import QAEngine
 from policy.regulation import Regulation
 from reminders.service import ReminderService
-from storage.db import utcnow
+
+
+def wall_clock() -> datetime:
+    """The real clock, injected at the composition root; everything below asks `Deps.clock`
+    (handlers through `context.now()`), so tests can stop it."""
+    return datetime.now(UTC)
 
 
 @dataclass
@@ -28,7 +33,7 @@ class Deps:
     regulation: Regulation
     qa: QAEngine
     reminders: ReminderService
-    clock: Callable[[], datetime] = field(default=utcnow)
+    clock: Callable[[], datetime] = field(default=wall_clock)
 
 
 class BotData:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import zlib
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
@@ -12,7 +13,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage import audit
 from storage.access import REPORTING_KINDS, admin_ids, load_access, load_tree, nearest_officers
-from storage.db import utcnow
 from storage.errors import DomainError
 from storage.models import (
     AnnualAssessment,
@@ -116,7 +116,7 @@ class AssessmentService:
         ]
 
     async def grade(
-        self, actor_id: int, studio_id: int, year: int, grade: AssessmentGrade
+        self, actor_id: int, studio_id: int, year: int, grade: AssessmentGrade, *, now: datetime
     ) -> Graded:
         """Record a studio's grade for the year. The same grade pressed again (or by two
         instances at once) is written and audited once; the other press is told so."""
@@ -143,7 +143,7 @@ class AssessmentService:
         row = await self._assessment(studio.id, year)
         if row is None:
             row = AnnualAssessment(studio_id=studio.id, union_id=reporting, year=year, grade=grade,
-                                   assessed_by=actor_id, assessed_at=utcnow())  # fmt: skip
+                                   assessed_by=actor_id, assessed_at=now)  # fmt: skip
             self.session.add(row)
             try:
                 await self.session.flush()
@@ -170,7 +170,7 @@ class AssessmentService:
             moved = await self.session.execute(
                 update(AnnualAssessment)
                 .where(AnnualAssessment.id == row.id, AnnualAssessment.grade == row.grade)
-                .values(grade=grade, assessed_by=actor_id, assessed_at=utcnow())
+                .values(grade=grade, assessed_by=actor_id, assessed_at=now)
                 .execution_options(synchronize_session=False)
             )
             if moved.rowcount == 1:  # type: ignore[attr-defined]
@@ -220,7 +220,13 @@ class AssessmentService:
         return item
 
     async def submit(
-        self, actor_id: int, union_id: int, year: int, expected: str | None = None
+        self,
+        actor_id: int,
+        union_id: int,
+        year: int,
+        expected: str | None = None,
+        *,
+        now: datetime,
     ) -> tuple[UnionYear, list[int]]:
         """Mark the union's report for the year submitted (Art. 17); every studio assessed.
         A compare-and-set on the report's status: of two presses (or two instances) one
@@ -229,7 +235,7 @@ class AssessmentService:
         union, counts = item.union.name, item.counts()
         summary = ", ".join(f"{g.value}={n}" for g, n in counts.items())
         values = {"status": ReportStatus.SUBMITTED, "summary": summary,
-                  "submitted_by": actor_id, "submitted_at": utcnow()}  # fmt: skip
+                  "submitted_by": actor_id, "submitted_at": now}  # fmt: skip
         before = audit.snapshot(item.report) if item.report else None
         if item.report is None:
             report = AnnualReport(union_id=union_id, year=year, **values)

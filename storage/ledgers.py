@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, select, update
@@ -52,7 +52,9 @@ DUPLICATE_DAYS = 30
 
 
 @dataclass
-class Added:
+class Saved:
+    """A ledger entry as added, edited or given new files, and its studio."""
+
     record: Any
     studio: Studio
     officers: list[int]  # who should acknowledge it, if it needs that
@@ -183,7 +185,7 @@ class LedgerService:
         files: Sequence[FileData] = (),
         *,
         today: date,  # the caller's (Asia/Shanghai): a new member's default joining date
-    ) -> Added:
+    ) -> Saved:
         studio = await self._studio_for_write(actor_id, studio_id, kind)
         model: Any = LEDGERS[kind]
         if kind == "funds" and fields["amount_fen"] <= 0:
@@ -206,7 +208,7 @@ class LedgerService:
         audit.record(self.session, actor_id=actor_id, action=f"{kind}.add", entity=record)
         officers = await self._officers(studio) if kind in ACKNOWLEDGED else []
         await self.session.commit()
-        return Added(record, studio, [o for o in officers if o != actor_id])
+        return Saved(record, studio, [o for o in officers if o != actor_id])
 
     def _attach(self, kind: str, record: Any, files: Sequence[FileData], actor_id: int) -> None:
         for f in files:
@@ -244,7 +246,7 @@ class LedgerService:
 
     async def update(
         self, actor_id: int, kind: str, record_id: int, attr: str, value: Any
-    ) -> Added:
+    ) -> Saved:
         """Change one field; audited before/after. An acknowledged project or achievement
         goes back to the union, since what it acknowledged has changed."""
         record, studio = await self._record_for_write(actor_id, kind, record_id)
@@ -257,7 +259,7 @@ class LedgerService:
             self.session, actor_id=actor_id, action=f"{kind}.edit", entity=record, before=before
         )
         await self.session.commit()
-        return Added(record, studio, officers)
+        return Saved(record, studio, officers)
 
     async def _back_to_union(
         self, kind: str, record: Any, studio: Studio, actor_id: int
@@ -269,8 +271,14 @@ class LedgerService:
         return [o for o in await self._officers(studio) if o != actor_id]
 
     async def replace_files(
-        self, actor_id: int, kind: str, record_id: int, files: Sequence[FileData]
-    ) -> Added:
+        self,
+        actor_id: int,
+        kind: str,
+        record_id: int,
+        files: Sequence[FileData],
+        *,
+        now: datetime | None = None,  # see `delete`
+    ) -> Saved:
         """A returned entry's files replaced (e.g. an unreadable scan); the old ones are kept
         out of sight, the change is audited and the entry goes back to the union."""
         if kind not in FILED:
@@ -281,9 +289,8 @@ class LedgerService:
         if not files:
             raise DomainError("form.send_file")
         old = await self.files_of(kind, [record.id])
-        now = utcnow()
         for attachment in old.get(record.id, []):
-            attachment.deleted_at = now
+            attachment.deleted_at = now or utcnow()
         self._attach(kind, record, files, actor_id)
         before = {"files": [a.file_name for a in old.get(record.id, [])]}
         officers = await self._back_to_union(kind, record, studio, actor_id)
@@ -296,7 +303,7 @@ class LedgerService:
             after={"files": [f.file_name for f in files]},
         )
         await self.session.commit()
-        return Added(record, studio, officers)
+        return Saved(record, studio, officers)
 
     async def files_of(self, kind: str, ids: Sequence[int]) -> dict[int, list[Attachment]]:
         """The files kept with each record (achievements and activities have them)."""
@@ -375,11 +382,15 @@ class LedgerService:
         author = _author(record) if record is not None else None
         return await self._may_write(access, studio, actor_id, kind, author)
 
-    async def delete(self, actor_id: int, kind: str, record_id: int) -> Any:
+    async def delete(
+        self, actor_id: int, kind: str, record_id: int, *, now: datetime | None = None
+    ) -> Any:
         """Soft delete: the record leaves the ledger but stays, and can be restored."""
+        # `now` should come from the caller (context.now()), as in every other service; it
+        # is optional only until bot/handlers/ledgers, being reworked elsewhere, passes it.
         record, _ = await self._record_for_write(actor_id, kind, record_id)
         before = audit.snapshot(record)
-        record.deleted_at = utcnow()
+        record.deleted_at = now or utcnow()
         audit.record(
             self.session, actor_id=actor_id, action=f"{kind}.delete", entity=record, before=before
         )

@@ -5,7 +5,7 @@ jurisdiction here, on the server, and lands in the status history and the audit 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import IntegrityError
@@ -36,7 +36,6 @@ from storage.access import (
     load_tree,
     nearest_officers,
 )
-from storage.db import utcnow
 from storage.errors import DomainError
 from storage.files import FileData
 from storage.models import (
@@ -67,7 +66,9 @@ class MemberData:
 
 
 @dataclass(frozen=True)
-class Application:
+class StudioApplication:
+    """What an application for a studio states (Art. 3, 8), as filed or as corrected."""
+
     leader_name: str
     honour: Honour
     host_unit: str
@@ -104,7 +105,7 @@ class Outcome:
     # Next steps the actor may take themselves (e.g. recommend, then record the endorsement).
     actor_next: tuple[Action, ...] = ()
     version: int = 0  # the studio's version after this transition (see `version`)
-    # A corrected resubmission: the Application fields that changed, and the reason of the
+    # A corrected resubmission: the StudioApplication fields that changed, and the reason of the
     # return it answers (None for anything else).
     changed: tuple[str, ...] | None = None
     answers: str = ""
@@ -115,7 +116,7 @@ class Correction:
     """A returned application as it stands, for its applicant to correct and resubmit."""
 
     studio: Studio
-    application: Application
+    application: StudioApplication
     reason: str  # of the return it answers
     version: int
 
@@ -125,7 +126,7 @@ class StaleResubmission(DomainError):
     again since (the old button must not answer the new return)."""
 
 
-# Application fields as the studio stores them.
+# StudioApplication fields as the studio stores them.
 COLUMNS = {
     "leader_name": "leader_name",
     "honour": "leader_honour",
@@ -143,7 +144,9 @@ class StudioService:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
-    async def apply(self, actor_id: int, app: Application, *, today: date) -> Outcome:
+    async def apply(
+        self, actor_id: int, app: StudioApplication, *, today: date, now: datetime
+    ) -> Outcome:
         # Art. 3: provincial/ministerial-level model workers or above lead studios.
         if not leader_qualifies(app.honour):
             raise DomainError("apply.honour_too_low")
@@ -170,6 +173,7 @@ class StudioService:
             plan=app.plan,
             status=StudioStatus.DRAFT,
             created_by=actor_id,
+            created_at=now,
             # One pending application per model worker: the person themselves, or a name
             # within a union when an officer files for someone not in the bot.
             pending_key=f"n:{union.id}:{leader_name}" if on_behalf else f"u:{actor_id}",
@@ -195,7 +199,9 @@ class StudioService:
             for m in app.members
         )
         audit.record(self.session, actor_id=actor_id, action="studio.create", entity=studio)
-        return await self._move(actor_id, studio, Action.SUBMIT, today=today, access=access)
+        return await self._move(
+            actor_id, studio, Action.SUBMIT, today=today, now=now, access=access
+        )
 
     async def returned(self, actor_id: int, studio_id: int, version: int | None) -> Correction:
         """The returned application as it stands, to open for correction; refused (and
@@ -207,7 +213,7 @@ class StudioService:
         access = await load_access(self.session, actor_id)
         self._guard(access, await load_tree(self.session), studio, Action.SUBMIT, actor_id)
         members = await self._application_members(studio.id)
-        application = Application(
+        application = StudioApplication(
             leader_name=studio.leader_name,
             honour=studio.leader_honour,
             host_unit=studio.host_unit,
@@ -225,10 +231,11 @@ class StudioService:
         self,
         actor_id: int,
         studio_id: int,
-        app: Application,
+        app: StudioApplication,
         expected_version: int,
         *,
         today: date,
+        now: datetime,
     ) -> Outcome:
         """Apply the applicant's corrections to a returned application and submit it again
         (Art. 8), in one transaction; the audit log keeps before, after and what changed."""
@@ -238,7 +245,7 @@ class StudioService:
         await self.session.execute(
             update(Studio)
             .where(Studio.id == studio_id, Studio.status == StudioStatus.RETURNED)
-            .values(updated_at=utcnow())
+            .values(updated_at=now)
             .execution_options(synchronize_session=False)
         )
         studio = await self.session.get(Studio, studio_id, populate_existing=True)
@@ -276,7 +283,7 @@ class StudioService:
             if (data := _member_data(member)) in wanted:
                 wanted.remove(data)
             else:
-                member.deleted_at = utcnow()
+                member.deleted_at = now
         removed = [m for m in members if m.deleted_at is not None]
         self.session.add_all(
             Member(studio_id=studio.id, name=m.name, specialty=m.specialty,
@@ -306,7 +313,9 @@ class StudioService:
                 "answers": answers,
             },
         )
-        outcome = await self._move(actor_id, studio, Action.SUBMIT, access=access, today=today)
+        outcome = await self._move(
+            actor_id, studio, Action.SUBMIT, access=access, today=today, now=now
+        )
         outcome.changed, outcome.answers = tuple(changed), answers
         return outcome
 
@@ -374,6 +383,7 @@ class StudioService:
         action: Action,
         *,
         today: date,
+        now: datetime,
         expected: StudioStatus | None = None,
         expected_version: int | None = None,
         details: Details = NO_DETAILS,
@@ -389,7 +399,7 @@ class StudioService:
         if expected_version is not None and await self.version(studio_id) != expected_version:
             # Returned and resubmitted since: back in the same state, but not the one shown.
             raise DomainError("studio.moved_on", status=studio.status.value)
-        return await self._move(actor_id, studio, action, today=today, details=details)
+        return await self._move(actor_id, studio, action, today=today, now=now, details=details)
 
     async def _move(
         self,
@@ -398,6 +408,7 @@ class StudioService:
         action: Action,
         *,
         today: date,  # the caller's (Asia/Shanghai): the default naming or revocation date
+        now: datetime,  # when the transition is recorded (the history's own date)
         access: Access | None = None,
         details: Details = NO_DETAILS,
     ) -> Outcome:
@@ -444,6 +455,7 @@ class StudioService:
             reason=reason,
             document_number=document,
             effective_on=effective_on,
+            at=now,
         )
         studio.status = to_status
         if to_status not in PENDING:

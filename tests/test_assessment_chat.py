@@ -7,7 +7,6 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
-import time_machine
 from sqlalchemy import func, select
 
 from bot.handlers.reminders import render_reminders
@@ -34,10 +33,9 @@ ADMIN = Person(903, "王芳")
 NOW = datetime(2026, 12, 10, 2, 0, tzinfo=UTC)
 
 
-@pytest.fixture(autouse=True)
-def frozen() -> Any:
-    with time_machine.travel(NOW, tick=False):
-        yield
+@pytest.fixture
+def now() -> datetime:
+    return NOW
 
 
 async def setup(bot: BotHarness) -> list[int]:
@@ -236,8 +234,8 @@ async def press_at_once(first: BotHarness, second: BotHarness, person: Any, data
 @pytest.mark.postgres
 async def test_two_instances_grading_at_once_record_one_grade(database: Database) -> None:
     async with (
-        BotHarness.started(database) as first,
-        BotHarness.started(database) as second,
+        BotHarness.started(database, NOW) as first,
+        BotHarness.started(database, NOW) as second,
     ):
         studios = await setup(first)
         await first.send(COUNTY, "/assess")
@@ -261,8 +259,8 @@ async def test_two_instances_submitting_the_report_at_once_submit_once(
     database: Database, reopened: bool
 ) -> None:
     async with (
-        BotHarness.started(database) as first,
-        BotHarness.started(database) as second,
+        BotHarness.started(database, NOW) as first,
+        BotHarness.started(database, NOW) as second,
     ):
         studios = await setup(first)
         await first.send(ADMIN, "/start")

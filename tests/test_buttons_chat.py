@@ -4,10 +4,8 @@ the list changed, and the acknowledgement's return button opening its form unche
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
-from typing import Any
 
 import pytest
-import time_machine
 from sqlalchemy import select
 
 from bot.offline import Person
@@ -30,10 +28,9 @@ STRANGER = Person(8003, "陌生人")
 NOW = datetime(2026, 11, 27, 2, 0, tzinfo=UTC)
 
 
-@pytest.fixture(autouse=True)
-def frozen() -> Any:
-    with time_machine.travel(NOW, tick=False):
-        yield
+@pytest.fixture
+def now() -> datetime:
+    return NOW
 
 
 async def setup(bot: BotHarness) -> int:

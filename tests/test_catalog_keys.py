@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.commands import COMMANDS
 from bot.handlers import ledgers
 from bot.handlers.ledgers import spec as ledger_spec
 from bot.i18n import CATALOGS
@@ -77,6 +78,7 @@ FAMILIES: dict[str, list[str]] = {
     "reminders.kind.{}": list(KINDS),
     "language.{}": list(LANGUAGES),
     "status.clause.{}": [str(n) for n in range(1, 6)],
+    "cmd.{}": list(COMMANDS),
 }
 # Templates that are put together from a prefix chosen in code; the prefixes are families above.
 INDIRECT = {"{}.{}"}
@@ -172,3 +174,14 @@ def test_every_built_key_is_in_the_catalog(lang: str) -> None:
         if template.format(value) not in CATALOGS[lang]
     )
     assert missing == []
+
+
+@pytest.mark.parametrize("lang", sorted(CATALOGS))
+def test_the_command_menu_is_what_telegram_accepts(lang: str) -> None:
+    from bot.commands import menu
+
+    # Telegram: 1-32 characters of a-z, 0-9 and _; descriptions of 1-256 characters.
+    commands = menu(lang)
+    assert [c.command for c in commands] == list(COMMANDS)
+    assert all(re.fullmatch(r"[a-z0-9_]{1,32}", c.command) for c in commands)
+    assert all(0 < len(c.description) <= 256 for c in commands)

@@ -8,7 +8,6 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
-import time_machine
 from sqlalchemy import func, select
 
 from bot.handlers.studios import STATUS_CODES
@@ -34,10 +33,9 @@ NOW = datetime(2026, 11, 27, 2, 0, tzinfo=UTC)
 MISSING = 987654
 
 
-@pytest.fixture(autouse=True)
-def frozen() -> Any:
-    with time_machine.travel(NOW, tick=False):
-        yield
+@pytest.fixture
+def now() -> datetime:
+    return NOW
 
 
 async def setup(bot: BotHarness) -> dict[str, Any]:

@@ -41,10 +41,9 @@ OTHER_LEADER = Person(905, "玉香")
 NOW = datetime(2026, 11, 27, 2, 0, tzinfo=UTC)
 
 
-@pytest.fixture(autouse=True)
-def frozen() -> Any:
-    with time_machine.travel(NOW, tick=False):
-        yield
+@pytest.fixture
+def now() -> datetime:
+    return NOW
 
 
 def document(name: str, mime: str = "application/pdf", size: int = 250_000) -> dict[str, Any]:
@@ -114,6 +113,9 @@ async def test_officers_view_and_acknowledge_but_never_change_a_studios_ledger(
     assert "找不到这个工作室" in (await bot.press_data(OTHER_LEADER, f"lg:f:{mine}"))[0]
 
 
+# Still on time-machine: the 🗑 handler (bot/handlers/ledgers/listing.py, being reworked in
+# another branch) does not yet pass context.now() to LedgerService.delete, so 删除于 is wall time.
+@time_machine.travel(NOW, tick=False)
 async def test_delete_asks_first_and_the_leader_restores_it(bot: BotHarness) -> None:
     await setup(bot)
     await add_funds(bot, "支出", None, "350", "2026-03-01", "购买工具")

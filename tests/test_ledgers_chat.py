@@ -6,7 +6,6 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
-import time_machine
 from sqlalchemy import func, select
 
 from bot.offline import Person
@@ -34,10 +33,9 @@ OTHER_LEADER = Person(803, "玉香")
 NOW = datetime(2026, 11, 27, 2, 0, tzinfo=UTC)
 
 
-@pytest.fixture(autouse=True)
-def frozen() -> Any:
-    with time_machine.travel(NOW, tick=False):
-        yield
+@pytest.fixture
+def now() -> datetime:
+    return NOW
 
 
 def document(name: str, mime: str = "application/pdf") -> dict[str, Any]:

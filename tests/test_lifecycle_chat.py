@@ -8,7 +8,6 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
-import time_machine
 from sqlalchemy import func, select
 
 from bot.offline import Person
@@ -28,7 +27,7 @@ from storage.models import (
     Union,
     UnionKind,
 )
-from storage.studios import Application, StaleResubmission, StudioService
+from storage.studios import StaleResubmission, StudioApplication, StudioService
 from tests.factories import add_grassroots, add_studio, union_named
 from tests.harness import BotHarness
 
@@ -42,10 +41,9 @@ MEMBERS = "玉罕 电气 本科 1988\n<b>岩光 机械 大专 1975"
 NOW = datetime(2026, 11, 27, 2, 0, tzinfo=UTC)  # 10:00 in Xishuangbanna
 
 
-@pytest.fixture(autouse=True)
-def frozen() -> Any:
-    with time_machine.travel(NOW, tick=False):
-        yield
+@pytest.fixture
+def now() -> datetime:
+    return NOW
 
 
 def document(name: str, mime: str = "application/pdf", size: int = 120_000) -> dict[str, Any]:
@@ -60,7 +58,7 @@ async def officers(bot: BotHarness) -> None:
         county = await union_named(s, "景洪市总工会")
         menghai = await union_named(s, "勐海县总工会")
         for person, union in ((GRASSROOTS, grassroots), (COUNTY, county), (OUTSIDER, menghai)):
-            await AccountService(s).touch(person.id, person.first_name, None, "zh")
+            await AccountService(s).touch(person.id, person.first_name, None, "zh", now=NOW)
             s.add(RoleGrant(user_id=person.id, role=Role.UNION_OFFICER, union_id=union.id))
         await s.commit()
 
@@ -219,7 +217,7 @@ async def test_form_survives_a_restart(bot: BotHarness) -> None:
     await officers(bot)
     await bot.send(LEADER, "/apply")
     await bot.send(LEADER, "岩温")
-    async with BotHarness.started(bot.db) as restarted:  # a new process on the same database
+    async with BotHarness.started(bot.db, NOW) as restarted:  # a new process on the same database
         replies = await restarted.send(LEADER, "我不知道")
         assert "请点下面的按钮" in replies[0] and "第 2/10 步" in restarted.last(LEADER)
 
@@ -472,11 +470,11 @@ async def test_two_corrections_resubmitted_at_once_resubmit_once(bot: BotHarness
     first = replace(found.application, venue="三楼 301")
     second = replace(found.application, venue="三楼 302")
 
-    async def resubmit(app: Application) -> str:
+    async def resubmit(app: StudioApplication) -> str:
         async with bot.session() as s:
             try:
                 await StudioService(s).resubmit(
-                    LEADER.id, target.id, app, found.version, today=date(2026, 11, 27)
+                    LEADER.id, target.id, app, found.version, today=date(2026, 11, 27), now=NOW
                 )
             except StaleResubmission as stale:
                 return stale.key

@@ -49,7 +49,8 @@ async def test_a_revoked_admins_links_no_longer_grant_admin(bot: BotHarness) -> 
     await bot.press(ADMIN, "州总工会管理员")
     code = code_in(bot.last(ADMIN))
     async with bot.session() as s:
-        assert await AccountService(s).revoke_admin(ADMIN.id)  # `python -m bot admin revoke`
+        # as `python -m bot admin revoke` does
+        assert await AccountService(s).revoke_admin(ADMIN.id, now=utcnow())
         invitation = await s.scalar(select(Invitation))
         assert invitation is not None and invitation.revoked_at is not None
 

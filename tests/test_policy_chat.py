@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
-import time_machine
 
 from bot.offline import Person
 from tests.harness import BotHarness
@@ -82,25 +81,25 @@ async def test_english_user_gets_english_frame(bot: BotHarness) -> None:
 
 
 async def test_follow_up_is_understood_from_the_previous_question(bot: BotHarness) -> None:
-    with time_machine.travel(datetime(2026, 6, 1, 2, 0, tzinfo=UTC), tick=False):
-        await bot.send(ASKER, "工作室每年要有几个立项的项目？")
-    with time_machine.travel(datetime(2026, 6, 1, 2, 2, tzinfo=UTC), tick=False):
-        replies = await bot.send(ASKER, "那成果呢？")
+    bot.clock.at = datetime(2026, 6, 1, 2, 0, tzinfo=UTC)
+    await bot.send(ASKER, "工作室每年要有几个立项的项目？")
+    bot.clock.at = datetime(2026, 6, 1, 2, 2, tzinfo=UTC)
+    replies = await bot.send(ASKER, "那成果呢？")
     assert "第六条第（四）项" in replies[0] and "每两年至少要有 1–2 项成果" in replies[0]
-    with time_machine.travel(datetime(2026, 6, 1, 2, 3, tzinfo=UTC), tick=False):
-        team = await bot.send(ASKER, "那团队呢？")
+    bot.clock.at = datetime(2026, 6, 1, 2, 3, tzinfo=UTC)
+    team = await bot.send(ASKER, "那团队呢？")
     # Still "how many?": the regulation sets no number for the team, and says so.
     assert team[0].startswith("🟡 第六条第（二）项规定：") and "没有规定具体数量" in team[0]
     # Long after, the same words are a question of their own, not a follow-up.
-    with time_machine.travel(datetime(2026, 6, 1, 4, 0, tzinfo=UTC), tick=False):
-        later = await bot.send(ASKER, "那团队呢？")
+    bot.clock.at = datetime(2026, 6, 1, 4, 0, tzinfo=UTC)
+    later = await bot.send(ASKER, "那团队呢？")
     assert later[0].startswith("✅ 团队的专业技术结构")
 
 
 async def test_deadline_question_says_how_many_days_are_left(bot: BotHarness) -> None:
     # 2026-12-24 09:00 in Shanghai
-    with time_machine.travel(datetime(2026, 12, 24, 1, 0, tzinfo=UTC), tick=False):
-        replies = await bot.send(ASKER, "考核情况几月几号前上报？")
+    bot.clock.at = datetime(2026, 12, 24, 1, 0, tzinfo=UTC)
+    replies = await bot.send(ASKER, "考核情况几月几号前上报？")
     assert replies[0].startswith("✅ 县（市、区）和系统（行业）工会每年要考核")
     assert "📖 第十七条" in replies[0]
     assert "2026-12-31" in replies[0] and "还剩 7 天" in replies[0]

@@ -76,7 +76,7 @@ async def grade_button(update: Update, context: BotContext) -> None:
         return
     async with context.session() as session:
         service = AssessmentService(session)
-        graded = await service.grade(context.user_id, studio_id, year, grade)
+        graded = await service.grade(context.user_id, studio_id, year, grade, now=context.now())
         overview = [u for u in await service.overview(context.user_id, year)
                     if u.union.id == graded.assessment.union_id]  # fmt: skip
     item = overview[0] if overview else None
@@ -183,7 +183,7 @@ async def submit_button(update: Update, context: BotContext) -> None:
         await query.edit_message_reply_markup(None)
     async with context.session() as session:
         item, admins = await AssessmentService(session).submit(
-            context.user_id, union_id, year, args[2]
+            context.user_id, union_id, year, args[2], now=context.now()
         )
         users = [await session.get(User, a) for a in admins]
     await answer(update, context, context.t("report.submitted", union=item.union.name, year=year,
@@ -255,7 +255,7 @@ async def reported_command(update: Update, context: BotContext) -> None:
     today = context.today()
     lines = [
         ("✅ " if u.submitted else "⏳ ") + u.union.name
-        + (f"（{local_time(context, u.report.submitted_at)}）"
+        + (context.t("reported.when", when=local_time(context, u.report.submitted_at))
            if u.submitted and u.report and u.report.submitted_at else "")
         for u in overview
     ]  # fmt: skip

@@ -141,6 +141,7 @@ async def _create(
             union_id=union_id,
             studio_id=studio_id,
             ttl=timedelta(days=ttl),
+            now=context.now(),
         )
         await session.refresh(new.invitation, ["union", "studio"])
         target = _target(context, new.invitation)
@@ -162,7 +163,7 @@ async def invites(update: Update, context: BotContext) -> None:
 async def _list(update: Update, context: BotContext, page: int) -> None:
     """Open invitations, a page at a time (inv:p:<page>), each with its revoke button."""
     async with context.session() as session:
-        open_ = await InvitationService(session).open_for(context.user_id)
+        open_ = await InvitationService(session).open_for(context.user_id, now=context.now())
         items = [(i.id, _target(context, i), local_time(context, i.expires_at)) for i in open_]
     if not items:
         await answer(update, context, context.t("invites.empty"))
@@ -189,7 +190,7 @@ async def _revoke(update: Update, context: BotContext, invitation_id: int) -> No
     assert update.effective_user is not None
     async with context.session() as session:
         invitation = await InvitationService(session).revoke(
-            update.effective_user.id, invitation_id
+            update.effective_user.id, invitation_id, now=context.now()
         )
         await session.refresh(invitation, ["union", "studio"])
         target = _target(context, invitation)

@@ -93,7 +93,7 @@ async def _submit(
     update: Update, context: BotContext, session: AsyncSession, data: dict[str, Any]
 ) -> None:
     removal = await PeopleService(session).remove(
-        context.user_id, int(data["grant"]), data["reason"]
+        context.user_id, int(data["grant"]), data["reason"], now=context.now()
     )
     person = await session.get(User, removal.grant.user_id)
     actor = await session.get(User, context.user_id)

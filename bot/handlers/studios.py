@@ -47,11 +47,11 @@ from storage.models import Attachment, Studio, User
 from storage.people import PeopleService
 from storage.studios import (
     NO_DETAILS,
-    Application,
     Details,
     MemberData,
     Outcome,
     StaleResubmission,
+    StudioApplication,
     StudioService,
 )
 
@@ -138,7 +138,7 @@ def _name(value: str, _: BotContext, data: dict[str, Any]) -> str:
 
 
 async def _apply_summary(context: BotContext, data: dict[str, Any]) -> str:
-    members = "；".join(
+    members = context.t("list.sep_long").join(
         f"{m['name']} {m['specialty']} {m['education']} {m['birth_year']}"
         for m in data.get("members", [])
     ) or context.t("apply.members_none")
@@ -158,8 +158,8 @@ async def _apply_summary(context: BotContext, data: dict[str, Any]) -> str:
     )
 
 
-def _application(data: dict[str, Any]) -> Application:
-    return Application(
+def _application(data: dict[str, Any]) -> StudioApplication:
+    return StudioApplication(
         leader_name=data["leader_name"],
         honour=Honour(data["honour"]),
         host_unit=data["host_unit"],
@@ -186,7 +186,9 @@ async def _apply_submit(
         await session.commit()  # the draft's claim: the duplicate form is dropped
         await _offer_pending(update, context, pending)
         return
-    outcome = await service.apply(update.effective_user.id, application, today=context.today())
+    outcome = await service.apply(
+        update.effective_user.id, application, today=context.today(), now=context.now()
+    )
     union = outcome.studio.union.name if outcome.studio.union else ""
     await answer(
         update, context, context.t("apply.submitted", name=outcome.studio.name, union=union)
@@ -235,13 +237,13 @@ async def _correct_summary(context: BotContext, data: dict[str, Any]) -> str:
 
 
 def _changes(lang: str, changed: tuple[str, ...]) -> str:
-    """「修改了：团队、场地」 in the reader's language, from the Application fields that changed."""
+    """「修改了：团队、场地」 in the reader's language, from the application fields that changed."""
     if not changed:
         return t(lang, "apply.changed_nothing")
     steps = [s.name for s in APPLY.steps]  # named in the order the form asks them
     named = sorted(("union" if f == "union_id" else f for f in changed), key=steps.index)
     fields = [t(lang, APPLY.steps[steps.index(f)].label_key) for f in named]
-    return t(lang, "apply.changed", fields="、".join(fields))
+    return t(lang, "apply.changed", fields=t(lang, "list.sep").join(fields))
 
 
 async def _correct_submit(
@@ -251,7 +253,7 @@ async def _correct_submit(
     try:
         outcome = await StudioService(session).resubmit(
             update.effective_user.id, int(data["studio_id"]), _application(data),
-            int(data["version"]), today=context.today(),
+            int(data["version"]), today=context.today(), now=context.now(),
         )  # fmt: skip
     except StaleResubmission as stale:
         # The round this form corrects is over (resubmitted, withdrawn, returned again):
@@ -399,7 +401,8 @@ def _lifecycle_date(value: str, context: BotContext, data: dict[str, Any]) -> st
     return str(on)
 
 
-def _has(action: Action) -> Any:
+def _unless(action: Action) -> Any:
+    """A step's skip: true for every action but this one."""
     return lambda data: data.get("action") != action.value
 
 
@@ -415,30 +418,35 @@ ACT = forms.register(
                 "effective_on",
                 "act.ask.endorsed_on",
                 parse=_lifecycle_date,
-                skip=_has(Action.ENDORSE),
+                skip=_unless(Action.ENDORSE),
             ),
             Step(
                 "document",
                 "act.ask.endorse_document",
                 parse=forms.text(100, optional=True),
-                skip=_has(Action.ENDORSE),
+                skip=_unless(Action.ENDORSE),
             ),
             Step(
                 "scan",
                 "act.ask.endorse_scan",
                 parse=_no_file,
                 files=True,
-                skip=_has(Action.ENDORSE),
+                skip=_unless(Action.ENDORSE),
             ),
-            Step("effective_on", "act.ask.named_on", parse=_lifecycle_date, skip=_has(Action.NAME)),
             Step(
-                "document", "act.ask.naming_document", parse=forms.text(100), skip=_has(Action.NAME)
+                "effective_on", "act.ask.named_on", parse=_lifecycle_date, skip=_unless(Action.NAME)
+            ),
+            Step(
+                "document",
+                "act.ask.naming_document",
+                parse=forms.text(100),
+                skip=_unless(Action.NAME),
             ),
             Step(
                 "subsidy",
                 "act.ask.subsidy",
                 parse=forms.yuan(optional=True),
-                skip=_has(Action.NAME),
+                skip=_unless(Action.NAME),
             ),
         ),
         summary=_act_summary,
@@ -546,6 +554,7 @@ async def _act(
         expected_version=version,
         details=details,
         today=context.today(),
+        now=context.now(),
     )
     status = context.t(f"status.{outcome.to_status.value}")
     key = "studio.withdrawn_done" if action is Action.WITHDRAW else "studio.done"
