@@ -16,7 +16,7 @@ from sqlalchemy.orm import selectinload
 from policy.lifecycle import can_submit_ledgers
 from storage import audit
 from storage.access import Access, load_access, load_tree, nearest_officers
-from storage.db import Base, utcnow
+from storage.db import Base
 from storage.errors import DomainError
 from storage.files import FileData
 from storage.models import (
@@ -277,7 +277,7 @@ class LedgerService:
         record_id: int,
         files: Sequence[FileData],
         *,
-        now: datetime | None = None,  # see `delete`
+        now: datetime,
     ) -> Saved:
         """A returned entry's files replaced (e.g. an unreadable scan); the old ones are kept
         out of sight, the change is audited and the entry goes back to the union."""
@@ -290,7 +290,7 @@ class LedgerService:
             raise DomainError("form.send_file")
         old = await self.files_of(kind, [record.id])
         for attachment in old.get(record.id, []):
-            attachment.deleted_at = now or utcnow()
+            attachment.deleted_at = now
         self._attach(kind, record, files, actor_id)
         before = {"files": [a.file_name for a in old.get(record.id, [])]}
         officers = await self._back_to_union(kind, record, studio, actor_id)
@@ -382,15 +382,11 @@ class LedgerService:
         author = _author(record) if record is not None else None
         return await self._may_write(access, studio, actor_id, kind, author)
 
-    async def delete(
-        self, actor_id: int, kind: str, record_id: int, *, now: datetime | None = None
-    ) -> Any:
+    async def delete(self, actor_id: int, kind: str, record_id: int, *, now: datetime) -> Any:
         """Soft delete: the record leaves the ledger but stays, and can be restored."""
-        # `now` should come from the caller (context.now()), as in every other service; it
-        # is optional only until bot/handlers/ledgers, being reworked elsewhere, passes it.
         record, _ = await self._record_for_write(actor_id, kind, record_id)
         before = audit.snapshot(record)
-        record.deleted_at = now or utcnow()
+        record.deleted_at = now
         audit.record(
             self.session, actor_id=actor_id, action=f"{kind}.delete", entity=record, before=before
         )

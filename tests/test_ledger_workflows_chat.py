@@ -8,7 +8,6 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
-import time_machine
 from sqlalchemy import select
 
 from bot.offline import Person
@@ -113,9 +112,6 @@ async def test_officers_view_and_acknowledge_but_never_change_a_studios_ledger(
     assert "找不到这个工作室" in (await bot.press_data(OTHER_LEADER, f"lg:f:{mine}"))[0]
 
 
-# Still on time-machine: the 🗑 handler (bot/handlers/ledgers/listing.py, being reworked in
-# another branch) does not yet pass context.now() to LedgerService.delete, so 删除于 is wall time.
-@time_machine.travel(NOW, tick=False)
 async def test_delete_asks_first_and_the_leader_restores_it(bot: BotHarness) -> None:
     await setup(bot)
     await add_funds(bot, "支出", None, "350", "2026-03-01", "购买工具")

@@ -152,7 +152,9 @@ async def delete_confirmed(update: Update, context: BotContext) -> None:
         return
     kind, record_id = await DELETE_YES.read(update)
     async with context.session() as session:
-        record = await LedgerService(session).delete(context.user_id, kind, record_id)
+        record = await LedgerService(session).delete(
+            context.user_id, kind, record_id, now=context.now()
+        )
     text = context.t(
         "ledger.deleted",
         ledger=Raw(context.t(f"ledger.{kind}")),
@@ -216,7 +218,7 @@ async def _refile_submit(
     kind = data["kind"]
     files = [FileData(**f) for f in data.get("attachments", [])]
     changed = await LedgerService(session).replace_files(
-        context.user_id, kind, int(data["record"]), files
+        context.user_id, kind, int(data["record"]), files, now=context.now()
     )
     text = context.t("ledger.refiled", title=data["title"], count=len(files))
     if changed.officers:
