@@ -119,7 +119,7 @@ async def _mine(update: Update, context: BotContext) -> list[Draft]:
             await drafts.forget(session, user_id, [d.token for d in gone])
     told = [d for d in gone if d.form in FORMS]
     if told:
-        titles = "、".join(sorted({context.t(FORMS[d.form].title) for d in told}))
+        titles = context.t("list.sep").join(sorted({context.t(FORMS[d.form].title) for d in told}))
         days = drafts.DRAFT_TTL.days
         await answer(update, context, context.t("form.expired", titles=titles, days=days))
     return [d for d in mine if d not in gone]
@@ -258,7 +258,7 @@ async def _shown_value(context: BotContext, step: Step, data: dict[str, Any]) ->
             if option == value or (isinstance(value, int) and option == str(value)):
                 return label
     if isinstance(value, list):
-        return "、".join(str(v.get("file_name", v)) if isinstance(v, dict) else str(v)
+        return context.t("list.sep").join(str(v.get("file_name", v)) if isinstance(v, dict) else str(v)
                         for v in value)  # fmt: skip
     if isinstance(value, str | int):
         return str(value)
@@ -398,7 +398,8 @@ async def on_file(update: Update, context: BotContext) -> bool:
 
     def check() -> dict[str, Any]:
         if file["mime_type"] not in FILE_TYPES:
-            raise FieldError("form.file_type", kinds="、".join(sorted(set(FILE_TYPES.values()))))
+            kinds = context.t("list.sep").join(sorted(set(FILE_TYPES.values())))
+            raise FieldError("form.file_type", kinds=kinds)
         if (file["file_size"] or 0) > MAX_FILE_BYTES:
             raise FieldError("form.file_size", max=MAX_FILE_BYTES // (1024 * 1024))
         return file
