@@ -258,8 +258,8 @@ async def _shown_value(context: BotContext, step: Step, data: dict[str, Any]) ->
             if option == value or (isinstance(value, int) and option == str(value)):
                 return label
     if isinstance(value, list):
-        return context.t("list.sep").join(str(v.get("file_name", v)) if isinstance(v, dict) else str(v)
-                        for v in value)  # fmt: skip
+        names = [str(v.get("file_name", v)) if isinstance(v, dict) else str(v) for v in value]
+        return context.t("list.sep").join(names)
     if isinstance(value, str | int):
         return str(value)
     return None
