@@ -68,6 +68,7 @@ MULTI = "multi"
 MAX_PARTS = 3
 WEAK_SPLIT_CONFIDENCE = 0.9  # each piece of an unpunctuated run-on must be this clear
 CLEAR = 0.5  # the whole's article must explain this share of the last clause to keep it
+CLEAR_PIECE = 0.8  # a run-on piece the whole leaves unexplained must be this well explained
 
 
 @dataclass(frozen=True)
@@ -252,12 +253,13 @@ class QAEngine:
                     answer = self._answer(candidate)
                     if answer.kind != NONE:
                         return Reply((replace(answer, question=raw),), lang, candidate)
-        parts = self._split(raw, lang)
+        whole = self._answer(text)
+        parts = self._split(raw, lang, whole)
         if parts:
             return Reply(parts, lang, parts[-1].question)
-        return Reply((replace(self._answer(text), question=raw),), lang, raw)
+        return Reply((replace(whole, question=raw),), lang, raw)
 
-    def _split(self, raw: str, lang: str) -> tuple[Answer, ...]:
+    def _split(self, raw: str, lang: str, whole: Answer) -> tuple[Answer, ...]:
         """Two or three distinct questions in one message, each answered; () if not."""
         strong = _strong_split(raw)
         candidates = [strong]
@@ -274,9 +276,12 @@ class QAEngine:
                 groups = len(self._tokenizer.groups(apply_synonyms(text)))
                 if groups == 0 or (weak and answer.kind == NONE and groups < 2):
                     continue  # "谢谢", "请问一下": not a question of its own
-                if weak and answer.score < WEAK_SPLIT_CONFIDENCE:
+                if weak and answer.score < WEAK_SPLIT_CONFIDENCE and not self._unexplained(
+                    answer, whole, text
+                ):
                     # Without punctuation, a split is believed only when every piece is
-                    # clearly a question of its own; "门槛高不高 要具备啥" is one question.
+                    # clearly a question of its own, or one the answer to the whole
+                    # message leaves unexplained; "门槛高不高 要具备啥" is one question.
                     found = []
                     break
                 key = (answer.article, answer.clause, answer.about_notice, answer.kind)
@@ -286,7 +291,32 @@ class QAEngine:
                 found.append(answer)
             if len([a for a in found if a.kind != NONE]) >= 2:
                 return tuple(found[:MAX_PARTS])
+        if lang == "zh" and whole.kind != NONE:
+            return self._split_alternatives(raw, whole)
         return ()
+
+    def _split_alternatives(self, raw: str, whole: Answer) -> tuple[Answer, ...]:
+        """"A还是B" asks which one, answered by one article, unless it asks "or both?"."""
+        if not _BOTH.search(raw):
+            return ()
+        found: list[Answer] = []
+        for option in _alternatives(raw):
+            _, text = self.prepare(option)
+            answer = replace(self._answer(text), question=option)
+            if answer.kind == NONE or any(
+                (a.article, a.about_notice) == (answer.article, answer.about_notice) for a in found
+            ):
+                continue
+            found.append(answer)
+        return tuple(found[:MAX_PARTS]) if len(found) > 1 else ()
+
+    def _unexplained(self, piece: Answer, whole: Answer, text: str) -> bool:
+        """A piece answered elsewhere than the whole, whose words the whole's article lacks."""
+        if piece.kind == NONE or whole.kind == NONE:
+            return False
+        if (piece.article, piece.about_notice) == (whole.article, whole.about_notice):
+            return False
+        return self._explains(whole, text) < CLEAR and self._explains(piece, text) >= CLEAR_PIECE
 
     def _answer(self, text: str) -> Answer:
         """A question, possibly after a description of the asker's situation.
@@ -647,6 +677,8 @@ def _without(text: str, spans: list[tuple[int, int]]) -> str:
 # Where one question ends and the next begins: punctuation and connectives ...
 _STRONG_SPLIT = re.compile(
     r"[?？!！。;；\n]+|(?:还有就是|另外|再问一下|再问|还想问|顺便问一下|顺便问|其次|"
+    # after a pause (a space in voice input, a comma), "还有 / 然后 / 以及" start a new question
+    r"(?:(?<=\s)|(?<=[,，]))(?:还有|然后|以及|再一个|再就是)(?!几天|多少天|多久|效|没有)(?=\S{4,})|"
     r"[,，]?(?:一是|二是|三是|第一个|第二个|第三个))"
     r"|,?\s+(?:and|also)\s+(?=(?:who|what|how|when|which|where|why|is|are|do|does|can|must|should)\b)",
     re.IGNORECASE,
@@ -661,6 +693,23 @@ def _pieces(pattern: re.Pattern[str], text: str) -> list[str]:
 
 def _strong_split(text: str) -> list[str]:
     return _pieces(_STRONG_SPLIT, text)
+
+
+# "县总是要每年考核还是要自己订办法": an alternative question whose options may be two
+# questions; the second option inherits the subject the first one names.
+_ALTERNATIVE = re.compile(r"\s*还是\s*")
+_BOTH = re.compile(r"还是[^,，。?？]{0,3}(?:两样|两个|两者|二者|两项|都要|都得|都)")
+_SUBJECT = re.compile(r"^(\S{1,6}?)(?:是要|是不是要|到底是|是|要|得|需要)")
+
+
+def _alternatives(text: str) -> list[str]:
+    options = [p.strip(" ,，、") for p in _ALTERNATIVE.split(text) if p.strip(" ,，、")]
+    if len(options) < 2:
+        return []
+    subject = _SUBJECT.match(options[0])
+    prefix = subject.group(1) if subject else ""
+    rest = [prefix + option for option in options[1:] if not _BOTH.search("还是" + option)]
+    return [options[0]] + rest
 
 
 def _weak_split(text: str) -> list[str]:
