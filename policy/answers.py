@@ -301,7 +301,17 @@ FACET_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ),
     ("remedy", re.compile(r"(整改期|整改|宽限期|缓冲期|缓一年|缓期|延期|推迟|宽限)")),
     ("minimum", re.compile(r"(最低|下限|起码|至少|最少)")),
-    ("size", re.compile(r"(多大|面积|平方|平米|多宽|多少米)")),
+    # A level the text never sets: "本科以上", "五十几岁", "年龄限制".  Art. 6(2) asks for a
+    # "reasonable" mix of education and ages, a quality; it states no threshold for anyone.
+    (
+        "threshold",
+        re.compile(
+            r"(本科|大专|专科|硕士|博士|研究生|中专|学位|[0-9一二三四五六七八九十几]+岁|岁数|多大年纪|"
+            r"年纪多大|(学历|年龄|年纪)[^,，。?？]{0,4}(限制|门槛|最低|最高|以上|以下|不低于|不超过|"
+            r"上限|下限|卡|多大)|(限制|限定)[^,，。?？]{0,4}(学历|年龄|年纪))"
+        ),
+    ),
+    ("size", re.compile(r"(多大(?!年纪|岁)|面积|平方|平米|多宽|多少米)")),
     (
         "duration",
         re.compile(
@@ -365,11 +375,15 @@ _YES_NO = re.compile(r"(要不要|是否|能不能|可不可以|行不行|是不
 _HOW_MANY = re.compile(r"(多少|几个人|几个?[?？]|几[项本次条个名位种类][?？吗呢]?$)")
 
 
+# "随便拉几个人行不行": 几 is "a few", not "how many".
+_A_FEW = re.compile(r"(随便|随意|凑|拉)[^,，。?？]{0,2}几个")
+
+
 def asked_facets(question: str) -> tuple[str, ...]:
     # "我想带几个徒弟，这属于工作室的任务吗": the question is the last clause; what
     # comes before describes the asker's situation.
     clauses = [c for c in _CLAUSE_BREAK.split(question) if len(c.strip()) >= 4]
-    asking = clauses[-1] if clauses else question
+    asking = _A_FEW.sub("一些", clauses[-1] if clauses else question)
     found = [name for name, pattern in FACET_PATTERNS if pattern.search(asking)]
     if _YES_NO.search(asking) and not _HOW_MANY.search(asking):
         # "要不要订几条规定": 几 is "a few" in a yes/no question, not "how many"
@@ -413,6 +427,7 @@ MISSING_ZH: dict[str, str] = {
     "procedure": "具体的办理程序或手续",
     "paperwork": "需要哪些材料、签字或盖章",
     "size": "面积或规模",
+    "threshold": "学历、年龄等具体门槛",
     "sharing": "收益或成果如何分配",
     "disclosure": "是否公示、公开",
     "agreement": "要签哪些协议",
@@ -450,6 +465,7 @@ MISSING_EN: dict[str, str] = {
     "procedure": "the procedure",
     "paperwork": "any paperwork, signature or seal",
     "size": "a size or area",
+    "threshold": "any specific threshold such as education or age",
     "sharing": "how proceeds are shared",
     "disclosure": "whether this is made public",
     "agreement": "any agreement to sign",

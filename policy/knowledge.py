@@ -250,6 +250,8 @@ TOPICS: tuple[Topic, ...] = (
         "补助是一次性的还是年年有",
         "工作室平时的开支谁承担",
     ),
+    # What the money may be spent on: earmarked (专款专用), whatever the spending.
+    _t(9, "补助 经费 资金 专款专用 挪用 挪 挪去 用途 拿来 用来 用于 花在 派用场"),
     _t(
         10,
         "工作室 建立 管理办法 管理制度 规章制度 制度 制度化 规范化 学习交流 成果转化 人才培养 "
@@ -580,9 +582,21 @@ NEAR_MISS_SIGNALS: dict[str, str] = {
 }
 
 
+# "补助的钱拿来发过节福利行不行": what the money may be spent on is Art. 9's earmarking
+# (专款专用), whatever it would be spent on; the topics of the spending do not decide.
+_FUND_USE = re.compile(
+    r"(补助|补贴|经费|资金|钱|款)[^,，。?？]{0,6}(拿来|用来|用于|挪|拿去|用去|花在|花到|"
+    r"能不能用|可不可以用|能用|可以用|用作|当作)"
+)
+_SPENDING_TOPICS = {"employment", "personal_life", "tax_insurance", "expenses", "union_admin"}
+
+
 def out_of_scope_signal(question: str) -> str | None:
     """Name of the first out-of-scope signal in a normalised question, if any."""
+    fund_use = _FUND_USE.search(question) is not None
     for signal in OUT_OF_SCOPE_SIGNALS:
+        if fund_use and signal.name in _SPENDING_TOPICS:
+            continue
         if signal.pattern.search(question):
             if signal.name == "elsewhere" and _APPLICABILITY.search(question):
                 continue  # "does this regulation apply to X's studios?" is Art. 2

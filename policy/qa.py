@@ -360,6 +360,8 @@ class QAEngine:
 
         signal = knowledge.out_of_scope_signal(text)
         facets = answers.asked_facets(text)
+        if signal == "unstated_limit" and not _LIMIT_FACETS & set(facets):
+            signal = None  # "随便拉几个人行不行" asks whether, not how many
         if signal in knowledge.NEAR_MISS_SIGNALS:
             # The question names a topic of the regulation and asks for what it never
             # states: find the topic without the asking words, then say what is missing.
@@ -664,6 +666,7 @@ def _not_covered(reason: str, score: float = 0.0) -> Answer:
 
 
 _CLAUSE_BREAK = re.compile(r"[,，;；:：]")
+_LIMIT_FACETS = {"headcount", "count", "max", "minimum", "threshold"}
 
 
 def _without(text: str, spans: list[tuple[int, int]]) -> str:

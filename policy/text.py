@@ -541,7 +541,14 @@ def normalize(text: str) -> str:
 # How people type on phones in Yunnan and Sichuan: dialect words and sentence-final
 # particles, rewritten to standard Mandarin before anything else reads the question.
 _DIALECT: tuple[tuple[re.Pattern[str], str], ...] = (
-    (re.compile(r"要不要得|要得不|要得么|要得吗|得不得行|得行不|得不得"), "可以吗"),
+    (re.compile(r"要得不要得|要不要得|要得不|要得么|要得吗|得不得行|得行不|得不得"), "可以吗"),
+    # voice input hears 工作室 as 工作是 ("劳模工作是想报上去", "工作是是所有…")
+    (
+        re.compile(
+            r"(?:(?<=劳模|创新|创建|这个|那个)|(?<=的))工作是(?=是|想|要|能|可以|搞|还|都|也|[吗不?？\s]|$)"
+        ),
+        "工作室",
+    ),
     (re.compile(r"咋个|啷个|咋子|咋样子"), "怎么"),
     (re.compile(r"啥子|哪样|什么子"), "什么"),
     (re.compile(r"莫得|没得|冇得|冇"), "没有"),
