@@ -225,7 +225,7 @@ DIRECT: dict[Unit, Direct] = {
         "州总工会每五年对已命名的工作室复核一次，复核不达标的撤消其称号。",
         "The prefecture federation re-reviews named studios every five years; a studio that"
         " fails loses its title.",
-        "body time count penalty",
+        "body time count penalty expiry",
     ),
     (18, 0): _d(
         "各县（市、区）、系统（行业）工会要参照本办法，结合本地实际，制定相应的管理办法。",
@@ -312,6 +312,9 @@ FACET_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
         ),
     ),
     ("size", re.compile(r"(多大(?!年纪|岁)|面积|平方|平米|多宽|多少米)")),
+    # When something ends: Art. 19 says when the measures start, never when they end;
+    # a title lasts until a five-yearly re-review fails (Art. 17).
+    ("expiry", re.compile(r"(有效期|到期|失效|过期|废止|作废|管到哪年|用到哪年|有效到)")),
     (
         "duration",
         re.compile(
@@ -356,10 +359,17 @@ FACET_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
         "standard",
         re.compile(
             r"(标准|评分|打分|指标|考核内容|考什么|考哪些|评什么|怎么评(?!出来|上|选)|如何评(?!出来|上|选)|扣分|加分|分数|百分制|"
-            r"及格)"
+            r"及格|(考核|复核|考评|评审|检查)[^,，。?？]{0,4}(看|考|查|评)(哪些|什么(?!时候)|啥(?!时候))|"
+            r"(考核|复核|考评|评审)[^,，。?？]{0,4}(哪些|什么|啥)(内容|指标|方面|项目))"
         ),
     ),
-    ("sharing", re.compile(r"(怎么分|如何分|咋个分|分配|分成|提成|收益归|收益怎么|利润)")),
+    (
+        "sharing",
+        re.compile(
+            r"(怎么分|如何分|咋个分|分配|分成|提成|收益归|收益怎么|利润|[分拿占得]几成|分多少|拿多少|"
+            r"[分拿占得][^,，。?？]{0,2}(百分之|比例))"
+        ),
+    ),
     ("disclosure", re.compile(r"(公示|公开|公布|通报)")),
     (
         "body",
@@ -405,7 +415,8 @@ _ASKING = re.compile(
     r"几次|几种|几类|几位|最多|上限|封顶|最少|至少|起码|标准|谁|申诉|复议|时间|日期|"
     r"今年|明年|去年|本年度|哪个部门|哪个单位|哪一级|哪级|每年|一年|每两年|两年|五年|随时|"
     r"一年一次|多久一次|几年一次|内容|手续费|申报费|评审费|报名费|工本费|服务费|申请费|收费|交钱|缴费|"
-    r"交费|押金|审批|报批|批准|评分细则|打分细则|考核细则|年限|任期|比例)"
+    r"交费|押金|审批|报批|批准|评分细则|打分细则|考核细则|年限|任期|比例|指标|打分|评分|"
+    r"看哪些|考哪些|哪些内容|有效期)"
 )
 
 
@@ -428,6 +439,7 @@ MISSING_ZH: dict[str, str] = {
     "paperwork": "需要哪些材料、签字或盖章",
     "size": "面积或规模",
     "threshold": "学历、年龄等具体门槛",
+    "expiry": "有效期或何时失效",
     "sharing": "收益或成果如何分配",
     "disclosure": "是否公示、公开",
     "agreement": "要签哪些协议",
@@ -466,6 +478,7 @@ MISSING_EN: dict[str, str] = {
     "paperwork": "any paperwork, signature or seal",
     "size": "a size or area",
     "threshold": "any specific threshold such as education or age",
+    "expiry": "when it expires",
     "sharing": "how proceeds are shared",
     "disclosure": "whether this is made public",
     "agreement": "any agreement to sign",

@@ -378,7 +378,12 @@ class QAEngine:
             # The asking words ("一年几次", "哪个部门") can pull towards an article that
             # states such a fact about something else; the topic alone decides then.
             alone = self._retrieve(_without(text, answers.facet_spans(text)))
-            if alone.kind != NONE and alone.article != found.article and alone.score > found.score:
+            if (
+                alone.kind != NONE
+                and not alone.about_notice  # the header is chosen by its own words only
+                and alone.article != found.article
+                and alone.score > found.score
+            ):
                 found = replace(alone, reason=f"topic: {alone.reason}")
         if found.kind == NONE:
             return found

@@ -104,6 +104,10 @@ SYNONYMS: Mapping[str, str] = {
     "层层": "逐级",
     # money
     "钱": "经费",
+    "拿钱支持": "资金支持",
+    "出钱支持": "资金支持",
+    "给钱支持": "资金支持",
+    "拿钱": "资金支持",
     "出钱": "承担经费",
     "掏钱": "承担经费",
     "谁出": "谁承担",
@@ -676,6 +680,17 @@ _REWRITES: tuple[tuple[re.Pattern[str], str, str], ...] = (
         "",
     ),
     (re.compile(r"(?:劳模|劳动模范)(?:领头|带头|牵头|挂帅)(?!人)"), "劳模领衔", ""),
+    # helping members along when honours are recommended is Art. 13's 扶持
+    (re.compile(r"推一把|拉一把|帮着推|帮忙推|帮一把|帮忙"), "扶持", "先进"),
+    # "整成啥样子", "搞成什么样": what the studio should become is its goal (Art. 5)
+    (re.compile(r"(?:整|弄|搞|做|建)成(?=啥|什么|哪样|怎样|样子|一个)"), "办成", ""),
+    # How long a title lasts is the five-yearly re-review (Art. 17); how long the
+    # measures last is Art. 19's.
+    (
+        re.compile(r"(?:一直|永远|永久|长期|终身)[^,，。?？]{0,3}有效"),
+        "终身有效",
+        "",
+    ),
     # A union body "管不管" the studios asks about management (Art. 17), not scope.
     (
         re.compile(
