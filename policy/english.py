@@ -65,7 +65,10 @@ _PHRASES: tuple[tuple[tuple[str, ...], str], ...] = (
     (
         (
             r"purpose",
-            r"why (?:was|were|is|are|did)[^?]*(?:made|drawn up|written|issued|created)",
+            r"why (?:was|were|is|are|did|do|does)[^?]*(?:made|drawn up|written|issued|created|"
+            r"put out|introduced|adopted|published|brought in|make|draw up|write|issue|create|"
+            r"put|introduce|adopt|publish|bring)",
+            r"in the first place",
             r"aim of the (?:regulation|measures|rules)",
         ),
         "目的 制定",
@@ -215,7 +218,7 @@ _PHRASES: tuple[tuple[tuple[str, ...], str], ...] = (
     ),
     ((r"fixed", r"permanent"), "固定"),
     # application and naming
-    ((r"recommend(?:s|ed|ation)?",), "推荐"),
+    ((r"recommend(?:s|ed|ation)?", r"nominat(?:e|es|ed|ing|ion|ions)"), "推荐"),
     ((r"endorse(?:s|d|ment)?",), "党政认可"),
     (
         (

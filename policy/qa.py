@@ -276,8 +276,10 @@ class QAEngine:
                 groups = len(self._tokenizer.groups(apply_synonyms(text)))
                 if groups == 0 or (weak and answer.kind == NONE and groups < 2):
                     continue  # "谢谢", "请问一下": not a question of its own
-                if weak and answer.score < WEAK_SPLIT_CONFIDENCE and not self._unexplained(
-                    answer, whole, text
+                if (
+                    weak
+                    and answer.score < WEAK_SPLIT_CONFIDENCE
+                    and not self._unexplained(answer, whole, text)
                 ):
                     # Without punctuation, a split is believed only when every piece is
                     # clearly a question of its own, or one the answer to the whole
@@ -296,7 +298,7 @@ class QAEngine:
         return ()
 
     def _split_alternatives(self, raw: str, whole: Answer) -> tuple[Answer, ...]:
-        """"A还是B" asks which one, answered by one article, unless it asks "or both?"."""
+        """ "A还是B" asks which one, answered by one article, unless it asks "or both?"."""
         if not _BOTH.search(raw):
             return ()
         found: list[Answer] = []
@@ -329,6 +331,8 @@ class QAEngine:
         clauses = [c.strip() for c in _CLAUSE_BREAK.split(text) if len(c.strip()) >= 4]
         if len(clauses) < 2:
             return whole
+        if not self._tokenizer.groups(apply_synonyms(_GENERIC_ASK.sub(" ", clauses[-1]))):
+            return whole  # "……，办法有何要求？": the topic is in the clauses before
         last = self._answer_one(clauses[-1])
         if last.kind == NONE:
             return last if last.reason.startswith("signal:") else whole
@@ -671,6 +675,11 @@ def _not_covered(reason: str, score: float = 0.0) -> Answer:
 
 
 _CLAUSE_BREAK = re.compile(r"[,，;；:：]")
+# A last clause made only of these asks about what came before it.
+_GENERIC_ASK = re.compile(
+    r"本办法|这个办法|办法|管理办法|规定|文件|有何|有什么|有哪些|什么|哪些|啥|怎么|如何|要求|说|讲|"
+    r"对此|这方面|这个|具体|吗|呢|是"
+)
 _LIMIT_FACETS = {"headcount", "count", "max", "minimum", "threshold"}
 
 
@@ -717,7 +726,7 @@ def _alternatives(text: str) -> list[str]:
     subject = _SUBJECT.match(options[0])
     prefix = subject.group(1) if subject else ""
     rest = [prefix + option for option in options[1:] if not _BOTH.search("还是" + option)]
-    return [options[0]] + rest
+    return [options[0], *rest]
 
 
 def _weak_split(text: str) -> list[str]:

@@ -667,7 +667,7 @@ class PhoneText:
 
 
 # Phrasings a word list cannot catch, rewritten before the synonyms when the
-# question contains the context word (or always, for an empty context).
+# question matches the context pattern (always, for an empty one).
 _REWRITES: tuple[tuple[re.Pattern[str], str, str], ...] = (
     # Having (or lacking) a model worker at the head is the Art. 6(1) condition;
     # a "劳模带头人" is still the person of Art. 3.
@@ -682,6 +682,15 @@ _REWRITES: tuple[tuple[re.Pattern[str], str, str], ...] = (
     (re.compile(r"(?:劳模|劳动模范)(?:领头|带头|牵头|挂帅)(?!人)"), "劳模领衔", ""),
     # helping members along when honours are recommended is Art. 13's 扶持
     (re.compile(r"推一把|拉一把|帮着推|帮忙推|帮一把|帮忙"), "扶持", "先进"),
+    # Whether a kind of studio "counts" is the scope of the measures (Art. 2).
+    (
+        re.compile(
+            r"(工作室[^,，。?？]{0,3}?)(?:算不算|算数|才算|都算|只算|算是|算)(?!劳模|创新|工作)"
+        ),
+        r"\1适用",
+        # ... unless it asks about studios from before the measures took effect (Art. 19)
+        r"^(?!.*(?:发布|实施|施行|以前|之前)).*工作室",
+    ),
     # "整成啥样子", "搞成什么样": what the studio should become is its goal (Art. 5)
     (re.compile(r"(?:整|弄|搞|做|建)成(?=啥|什么|哪样|怎样|样子|一个)"), "办成", ""),
     # How long a title lasts is the five-yearly re-review (Art. 17); how long the
@@ -705,7 +714,7 @@ _REWRITES: tuple[tuple[re.Pattern[str], str, str], ...] = (
 
 def apply_synonyms(text: str) -> str:
     for pattern, replacement, context in _REWRITES:
-        if context in text:
+        if re.search(context, text):
             text = pattern.sub(replacement, text)
     return _SYNONYM_RE.sub(lambda m: SYNONYMS[m.group(0)], text)
 
