@@ -389,11 +389,20 @@ _HOW_MANY = re.compile(r"(多少|几个人|几个?[?？]|几[项本次条个名�
 _A_FEW = re.compile(r"(随便|随意|凑|拉)[^,，。?？]{0,2}几个")
 
 
+_SPENDING = re.compile(
+    r"(补助|补贴|经费|资金|钱|款)[^,，。?？]{0,6}(拿来|用来|用于|挪去|挪用|挪|拿去|用去|花在|花到|用作|当作)"
+)
+
+
 def asked_facets(question: str) -> tuple[str, ...]:
     # "我想带几个徒弟，这属于工作室的任务吗": the question is the last clause; what
     # comes before describes the asker's situation.
     clauses = [c for c in _CLAUSE_BREAK.split(question) if len(c.strip()) >= 4]
     asking = _A_FEW.sub("一些", clauses[-1] if clauses else question)
+    spending = _SPENDING.search(asking)
+    if spending:
+        # "补助能拿去发奖金吗" asks whether the money may go there, not about bonuses
+        asking = asking[: spending.end()]
     found = [name for name, pattern in FACET_PATTERNS if pattern.search(asking)]
     if _YES_NO.search(asking) and not _HOW_MANY.search(asking):
         # "要不要订几条规定": 几 is "a few" in a yes/no question, not "how many"
@@ -416,7 +425,8 @@ _ASKING = re.compile(
     r"今年|明年|去年|本年度|哪个部门|哪个单位|哪一级|哪级|每年|一年|每两年|两年|五年|随时|"
     r"一年一次|多久一次|几年一次|内容|手续费|申报费|评审费|报名费|工本费|服务费|申请费|收费|交钱|缴费|"
     r"交费|押金|审批|报批|批准|评分细则|打分细则|考核细则|年限|任期|比例|指标|打分|评分|"
-    r"看哪些|考哪些|哪些内容|有效期)"
+    r"看哪些|考哪些|哪些内容|有效期|限制|限定|门槛|上限|下限|本科|大专|专科|硕士|博士|研究生|中专|"
+    r"[0-9一二三四五六七八九十几]+岁)"
 )
 
 

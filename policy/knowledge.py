@@ -458,7 +458,7 @@ OUT_OF_SCOPE_SIGNALS: tuple[Signal, ...] = (
         r"(工资|薪水|薪酬|薪资|绩效工资|绩效奖|奖金|年终奖|加班|请假|休假|年假|病假|产假|婚假|丧假|探亲假|陪产假|"
         r"[休请放][^,，。?？]{0,4}假|疗养假|假期|退下来|内退|离岗|"
         r"(疗休养|疗养|休养)[^,，。?？]{0,6}(几次|几天|多少天|多久|多长时间)|"
-        r"放假|放几天|调休|社保|医保|养老|退休|公积金|工伤|劳动合同|辞职|离职|辞退|解聘|招聘|入职|"
+        r"放假|放几天|调休|社保|医保|养老|退了?休|公积金|工伤|劳动合同|辞职|离职|辞退|解聘|招聘|入职|"
         r"试用期|转正|职称|考编|考公|晋升|升职|津贴)",
     ),
     _s(
@@ -588,14 +588,15 @@ _FUND_USE = re.compile(
     r"(补助|补贴|经费|资金|钱|款)[^,，。?？]{0,6}(拿来|用来|用于|挪|拿去|用去|花在|花到|"
     r"能不能用|可不可以用|能用|可以用|用作|当作)"
 )
-_SPENDING_TOPICS = {"employment", "personal_life", "tax_insurance", "expenses", "union_admin"}
+# Signals about the money itself (how much, when, paid back) still hold.
+_MONEY_SIGNALS = {"amount", "money_timing", "fees", "refund", "application_timing"}
 
 
 def out_of_scope_signal(question: str) -> str | None:
     """Name of the first out-of-scope signal in a normalised question, if any."""
     fund_use = _FUND_USE.search(question) is not None
     for signal in OUT_OF_SCOPE_SIGNALS:
-        if fund_use and signal.name in _SPENDING_TOPICS:
+        if fund_use and signal.name not in _MONEY_SIGNALS:
             continue
         if signal.pattern.search(question):
             if signal.name == "elsewhere" and _APPLICABILITY.search(question):

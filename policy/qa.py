@@ -279,6 +279,7 @@ class QAEngine:
                 if (
                     weak
                     and answer.score < WEAK_SPLIT_CONFIDENCE
+                    and not (answer.kind != NONE and _same_topic(answer, whole))
                     and not self._unexplained(answer, whole, text)
                 ):
                     # Without punctuation, a split is believed only when every piece is
@@ -316,7 +317,7 @@ class QAEngine:
         """A piece answered elsewhere than the whole, whose words the whole's article lacks."""
         if piece.kind == NONE or whole.kind == NONE:
             return False
-        if (piece.article, piece.about_notice) == (whole.article, whole.about_notice):
+        if _same_topic(piece, whole):
             return False
         return self._explains(whole, text) < CLEAR and self._explains(piece, text) >= CLEAR_PIECE
 
@@ -653,6 +654,10 @@ class QAEngine:
         return f"本办法由{notice.issuer}于{issued}以{notice.doc_number}印发。"
 
 
+def _same_topic(a: Answer, b: Answer) -> bool:
+    return (a.article, a.about_notice) == (b.article, b.about_notice)
+
+
 def _asks_deadline(mapped: str) -> bool:
     return bool(knowledge.DEADLINE_WORDS.search(mapped)) and not knowledge.RE_REVIEW_WORDS.search(
         mapped
@@ -679,6 +684,12 @@ _CLAUSE_BREAK = re.compile(r"[,，;；:：]")
 _GENERIC_ASK = re.compile(
     r"本办法|这个办法|办法|管理办法|规定|文件|有何|有什么|有哪些|什么|哪些|啥|怎么|如何|要求|说|讲|"
     r"对此|这方面|这个|具体|吗|呢|是"
+)
+# Words that make a piece of a message ask something (as typed, dialect included;
+# a final 没有 is as often "not yet" as a question).
+_ASKS = re.compile(
+    r"吗|呢|么|嘛|多少|好多|几|谁|什么|啥|哪|怎|咋|如何|是否|能否|要不要|能不能|可不可以|有没有|"
+    r"是不是|行不行|得不得|要得|[不噻撒哈咩没得]\s*$|[?？]"
 )
 _LIMIT_FACETS = {"headcount", "count", "max", "minimum", "threshold"}
 
@@ -733,7 +744,23 @@ def _weak_split(text: str) -> list[str]:
     pieces: list[str] = []
     for piece in _strong_split(text) or [text]:
         pieces.extend(_pieces(_WEAK_SPLIT, piece))
-    return pieces
+    # A piece that asks nothing ("工作室除了劳模本人", "我们今年还没有") describes the
+    # situation of the question after it: it stays with that question.
+    # Joined by a comma, so that the question, not the situation, decides (_answer).
+    merged: list[str] = []
+    pending = ""
+    for piece in pieces:
+        if _ASKS.search(piece):
+            merged.append(f"{pending}，{piece}" if pending else piece)
+            pending = ""
+        else:
+            pending = f"{pending}，{piece}" if pending else piece
+    if pending:
+        if merged:
+            merged[-1] = f"{merged[-1]}，{pending}"
+        else:
+            merged.append(pending)
+    return merged
 
 
 _FOLLOW_UP_ZH = re.compile(
