@@ -197,6 +197,29 @@ _PHRASES: tuple[tuple[tuple[str, ...], str], ...] = (
         "基本条件",
     ),
     ((r"team(?:s)?", r"members?", r"staff"), "团队 成员"),
+    # a level the text never sets, as opposed to the reasonable mix it asks for
+    (
+        (
+            r"(?:minimum|required|maximum) (?:education|degree|age)\w*(?: levels?)?",
+            r"education(?:al)? (?:level|requirement|threshold)s?",
+            r"age (?:limit|cap|requirement|threshold)s?",
+            r"(?:university |college )?degrees?",
+            r"bachelor'?s?",
+            r"diplomas?",
+            r"years old",
+            r"too old",
+        ),
+        "学历 年龄 门槛",
+    ),
+    (
+        (
+            r"expir\w*",
+            r"valid until",
+            r"lapse\w*",
+            r"how long (?:are|is|do|does) (?:the |these |this )?(?:measures?|rules?|regulation)",
+        ),
+        "有效期",
+    ),
     ((r"\bages?\b", r"education", r"structure"), "年龄结构 学历结构"),
     ((r"research topics?", r"innovation topics?", r"topics?", r"projects?"), "立项 攻关项目"),
     ((r"approve[sd]?", r"approval"), "审批"),

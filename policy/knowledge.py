@@ -586,7 +586,7 @@ NEAR_MISS_SIGNALS: dict[str, str] = {
 # (专款专用), whatever it would be spent on; the topics of the spending do not decide.
 _FUND_USE = re.compile(
     r"(补助|补贴|经费|资金|钱|款)[^,，。?？]{0,6}(拿来|用来|用于|挪|拿去|用去|花在|花到|"
-    r"能不能用|可不可以用|能用|可以用|用作|当作)"
+    r"能不能用|可不可以用|能用|可以用|用作|当作|当成)"
 )
 # Signals about the money itself (how much, when, paid back) still hold.
 _MONEY_SIGNALS = {"amount", "money_timing", "fees", "refund", "application_timing"}

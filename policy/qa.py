@@ -274,10 +274,12 @@ class QAEngine:
                 _, text = self.prepare(piece)
                 answer = replace(self._answer(text), question=piece)
                 groups = len(self._tokenizer.groups(apply_synonyms(text)))
-                if groups == 0 or (weak and answer.kind == NONE and groups < 2):
+                refused = answer.kind == NONE and answer.reason.startswith("signal:")
+                if groups == 0 or (weak and answer.kind == NONE and groups < 2 and not refused):
                     continue  # "谢谢", "请问一下": not a question of its own
                 if (
                     weak
+                    and not refused  # clearly outside the regulation is clear too
                     and answer.score < WEAK_SPLIT_CONFIDENCE
                     and not (answer.kind != NONE and _same_topic(answer, whole))
                     and not self._unexplained(answer, whole, text)
@@ -287,12 +289,17 @@ class QAEngine:
                     # message leaves unexplained; "门槛高不高 要具备啥" is one question.
                     found = []
                     break
-                key = (answer.article, answer.clause, answer.about_notice, answer.kind)
+                # "补助有多少 什么时候发": one article silent on two different things
+                key: tuple[object, ...] = (answer.article, answer.clause, answer.about_notice)
+                key += (answer.kind, answer.missing)
                 if key in seen:
                     continue
                 seen.add(key)
                 found.append(answer)
-            if len([a for a in found if a.kind != NONE]) >= 2:
+            answered = [a for a in found if a.kind != NONE]
+            refusals = [a for a in found if a.kind == NONE and a.reason.startswith("signal:")]
+            # "先找谁推荐 要准备啥材料": one part the regulation answers, one it does not
+            if len(answered) >= 2 or (answered and len(answered) + len(refusals) >= 2):
                 return tuple(found[:MAX_PARTS])
         if lang == "zh" and whole.kind != NONE:
             return self._split_alternatives(raw, whole)
@@ -315,11 +322,10 @@ class QAEngine:
 
     def _unexplained(self, piece: Answer, whole: Answer, text: str) -> bool:
         """A piece answered elsewhere than the whole, whose words the whole's article lacks."""
-        if piece.kind == NONE or whole.kind == NONE:
+        if piece.kind == NONE or _same_topic(piece, whole):
             return False
-        if _same_topic(piece, whole):
-            return False
-        return self._explains(whole, text) < CLEAR and self._explains(piece, text) >= CLEAR_PIECE
+        whole_explains = 0.0 if whole.kind == NONE else self._explains(whole, text)
+        return whole_explains < CLEAR and self._explains(piece, text) >= CLEAR_PIECE
 
     def _answer(self, text: str) -> Answer:
         """A question, possibly after a description of the asker's situation.

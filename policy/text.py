@@ -684,9 +684,10 @@ _REWRITES: tuple[tuple[re.Pattern[str], str, str], ...] = (
     (re.compile(r"推一把|拉一把|帮着推|帮忙推|帮一把|帮忙"), "扶持", "先进"),
     # What money may be spent on is Art. 9's earmarking (专款专用), whatever the spending.
     (
-        re.compile(r"(拿来|用来|用于|挪去|挪用|拿去|用去|花在|花到|用作|当作)"),
+        re.compile(r"(拿来|用来|用于|挪去|挪用|拿去|用去|花在|花到|用作|当作|当成)"),
         r"\1 专款专用 ",
-        r"(补助|补贴|经费|资金|钱|款)[^,，。?？]{0,6}(拿来|用来|用于|挪|拿去|用去|花在|花到|用作|当作)",
+        r"(补助|补贴|经费|资金|钱|款)[^,，。?？]{0,6}"
+        r"(拿来|用来|用于|挪|拿去|用去|花在|花到|用作|当作|当成)",
     ),
     # Whether a kind of studio "counts" is the scope of the measures (Art. 2).
     (
