@@ -505,3 +505,12 @@ def test_second_questions_are_not_lost(engine: QAEngine, message: str, articles:
 )
 def test_one_question_stays_one(engine: QAEngine, message: str) -> None:
     assert len(engine.reply(message).parts) == 1
+
+
+def test_a_part_outside_the_regulation_does_not_silence_the_part_inside(
+    engine: QAEngine,
+) -> None:
+    reply = engine.reply("台账要几本 要用excel做吗")
+    assert [(p.kind, p.article) for p in reply.parts] == [(ANSWERED, 11), (NONE, None)]
+    # noise is not a question of its own
+    assert len(engine.reply("工作室要几个项目 谢谢啦").parts) == 1
