@@ -432,7 +432,7 @@ _PHRASES: tuple[tuple[tuple[str, ...], str], ...] = (
     ((r"annual leave", r"sick leave", r"holidays?", r"vacation", r"leave"), "请假"),
     ((r"pensions?", r"retire(?:ment|d)?"), "退休"),
     ((r"social security", r"insurance"), "保险"),
-    ((r"tax(?:es)?",), "税"),
+    ((r"tax(?:es|able|ed|ation)?", r"income tax"), "税"),
     ((r"membership fees?", r"union dues", r"dues"), "会费"),
     ((r"reimburse\w*", r"travel expenses", r"business trip"), "报销"),
     ((r"weather", r"rain", r"temperature"), "天气"),
