@@ -225,7 +225,7 @@ DIRECT: dict[Unit, Direct] = {
         "州总工会每五年对已命名的工作室复核一次，复核不达标的撤消其称号。",
         "The prefecture federation re-reviews named studios every five years; a studio that"
         " fails loses its title.",
-        "body time count penalty",
+        "body time count penalty expiry",
     ),
     (18, 0): _d(
         "各县（市、区）、系统（行业）工会要参照本办法，结合本地实际，制定相应的管理办法。",
@@ -301,7 +301,20 @@ FACET_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ),
     ("remedy", re.compile(r"(整改期|整改|宽限期|缓冲期|缓一年|缓期|延期|推迟|宽限)")),
     ("minimum", re.compile(r"(最低|下限|起码|至少|最少)")),
-    ("size", re.compile(r"(多大|面积|平方|平米|多宽|多少米)")),
+    # A level the text never sets: "本科以上", "五十几岁", "年龄限制".  Art. 6(2) asks for a
+    # "reasonable" mix of education and ages, a quality; it states no threshold for anyone.
+    (
+        "threshold",
+        re.compile(
+            r"(本科|大专|专科|硕士|博士|研究生|中专|学位|[0-9一二三四五六七八九十几]+岁|岁数|多大年纪|"
+            r"年纪多大|(学历|年龄|年纪)[^,，。?？]{0,4}(限制|门槛|最低|最高|以上|以下|不低于|不超过|"
+            r"上限|下限|卡|多大)|(限制|限定)[^,，。?？]{0,4}(学历|年龄|年纪)|(年纪|年龄|岁数)(太|偏)大|超龄)"
+        ),
+    ),
+    ("size", re.compile(r"(多大(?!年纪|岁)|面积|平方|平米|多宽|多少米)")),
+    # When something ends: Art. 19 says when the measures start, never when they end;
+    # a title lasts until a five-yearly re-review fails (Art. 17).
+    ("expiry", re.compile(r"(有效期|到期|失效|过期|废止|作废|管到哪年|用到哪年|有效到)")),
     (
         "duration",
         re.compile(
@@ -310,7 +323,12 @@ FACET_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
         ),
     ),
     ("grading", re.compile(r"(等次|等级|档次|几个档|评优秀|优秀等|合格等|良好|分优秀)")),
-    ("extent", re.compile(r"(什么程度|多大程度|哪种程度|优先多少|怎么优先|优先到|比例|百分之)")),
+    (
+        "extent",
+        re.compile(
+            r"(什么程度|多大程度|哪种程度|优先多少|怎么优先|优先到|比例|百分之|占多少|占几成|占比)"
+        ),
+    ),
     (
         "channel",
         re.compile(
@@ -346,10 +364,17 @@ FACET_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
         "standard",
         re.compile(
             r"(标准|评分|打分|指标|考核内容|考什么|考哪些|评什么|怎么评(?!出来|上|选)|如何评(?!出来|上|选)|扣分|加分|分数|百分制|"
-            r"及格)"
+            r"及格|(考核|复核|考评|评审|检查)[^,，。?？]{0,4}(看|考|查|评)(哪些|什么(?!时候)|啥(?!时候))|"
+            r"(考核|复核|考评|评审)[^,，。?？]{0,4}(哪些|什么|啥)(内容|指标|方面|项目))"
         ),
     ),
-    ("sharing", re.compile(r"(怎么分|如何分|咋个分|分配|分成|提成|收益归|收益怎么|利润)")),
+    (
+        "sharing",
+        re.compile(
+            r"(怎么分|如何分|咋个分|分配|分成|提成|收益归|收益怎么|利润|[分拿占得]几成|分多少|拿多少|"
+            r"[分拿占得][^,，。?？]{0,2}(百分之|比例))"
+        ),
+    ),
     ("disclosure", re.compile(r"(公示|公开|公布|通报)")),
     (
         "body",
@@ -365,11 +390,25 @@ _YES_NO = re.compile(r"(要不要|是否|能不能|可不可以|行不行|是不
 _HOW_MANY = re.compile(r"(多少|几个人|几个?[?？]|几[项本次条个名位种类][?？吗呢]?$)")
 
 
+# "随便拉几个人行不行": 几 is "a few", not "how many".
+_A_FEW = re.compile(r"(随便|随意|凑|拉)[^,，。?？]{0,2}几个")
+
+
+_SPENDING = re.compile(
+    r"(补助|补贴|经费|资金|钱|款)[^,，。?？]{0,6}(拿来|用来|用于|挪去|挪用|挪|拿去|用去|花在|花到|用作|当作|"
+    r"当成)"
+)
+
+
 def asked_facets(question: str) -> tuple[str, ...]:
     # "我想带几个徒弟，这属于工作室的任务吗": the question is the last clause; what
     # comes before describes the asker's situation.
     clauses = [c for c in _CLAUSE_BREAK.split(question) if len(c.strip()) >= 4]
-    asking = clauses[-1] if clauses else question
+    asking = _A_FEW.sub("一些", clauses[-1] if clauses else question)
+    spending = _SPENDING.search(asking)
+    if spending:
+        # "补助能拿去发奖金吗" asks whether the money may go there, not about bonuses
+        asking = asking[: spending.end()]
     found = [name for name, pattern in FACET_PATTERNS if pattern.search(asking)]
     if _YES_NO.search(asking) and not _HOW_MANY.search(asking):
         # "要不要订几条规定": 几 is "a few" in a yes/no question, not "how many"
@@ -391,7 +430,9 @@ _ASKING = re.compile(
     r"几次|几种|几类|几位|最多|上限|封顶|最少|至少|起码|标准|谁|申诉|复议|时间|日期|"
     r"今年|明年|去年|本年度|哪个部门|哪个单位|哪一级|哪级|每年|一年|每两年|两年|五年|随时|"
     r"一年一次|多久一次|几年一次|内容|手续费|申报费|评审费|报名费|工本费|服务费|申请费|收费|交钱|缴费|"
-    r"交费|押金|审批|报批|批准|评分细则|打分细则|考核细则|年限|任期|比例)"
+    r"交费|押金|审批|报批|批准|评分细则|打分细则|考核细则|年限|任期|比例|指标|打分|评分|"
+    r"看哪些|考哪些|哪些内容|有效期|限制|限定|门槛|上限|下限|"
+    r"(本科|大专|专科|硕士|博士|研究生|中专)(学历)?(及以上|以上|以下)?|[0-9一二三四五六七八九十几]+岁)"
 )
 
 
@@ -413,6 +454,8 @@ MISSING_ZH: dict[str, str] = {
     "procedure": "具体的办理程序或手续",
     "paperwork": "需要哪些材料、签字或盖章",
     "size": "面积或规模",
+    "threshold": "学历、年龄等具体门槛",
+    "expiry": "有效期或何时失效",
     "sharing": "收益或成果如何分配",
     "disclosure": "是否公示、公开",
     "agreement": "要签哪些协议",
@@ -450,6 +493,8 @@ MISSING_EN: dict[str, str] = {
     "procedure": "the procedure",
     "paperwork": "any paperwork, signature or seal",
     "size": "a size or area",
+    "threshold": "any specific threshold such as education or age",
+    "expiry": "when it expires",
     "sharing": "how proceeds are shared",
     "disclosure": "whether this is made public",
     "agreement": "any agreement to sign",

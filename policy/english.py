@@ -65,7 +65,10 @@ _PHRASES: tuple[tuple[tuple[str, ...], str], ...] = (
     (
         (
             r"purpose",
-            r"why (?:was|were|is|are|did)[^?]*(?:made|drawn up|written|issued|created)",
+            r"why (?:was|were|is|are|did|do|does)[^?]*(?:made|drawn up|written|issued|created|"
+            r"put out|introduced|adopted|published|brought in|make|draw up|write|issue|create|"
+            r"put|introduce|adopt|publish|bring)",
+            r"in the first place",
             r"aim of the (?:regulation|measures|rules)",
         ),
         "目的 制定",
@@ -194,6 +197,29 @@ _PHRASES: tuple[tuple[tuple[str, ...], str], ...] = (
         "基本条件",
     ),
     ((r"team(?:s)?", r"members?", r"staff"), "团队 成员"),
+    # a level the text never sets, as opposed to the reasonable mix it asks for
+    (
+        (
+            r"(?:minimum|required|maximum) (?:education|degree|age)\w*(?: levels?)?",
+            r"education(?:al)? (?:level|requirement|threshold)s?",
+            r"age (?:limit|cap|requirement|threshold)s?",
+            r"(?:university |college )?degrees?",
+            r"bachelor'?s?",
+            r"diplomas?",
+            r"years old",
+            r"too old",
+        ),
+        "学历 年龄 门槛",
+    ),
+    (
+        (
+            r"expir\w*",
+            r"valid until",
+            r"lapse\w*",
+            r"how long (?:are|is|do|does) (?:the |these |this )?(?:measures?|rules?|regulation)",
+        ),
+        "有效期",
+    ),
     ((r"\bages?\b", r"education", r"structure"), "年龄结构 学历结构"),
     ((r"research topics?", r"innovation topics?", r"topics?", r"projects?"), "立项 攻关项目"),
     ((r"approve[sd]?", r"approval"), "审批"),
@@ -215,7 +241,7 @@ _PHRASES: tuple[tuple[tuple[str, ...], str], ...] = (
     ),
     ((r"fixed", r"permanent"), "固定"),
     # application and naming
-    ((r"recommend(?:s|ed|ation)?",), "推荐"),
+    ((r"recommend(?:s|ed|ation)?", r"nominat(?:e|es|ed|ing|ion|ions)"), "推荐"),
     ((r"endorse(?:s|d|ment)?",), "党政认可"),
     (
         (
@@ -406,7 +432,7 @@ _PHRASES: tuple[tuple[tuple[str, ...], str], ...] = (
     ((r"annual leave", r"sick leave", r"holidays?", r"vacation", r"leave"), "请假"),
     ((r"pensions?", r"retire(?:ment|d)?"), "退休"),
     ((r"social security", r"insurance"), "保险"),
-    ((r"tax(?:es)?",), "税"),
+    ((r"tax(?:es|able|ed|ation)?", r"income tax"), "税"),
     ((r"membership fees?", r"union dues", r"dues"), "会费"),
     ((r"reimburse\w*", r"travel expenses", r"business trip"), "报销"),
     ((r"weather", r"rain", r"temperature"), "天气"),

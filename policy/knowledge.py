@@ -250,6 +250,8 @@ TOPICS: tuple[Topic, ...] = (
         "补助是一次性的还是年年有",
         "工作室平时的开支谁承担",
     ),
+    # What the money may be spent on: earmarked (专款专用), whatever the spending.
+    _t(9, "补助 经费 资金 专款专用 挪用 挪 挪去 用途 拿来 用来 用于 花在 派用场"),
     _t(
         10,
         "工作室 建立 管理办法 管理制度 规章制度 制度 制度化 规范化 学习交流 成果转化 人才培养 "
@@ -330,7 +332,7 @@ TOPICS: tuple[Topic, ...] = (
     _t(
         17,
         "考核 每年 年度考核 12月31日 上报 备案 县市区 系统行业工会 辖区 五年 复核 不达标 撤消 称号 "
-        "截止 时间 期限 几号 几月 什么时候报 还有几天 多少天 管理 终身 有效期 保留 一劳永逸",
+        "截止 时间 期限 几号 几月 什么时候报 还有几天 多少天 管理 终身 终身有效 保留 一劳永逸",
         "每年的考核结果什么时候交",
         "考核情况要报到哪里",
         "年度考核谁来组织",
@@ -367,7 +369,7 @@ TOPICS: tuple[Topic, ...] = (
     _t(
         19,
         "实施 施行 生效 发布之日 什么时候开始 实施时间 时间 日期 起 解释权 解释 有效 疑问 决定 "
-        "开始 最终解释",
+        "开始 最终解释 有效期",
         "办法什么时候开始生效",
         "办法从哪天起施行",
         "办法由谁来解释",
@@ -456,7 +458,7 @@ OUT_OF_SCOPE_SIGNALS: tuple[Signal, ...] = (
         r"(工资|薪水|薪酬|薪资|绩效工资|绩效奖|奖金|年终奖|加班|请假|休假|年假|病假|产假|婚假|丧假|探亲假|陪产假|"
         r"[休请放][^,，。?？]{0,4}假|疗养假|假期|退下来|内退|离岗|"
         r"(疗休养|疗养|休养)[^,，。?？]{0,6}(几次|几天|多少天|多久|多长时间)|"
-        r"放假|放几天|调休|社保|医保|养老|退休|公积金|工伤|劳动合同|辞职|离职|辞退|解聘|招聘|入职|"
+        r"放假|放几天|调休|社保|医保|养老|退了?休|公积金|工伤|劳动合同|辞职|离职|辞退|解聘|招聘|入职|"
         r"试用期|转正|职称|考编|考公|晋升|升职|津贴)",
     ),
     _s(
@@ -580,9 +582,22 @@ NEAR_MISS_SIGNALS: dict[str, str] = {
 }
 
 
+# "补助的钱拿来发过节福利行不行": what the money may be spent on is Art. 9's earmarking
+# (专款专用), whatever it would be spent on; the topics of the spending do not decide.
+_FUND_USE = re.compile(
+    r"(补助|补贴|经费|资金|钱|款)[^,，。?？]{0,6}(拿来|用来|用于|挪|拿去|用去|花在|花到|"
+    r"能不能用|可不可以用|能用|可以用|用作|当作|当成)"
+)
+# Signals about the money itself (how much, when, paid back) still hold.
+_MONEY_SIGNALS = {"amount", "money_timing", "fees", "refund", "application_timing"}
+
+
 def out_of_scope_signal(question: str) -> str | None:
     """Name of the first out-of-scope signal in a normalised question, if any."""
+    fund_use = _FUND_USE.search(question) is not None
     for signal in OUT_OF_SCOPE_SIGNALS:
+        if fund_use and signal.name not in _MONEY_SIGNALS:
+            continue
         if signal.pattern.search(question):
             if signal.name == "elsewhere" and _APPLICABILITY.search(question):
                 continue  # "does this regulation apply to X's studios?" is Art. 2

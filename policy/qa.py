@@ -68,6 +68,7 @@ MULTI = "multi"
 MAX_PARTS = 3
 WEAK_SPLIT_CONFIDENCE = 0.9  # each piece of an unpunctuated run-on must be this clear
 CLEAR = 0.5  # the whole's article must explain this share of the last clause to keep it
+CLEAR_PIECE = 0.8  # a run-on piece the whole leaves unexplained must be this well explained
 
 
 @dataclass(frozen=True)
@@ -252,12 +253,13 @@ class QAEngine:
                     answer = self._answer(candidate)
                     if answer.kind != NONE:
                         return Reply((replace(answer, question=raw),), lang, candidate)
-        parts = self._split(raw, lang)
+        whole = self._answer(text)
+        parts = self._split(raw, lang, whole)
         if parts:
             return Reply(parts, lang, parts[-1].question)
-        return Reply((replace(self._answer(text), question=raw),), lang, raw)
+        return Reply((replace(whole, question=raw),), lang, raw)
 
-    def _split(self, raw: str, lang: str) -> tuple[Answer, ...]:
+    def _split(self, raw: str, lang: str, whole: Answer) -> tuple[Answer, ...]:
         """Two or three distinct questions in one message, each answered; () if not."""
         strong = _strong_split(raw)
         candidates = [strong]
@@ -272,21 +274,58 @@ class QAEngine:
                 _, text = self.prepare(piece)
                 answer = replace(self._answer(text), question=piece)
                 groups = len(self._tokenizer.groups(apply_synonyms(text)))
-                if groups == 0 or (weak and answer.kind == NONE and groups < 2):
+                refused = answer.kind == NONE and answer.reason.startswith("signal:")
+                if groups == 0 or (weak and answer.kind == NONE and groups < 2 and not refused):
                     continue  # "谢谢", "请问一下": not a question of its own
-                if weak and answer.score < WEAK_SPLIT_CONFIDENCE:
+                if (
+                    weak
+                    and not refused  # clearly outside the regulation is clear too
+                    and answer.score < WEAK_SPLIT_CONFIDENCE
+                    and not (answer.kind != NONE and _same_topic(answer, whole))
+                    and not self._unexplained(answer, whole, text)
+                ):
                     # Without punctuation, a split is believed only when every piece is
-                    # clearly a question of its own; "门槛高不高 要具备啥" is one question.
+                    # clearly a question of its own, or one the answer to the whole
+                    # message leaves unexplained; "门槛高不高 要具备啥" is one question.
                     found = []
                     break
-                key = (answer.article, answer.clause, answer.about_notice, answer.kind)
+                # "补助有多少 什么时候发": one article silent on two different things
+                key: tuple[object, ...] = (answer.article, answer.clause, answer.about_notice)
+                key += (answer.kind, answer.missing)
                 if key in seen:
                     continue
                 seen.add(key)
                 found.append(answer)
-            if len([a for a in found if a.kind != NONE]) >= 2:
+            answered = [a for a in found if a.kind != NONE]
+            refusals = [a for a in found if a.kind == NONE and a.reason.startswith("signal:")]
+            # "先找谁推荐 要准备啥材料": one part the regulation answers, one it does not
+            if len(answered) >= 2 or (answered and len(answered) + len(refusals) >= 2):
                 return tuple(found[:MAX_PARTS])
+        if lang == "zh" and whole.kind != NONE:
+            return self._split_alternatives(raw, whole)
         return ()
+
+    def _split_alternatives(self, raw: str, whole: Answer) -> tuple[Answer, ...]:
+        """ "A还是B" asks which one, answered by one article, unless it asks "or both?"."""
+        if not _BOTH.search(raw):
+            return ()
+        found: list[Answer] = []
+        for option in _alternatives(raw):
+            _, text = self.prepare(option)
+            answer = replace(self._answer(text), question=option)
+            if answer.kind == NONE or any(
+                (a.article, a.about_notice) == (answer.article, answer.about_notice) for a in found
+            ):
+                continue
+            found.append(answer)
+        return tuple(found[:MAX_PARTS]) if len(found) > 1 else ()
+
+    def _unexplained(self, piece: Answer, whole: Answer, text: str) -> bool:
+        """A piece answered elsewhere than the whole, whose words the whole's article lacks."""
+        if piece.kind == NONE or _same_topic(piece, whole):
+            return False
+        whole_explains = 0.0 if whole.kind == NONE else self._explains(whole, text)
+        return whole_explains < CLEAR and self._explains(piece, text) >= CLEAR_PIECE
 
     def _answer(self, text: str) -> Answer:
         """A question, possibly after a description of the asker's situation.
@@ -299,6 +338,8 @@ class QAEngine:
         clauses = [c.strip() for c in _CLAUSE_BREAK.split(text) if len(c.strip()) >= 4]
         if len(clauses) < 2:
             return whole
+        if not self._tokenizer.groups(apply_synonyms(_GENERIC_ASK.sub(" ", clauses[-1]))):
+            return whole  # "……，办法有何要求？": the topic is in the clauses before
         last = self._answer_one(clauses[-1])
         if last.kind == NONE:
             return last if last.reason.startswith("signal:") else whole
@@ -330,6 +371,8 @@ class QAEngine:
 
         signal = knowledge.out_of_scope_signal(text)
         facets = answers.asked_facets(text)
+        if signal == "unstated_limit" and not _LIMIT_FACETS & set(facets):
+            signal = None  # "随便拉几个人行不行" asks whether, not how many
         if signal in knowledge.NEAR_MISS_SIGNALS:
             # The question names a topic of the regulation and asks for what it never
             # states: find the topic without the asking words, then say what is missing.
@@ -346,7 +389,12 @@ class QAEngine:
             # The asking words ("一年几次", "哪个部门") can pull towards an article that
             # states such a fact about something else; the topic alone decides then.
             alone = self._retrieve(_without(text, answers.facet_spans(text)))
-            if alone.kind != NONE and alone.article != found.article and alone.score > found.score:
+            if (
+                alone.kind != NONE
+                and not alone.about_notice  # the header is chosen by its own words only
+                and alone.article != found.article
+                and alone.score > found.score
+            ):
                 found = replace(alone, reason=f"topic: {alone.reason}")
         if found.kind == NONE:
             return found
@@ -612,6 +660,10 @@ class QAEngine:
         return f"本办法由{notice.issuer}于{issued}以{notice.doc_number}印发。"
 
 
+def _same_topic(a: Answer, b: Answer) -> bool:
+    return (a.article, a.about_notice) == (b.article, b.about_notice)
+
+
 def _asks_deadline(mapped: str) -> bool:
     return bool(knowledge.DEADLINE_WORDS.search(mapped)) and not knowledge.RE_REVIEW_WORDS.search(
         mapped
@@ -634,6 +686,18 @@ def _not_covered(reason: str, score: float = 0.0) -> Answer:
 
 
 _CLAUSE_BREAK = re.compile(r"[,，;；:：]")
+# A last clause made only of these asks about what came before it.
+_GENERIC_ASK = re.compile(
+    r"本办法|这个办法|办法|管理办法|规定|文件|有何|有什么|有哪些|什么|哪些|啥|怎么|如何|要求|说|讲|"
+    r"对此|这方面|这个|具体|吗|呢|是"
+)
+# Words that make a piece of a message ask something (as typed, dialect included;
+# a final 没有 is as often "not yet" as a question).
+_ASKS = re.compile(
+    r"吗|呢|么|嘛|多少|好多|几|谁|什么|啥|哪|怎|咋|如何|是否|能否|要不要|能不能|可不可以|有没有|"
+    r"是不是|行不行|得不得|要得|[不噻撒哈咩没得]\s*$|[?？]"
+)
+_LIMIT_FACETS = {"headcount", "count", "max", "minimum", "threshold"}
 
 
 def _without(text: str, spans: list[tuple[int, int]]) -> str:
@@ -647,6 +711,8 @@ def _without(text: str, spans: list[tuple[int, int]]) -> str:
 # Where one question ends and the next begins: punctuation and connectives ...
 _STRONG_SPLIT = re.compile(
     r"[?？!！。;；\n]+|(?:还有就是|另外|再问一下|再问|还想问|顺便问一下|顺便问|其次|"
+    # after a pause (a space in voice input, a comma), "还有 / 然后 / 以及" start a new question
+    r"(?:(?<=\s)|(?<=[,，]))(?:还有|然后|以及|再一个|再就是)(?!几天|多少天|多久|效|没有)(?=\S{4,})|"
     r"[,，]?(?:一是|二是|三是|第一个|第二个|第三个))"
     r"|,?\s+(?:and|also)\s+(?=(?:who|what|how|when|which|where|why|is|are|do|does|can|must|should)\b)",
     re.IGNORECASE,
@@ -663,11 +729,44 @@ def _strong_split(text: str) -> list[str]:
     return _pieces(_STRONG_SPLIT, text)
 
 
+# "县总是要每年考核还是要自己订办法": an alternative question whose options may be two
+# questions; the second option inherits the subject the first one names.
+_ALTERNATIVE = re.compile(r"\s*还是\s*")
+_BOTH = re.compile(r"还是[^,，。?？]{0,3}(?:两样|两个|两者|二者|两项|都要|都得|都)")
+_SUBJECT = re.compile(r"^(\S{1,6}?)(?:是要|是不是要|到底是|是|要|得|需要)")
+
+
+def _alternatives(text: str) -> list[str]:
+    options = [p.strip(" ,，、") for p in _ALTERNATIVE.split(text) if p.strip(" ,，、")]
+    if len(options) < 2:
+        return []
+    subject = _SUBJECT.match(options[0])
+    prefix = subject.group(1) if subject else ""
+    rest = [prefix + option for option in options[1:] if not _BOTH.search("还是" + option)]
+    return [options[0], *rest]
+
+
 def _weak_split(text: str) -> list[str]:
     pieces: list[str] = []
     for piece in _strong_split(text) or [text]:
         pieces.extend(_pieces(_WEAK_SPLIT, piece))
-    return pieces
+    # A piece that asks nothing ("工作室除了劳模本人", "我们今年还没有") describes the
+    # situation of the question after it: it stays with that question.
+    # Joined by a comma, so that the question, not the situation, decides (_answer).
+    merged: list[str] = []
+    pending = ""
+    for piece in pieces:
+        if _ASKS.search(piece):
+            merged.append(f"{pending}，{piece}" if pending else piece)
+            pending = ""
+        else:
+            pending = f"{pending}，{piece}" if pending else piece
+    if pending:
+        if merged:
+            merged[-1] = f"{merged[-1]}，{pending}"
+        else:
+            merged.append(pending)
+    return merged
 
 
 _FOLLOW_UP_ZH = re.compile(

@@ -32,6 +32,15 @@ SYNONYMS: Mapping[str, str] = {
     "定这套规矩": "制定本办法",
     "定这个办法": "制定本办法",
     "定这办法": "制定本办法",
+    # drawing up one's own measures is Art. 18 (a studio's own rules are Art. 10)
+    "定办法": "制定管理办法",
+    "订办法": "制定管理办法",
+    "定个办法": "制定管理办法",
+    "订个办法": "制定管理办法",
+    "出个办法": "制定管理办法",
+    "出个管理办法": "制定管理办法",
+    "搞个办法": "制定管理办法",
+    "弄个办法": "制定管理办法",
     "出这个办法": "制定本办法",
     "出这办法": "制定本办法",
     "这规矩": "本办法",
@@ -73,6 +82,8 @@ SYNONYMS: Mapping[str, str] = {
     "县里": "县市区",
     "县上": "县市区",
     "县总工会": "县市区工会",
+    "县总": "县市区工会",
+    "市总": "县市区工会",
     "市总工会": "县市区工会",
     "区工会": "县市区工会",
     "系统(行业)": "系统行业",
@@ -93,6 +104,10 @@ SYNONYMS: Mapping[str, str] = {
     "层层": "逐级",
     # money
     "钱": "经费",
+    "拿钱支持": "资金支持",
+    "出钱支持": "资金支持",
+    "给钱支持": "资金支持",
+    "拿钱": "资金支持",
     "出钱": "承担经费",
     "掏钱": "承担经费",
     "谁出": "谁承担",
@@ -530,7 +545,14 @@ def normalize(text: str) -> str:
 # How people type on phones in Yunnan and Sichuan: dialect words and sentence-final
 # particles, rewritten to standard Mandarin before anything else reads the question.
 _DIALECT: tuple[tuple[re.Pattern[str], str], ...] = (
-    (re.compile(r"要不要得|要得不|要得么|要得吗|得不得行|得行不|得不得"), "可以吗"),
+    (re.compile(r"要得不要得|要不要得|要得不|要得么|要得吗|得不得行|得行不|得不得"), "可以吗"),
+    # voice input hears 工作室 as 工作是 ("劳模工作是想报上去", "工作是是所有…")
+    (
+        re.compile(
+            r"(?:(?<=劳模|创新|创建|这个|那个)|(?<=的))工作是(?=是|想|要|能|可以|搞|还|都|也|[吗不?？\s]|$)"
+        ),
+        "工作室",
+    ),
     (re.compile(r"咋个|啷个|咋子|咋样子"), "怎么"),
     (re.compile(r"啥子|哪样|什么子"), "什么"),
     (re.compile(r"莫得|没得|冇得|冇"), "没有"),
@@ -544,7 +566,7 @@ _DIALECT: tuple[tuple[re.Pattern[str], str], ...] = (
         "谁",
     ),
     (re.compile(r"好久(?=能|才|可以|会|批|下|一次|到|给|发|复核|考核|申报|报)"), "多久"),
-    (re.compile(r"好多(?=钱|个|项|次|天|年|人|本|块|[?？吗呢]|$)"), "多少"),
+    (re.compile(r"好多(?=钱|个|项|次|天|年|人|本|块|补助|补贴|经费|资金|万|[?？吗呢]|$)"), "多少"),
     (re.compile(r"晓得"), "知道"),
     (re.compile(r"(?<=怎么)整|整(?=[不吗么嘛哈呢?？,，。\s]|$)"), "做"),
     (
@@ -645,7 +667,7 @@ class PhoneText:
 
 
 # Phrasings a word list cannot catch, rewritten before the synonyms when the
-# question contains the context word (or always, for an empty context).
+# question matches the context pattern (always, for an empty one).
 _REWRITES: tuple[tuple[re.Pattern[str], str, str], ...] = (
     # Having (or lacking) a model worker at the head is the Art. 6(1) condition;
     # a "劳模带头人" is still the person of Art. 3.
@@ -658,6 +680,33 @@ _REWRITES: tuple[tuple[re.Pattern[str], str, str], ...] = (
         "",
     ),
     (re.compile(r"(?:劳模|劳动模范)(?:领头|带头|牵头|挂帅)(?!人)"), "劳模领衔", ""),
+    # helping members along when honours are recommended is Art. 13's 扶持
+    (re.compile(r"推一把|拉一把|帮着推|帮忙推|帮一把|帮忙"), "扶持", "先进"),
+    # What money may be spent on is Art. 9's earmarking (专款专用), whatever the spending.
+    (
+        re.compile(r"(拿来|用来|用于|挪去|挪用|拿去|用去|花在|花到|用作|当作|当成)"),
+        r"\1 专款专用 ",
+        r"(补助|补贴|经费|资金|钱|款)[^,，。?？]{0,6}"
+        r"(拿来|用来|用于|挪|拿去|用去|花在|花到|用作|当作|当成)",
+    ),
+    # Whether a kind of studio "counts" is the scope of the measures (Art. 2).
+    (
+        re.compile(
+            r"(工作室[^,，。?？]{0,3}?)(?:算不算|算数|才算|都算|只算|算是|算)(?!劳模|创新|工作)"
+        ),
+        r"\1适用",
+        # ... unless it asks about studios from before the measures took effect (Art. 19)
+        r"^(?!.*(?:发布|实施|施行|以前|之前)).*工作室",
+    ),
+    # "整成啥样子", "搞成什么样": what the studio should become is its goal (Art. 5)
+    (re.compile(r"(?:整|弄|搞|做|建)成(?=啥|什么|哪样|怎样|样子|一个)"), "办成", ""),
+    # How long a title lasts is the five-yearly re-review (Art. 17); how long the
+    # measures last is Art. 19's.
+    (
+        re.compile(r"(?:一直|永远|永久|长期|终身)[^,，。?？]{0,3}有效"),
+        "终身有效",
+        "",
+    ),
     # A union body "管不管" the studios asks about management (Art. 17), not scope.
     (
         re.compile(
@@ -672,7 +721,7 @@ _REWRITES: tuple[tuple[re.Pattern[str], str, str], ...] = (
 
 def apply_synonyms(text: str) -> str:
     for pattern, replacement, context in _REWRITES:
-        if context in text:
+        if re.search(context, text):
             text = pattern.sub(replacement, text)
     return _SYNONYM_RE.sub(lambda m: SYNONYMS[m.group(0)], text)
 

@@ -64,6 +64,53 @@ async def test_three_questions_in_one_voice_message_get_three_answers(bot: BotHa
     assert len(bot.button_labels(ASKER)) >= 2
 
 
+async def test_a_second_question_after_a_pause_and_还有_is_answered_too(bot: BotHarness) -> None:
+    replies = await bot.send(ASKER, "考核几号前报上去 还有这套规矩的解释权归哪个")
+    text = replies[0]
+    assert text.startswith("你这条消息里有 2 个问题")
+    assert text.index("第十七条") < text.index("第十九条")
+
+
+async def test_an_either_or_question_that_also_asks_or_both_gets_both(bot: BotHarness) -> None:
+    replies = await bot.send(ASKER, "市总是要年年考核工作室还是要自己订办法 还是两样都要做")
+    text = replies[0]
+    assert text.startswith("你这条消息里有 2 个问题")
+    assert "第十七条" in text and "第十八条" in text
+    # an ordinary either-or question is one question with one article
+    single = (await bot.send(ASKER, "台账是工作室自己记还是工会记"))[0]
+    assert single.startswith("✅") and "第十一条" in single
+
+
+async def test_a_threshold_the_text_never_sets_is_related_but_silent(bot: BotHarness) -> None:
+    replies = await bot.send(ASKER, "团队里的人必须大专以上吗")
+    first = replies[0].splitlines()[0]
+    assert first.startswith("🟡 第六条")
+    assert "没有规定学历、年龄等具体门槛" in first
+    # the general quality it does state answers the general question
+    general = (await bot.send(ASKER, "团队的学历结构有讲究不 随便凑几个人要得不"))[0]
+    assert general.startswith("✅") and "相对合理" in general
+
+
+async def test_spending_the_subsidy_on_something_else_is_art9_earmarking(bot: BotHarness) -> None:
+    replies = await bot.send(ASKER, "州里的补助能不能拿去给职工买年货")
+    assert replies[0].startswith("✅")
+    assert "第九条" in replies[0] and "专款专用" in replies[0]
+
+
+async def test_voice_typo_工作是_does_not_turn_a_studio_question_away(bot: BotHarness) -> None:
+    replies = await bot.send(ASKER, "我们的劳模工作是想申报 该找哪个推荐")
+    assert replies[0].startswith("✅") and "第八条" in replies[0]
+
+
+async def test_english_nominating_a_model_worker_is_not_a_studio_question(
+    bot: BotHarness,
+) -> None:
+    replies = await bot.send(ANNA, "How can I be nominated as a provincial model worker?")
+    assert replies[0].startswith("❔")
+    replies = await bot.send(ANNA, "Who nominates a studio?")
+    assert replies[0].startswith("✅") and "Article 8" in replies[0]
+
+
 async def test_english_question_gets_english_answer_quoting_the_chinese(bot: BotHarness) -> None:
     replies = await bot.send(ASKER, "Who pays the day-to-day running costs of a studio?")
     lines = replies[0].splitlines()

@@ -370,11 +370,14 @@ def test_generic_word_alone_is_not_enough_evidence(engine: QAEngine) -> None:
 # Held-out sets were written blind by people who never saw the engine, and are never tuned on.
 # They only guard against regressions. heldout is the issue's set (written before tuning,
 # floor 90%); heldout2's misses were later described to a tuner, so it is no longer clean;
-# heldout3 is the cleanest (88.7% when added, 92.5% with the second-generation engine).
+# heldout3 is the cleanest (88.7% when added, 92.5% with the second-generation engine,
+# 95.3% after blindA's causes were fixed).  blindA was written blind (83.0% at its first
+# run); its misses were then studied, so it too is now only a regression guard.
 HELDOUT_FLOORS = {
-    "heldout_questions.tsv": 0.95,
-    "heldout2_questions.tsv": 0.95,
-    "heldout3_questions.tsv": 0.90,
+    "heldout_questions.tsv": 0.97,
+    "heldout2_questions.tsv": 0.97,
+    "heldout3_questions.tsv": 0.95,
+    "blindA_questions.tsv": 0.97,
 }
 
 
@@ -386,7 +389,7 @@ def test_heldout_set_floor(engine: QAEngine, name: str) -> None:
 
 # The issue's floors per kind, on our own sets written in the new format (English, near
 # misses, several questions in one message).
-KIND_SETS = tuple(f"tuning{n}_questions.tsv" for n in range(9, 22))
+KIND_SETS = (*(f"tuning{n}_questions.tsv" for n in range(9, 22)), "blindA_questions.tsv")
 
 
 def test_floors_per_kind_and_language(engine: QAEngine) -> None:
@@ -398,11 +401,11 @@ def test_floors_per_kind_and_language(engine: QAEngine) -> None:
         assert total >= 5, what
         return right / total
 
-    assert share(lang="en") >= 0.9
-    assert share(kind=SILENT) >= 0.9  # near misses: related-but-silent or not covered
-    assert share(kind=NONE) >= 0.95
-    assert share(kind=MULTI) >= 0.9
-    assert share(kind=ANSWERED) >= 0.9
+    assert share(lang="en") >= 0.95
+    assert share(kind=SILENT) >= 0.92  # near misses: related-but-silent or not covered
+    assert share(kind=NONE) >= 0.97
+    assert share(kind=MULTI) >= 0.95
+    assert share(kind=ANSWERED) >= 0.96
 
 
 def test_every_facet_can_be_said_in_both_languages() -> None:
@@ -427,3 +430,87 @@ def test_every_sentence_and_condition_has_a_direct_answer(engine: QAEngine) -> N
             units = engine._all_units(article.number, None)
             assert units and all(unit in DIRECT for unit in units), article.number
     assert NOTICE_UNIT in DIRECT
+
+
+@pytest.mark.parametrize(
+    ("question", "facet", "asked"),
+    [
+        # a specific level is a threshold; the general mix Art. 6(2) states is not
+        ("团队成员要本科以上吗", "threshold", True),
+        ("五十几岁还能进团队吗", "threshold", True),
+        ("负责人有没有年龄限制", "threshold", True),
+        ("团队的学历结构有要求吗", "threshold", False),
+        ("团队年龄上有啥讲究", "threshold", False),
+        # "随便拉几个人" is "a few people", not "how many"
+        ("团队随便拉几个人行不行", "headcount", False),
+        ("团队至少要几个人", "headcount", True),
+        ("这个办法有效期到哪年", "expiry", True),
+        ("成果赚了钱个人能分几成", "sharing", True),
+        ("年度考核看哪些内容", "standard", True),
+        ("年度考核什么时候报", "standard", False),
+        # where the money would go is not what is asked about it
+        ("补助能拿去发奖金吗", "reward", False),
+    ],
+)
+def test_asked_facets(question: str, facet: str, asked: bool) -> None:
+    from policy.answers import asked_facets
+
+    assert (facet in asked_facets(question)) is asked
+
+
+@pytest.mark.parametrize(
+    ("question", "kind", "article"),
+    [
+        ("团队结构有啥讲究", ANSWERED, 6),
+        ("团队成员有年龄限制不 五十几岁还能进不", SILENT, 6),
+        ("这个办法有效期到哪年", SILENT, 19),
+        ("评上了是不是永远有效", ANSWERED, 17),
+        ("这个办法从哪天开始执行", ANSWERED, 19),
+        ("我们县总要不要自己出个办法", ANSWERED, 18),
+        ("单位自己挂牌的工作室算数吗", ANSWERED, 2),
+        ("办法发布以前建的工作室算不算", ANSWERED, 19),
+        ("补助的钱能挪去发过节福利吗", ANSWERED, 9),
+        ("关于打造工会品牌项目,办法有何要求?", ANSWERED, 16),
+    ],
+)
+def test_neighbouring_articles_and_kinds(
+    engine: QAEngine, question: str, kind: str, article: int
+) -> None:
+    reply = engine.reply(question)
+    assert len(reply.parts) == 1
+    assert (reply.parts[0].kind, reply.parts[0].article) == (kind, article)
+
+
+@pytest.mark.parametrize(
+    ("message", "articles"),
+    [
+        ("每年考核啥时候报 还有这个办法归哪个解释", {17, 19}),
+        ("县总是要每年考核还是要自己订办法 还是两样都要整", {17, 18}),
+        ("文号是好多 哪天开始实施的", {None, 19}),  # None: the notice header
+    ],
+)
+def test_second_questions_are_not_lost(engine: QAEngine, message: str, articles: set) -> None:
+    reply = engine.reply(message)
+    assert reply.kind == MULTI
+    assert {p.article for p in reply.parts} == articles
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "工作室的钱是单位出还是工会出",  # either-or about one article
+        "工作室除了劳模本人 其他成员要啥子人",  # the first piece asks nothing
+        "我们工作室今年还没有立项的课题，这样符合要求吗？",
+    ],
+)
+def test_one_question_stays_one(engine: QAEngine, message: str) -> None:
+    assert len(engine.reply(message).parts) == 1
+
+
+def test_a_part_outside_the_regulation_does_not_silence_the_part_inside(
+    engine: QAEngine,
+) -> None:
+    reply = engine.reply("台账要几本 要用excel做吗")
+    assert [(p.kind, p.article) for p in reply.parts] == [(ANSWERED, 11), (NONE, None)]
+    # noise is not a question of its own
+    assert len(engine.reply("工作室要几个项目 谢谢啦").parts) == 1
