@@ -152,7 +152,8 @@ def _register_handlers(app: BotApp) -> None:
     for kind in ledgers.FORMS:
         app.add_handler(CommandHandler(kind, ledgers.command(kind)))
     app.add_handler(CommandHandler("ledger", ledgers.ledger_command))
-    app.add_handler(CommandHandler("export", ledgers.export_command))
+    # Non-blocking: a prefecture's workbook takes a while; other updates go on meanwhile.
+    app.add_handler(CommandHandler("export", ledgers.export_command, block=False))
     app.add_handler(CommandHandler("assess", assessments.assess_command))
     app.add_handler(CommandHandler("report", assessments.report_command))
     app.add_handler(CommandHandler("reported", assessments.reported_command))
@@ -174,7 +175,7 @@ def _register_handlers(app: BotApp) -> None:
     app.add_handler(CallbackQueryHandler(ledgers.ledger_button, pattern=r"^lg:"))
     app.add_handler(CallbackQueryHandler(ledgers.delete_button, pattern=r"^ld:"))
     app.add_handler(CallbackQueryHandler(ledgers.edit_button, pattern=r"^le:"))
-    app.add_handler(CallbackQueryHandler(ledgers.export_button, pattern=r"^ex:"))
+    app.add_handler(CallbackQueryHandler(ledgers.export_button, pattern=r"^ex:", block=False))
     app.add_handler(CallbackQueryHandler(assessments.grade_button, pattern=r"^as:"))
     app.add_handler(CallbackQueryHandler(assessments.submit_button, pattern=r"^rp:"))
     app.add_handler(CallbackQueryHandler(assessments.reopen_button, pattern=r"^ro:"))

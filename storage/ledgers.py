@@ -8,9 +8,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import selectinload
 
 from policy.lifecycle import can_submit_ledgers
 from storage import audit
@@ -30,6 +29,7 @@ from storage.models import (
     Project,
     ReviewStatus,
     Studio,
+    Union,
 )
 
 LEDGERS: dict[str, type[Base]] = {
@@ -58,12 +58,18 @@ class LedgerService:
         """Studios this person may keep ledgers for: their own, or those they govern."""
         access = await load_access(self.session, actor_id)
         tree = await load_tree(self.session)
-        rows = await self.session.scalars(select(Studio).order_by(Studio.id))
-        return [
-            s
-            for s in rows
-            if can_submit_ledgers(s.status) and self._may_write(access, tree, s, actor_id)
-        ]
+        rows = await self.session.scalars(
+            select(Studio)
+            .where(
+                or_(
+                    access.governed_studios(tree),
+                    Studio.id.in_(access.leader_studios),
+                    Studio.leader_user_id == actor_id,
+                )
+            )
+            .order_by(Studio.id)
+        )
+        return [s for s in rows if can_submit_ledgers(s.status)]
 
     @staticmethod
     def _may_write(access: Access, tree: Any, studio: Studio, actor_id: int) -> bool:
@@ -272,18 +278,36 @@ class LedgerService:
 
 @dataclass
 class StudioLedgers:
+    """What /export writes for one studio. Ledger rows are plain rows (attribute access, no
+    ORM identity): a prefecture's export reads ~220,000 of them, and builds the workbook in
+    a worker thread, where nothing may lazy-load."""
+
     studio: Studio
-    projects: list[Project]
-    achievements: list[Achievement]
-    activities: list[Activity]
-    members: list[Member]
-    funds: list[FundRecord]
-    events: list[tuple[str, MemberEvent]]
+    union_name: str
+    projects: list[Any]
+    achievements: list[Any]
+    activities: list[Any]
+    members: list[Any]
+    funds: list[Any]
+    events: list[tuple[str, Any]]
+
+    @property
+    def row_count(self) -> int:
+        return 1 + sum(
+            len(rows)
+            for rows in (self.projects, self.achievements, self.activities, self.members,
+                         self.funds, self.events)
+        )  # fmt: skip
 
 
 async def _ledgers_of(session: AsyncSession, studios: Sequence[Studio]) -> list[StudioLedgers]:
     ids = [s.id for s in studios]
-    out = {s.id: StudioLedgers(s, [], [], [], [], [], []) for s in studios}
+    union_ids = {s.union_id for s in studios}
+    names = await session.execute(select(Union.id, Union.name).where(Union.id.in_(union_ids)))
+    unions: dict[int, str] = {union_id: name for union_id, name in names}
+    out = {
+        s.id: StudioLedgers(s, unions.get(s.union_id, ""), [], [], [], [], [], []) for s in studios
+    }
     for model, attr in (
         (Project, "projects"),
         (Achievement, "achievements"),
@@ -292,17 +316,19 @@ async def _ledgers_of(session: AsyncSession, studios: Sequence[Studio]) -> list[
         (FundRecord, "funds"),
     ):
         m: Any = model
-        for row in await session.scalars(
-            select(m).where(m.studio_id.in_(ids), m.deleted_at.is_(None)).order_by(m.id)
+        for row in await session.execute(
+            select(*m.__table__.columns)
+            .where(m.studio_id.in_(ids), m.deleted_at.is_(None))
+            .order_by(m.id)
         ):
             getattr(out[row.studio_id], attr).append(row)
-    for studio_id, name, event in await session.execute(
-        select(Member.studio_id, Member.name, MemberEvent)
+    for row in await session.execute(
+        select(Member.studio_id, Member.name, *MemberEvent.__table__.columns)
         .join(MemberEvent, MemberEvent.member_id == Member.id)
         .where(Member.studio_id.in_(ids), MemberEvent.deleted_at.is_(None))
         .order_by(MemberEvent.on_date, MemberEvent.id)
     ):
-        out[studio_id].events.append((name, event))
+        out[row.studio_id].events.append((row.name, row))
     return [out[s.id] for s in studios]
 
 
@@ -318,11 +344,7 @@ async def export_ledgers(
     tree = await load_tree(session)
     if not (access.is_admin or access.officer_unions):
         raise DomainError("errors.not_allowed")
-    studios = [
-        s
-        for s in await session.scalars(
-            select(Studio).options(selectinload(Studio.union)).order_by(Studio.union_id, Studio.id)
-        )
-        if access.governs_studio(tree, s)
-    ]
-    return await _ledgers_of(session, studios)
+    studios = await session.scalars(
+        select(Studio).where(access.governed_studios(tree)).order_by(Studio.union_id, Studio.id)
+    )
+    return await _ledgers_of(session, list(studios))

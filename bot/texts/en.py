@@ -456,6 +456,7 @@ MESSAGES: dict[str, str] = {
     "form.file_received": "File {count} received. Send more, or press Done.",
     "form.too_many_files": "At most {max} files. Please press Done.",
     "funds.too_large": "That amount is too large; please check it.",
+    "export.preparing": "⏳ Preparing the workbook… {percent}% done. It will arrive here; meanwhile you can keep using the bot.",
     "export.choose": "Export which studio's ledgers?",
     "export.caption": "📊 {name} ledgers ({count} studios, {date}): one sheet per ledger.",
     "export.caption_management": "📊 Management ledger ({count} studios, {date}): one sheet per ledger.",

@@ -465,6 +465,7 @@ MESSAGES: dict[str, str] = {
     "form.file_received": "已收到第 {count} 个文件。继续发送，或点「完成」。",
     "form.too_many_files": "最多 {max} 个文件。请点「完成」。",
     "funds.too_large": "金额太大了，请检查。",
+    "export.preparing": "⏳ 正在生成工作簿…已完成 {percent}%。完成后会发给你，其间可以继续使用其他功能。",
     "export.choose": "导出哪个工作室的台帐？",
     "export.caption": "📊 {name}台帐（{count} 个工作室，{date}）。每本台帐一张表。",
     "export.caption_management": "📊 管理台帐（{count} 个工作室，{date}）。每本台帐一张表。",
