@@ -57,6 +57,7 @@ from storage.models import (
 COUNTIES, GRASSROOTS_PER_COUNTY = 10, 4
 YEARS = range(2022, 2027)
 ADMIN, OFFICER, LEADER = Person(900_001, "州管理员"), Person(900_002, "县工会"), Person(900_003)
+ASKER = Person(900_004, "游客")
 
 
 async def seed(url: str, studios: int) -> int:
@@ -216,6 +217,12 @@ async def run(studios: int, qa: QAEngine) -> None:
                     floor, cells_rows = floor_seconds(payload)
                     print(f"    floor (openpyxl write-only, {cells_rows:,} rows) {floor:8.3f} s"
                           f"   ratio {took / floor:5.1f}×")  # fmt: skip
+                # Another person's question while the prefecture's workbook is being built.
+                exporting = asyncio.create_task(chat.send(ADMIN, "/export"))
+                await asyncio.sleep(1.0)
+                await timed("/ask during the prefecture export",
+                            lambda: chat.send(ASKER, "/ask 年度考核什么时候报送"))  # fmt: skip
+                await exporting
             finally:
                 await on_shutdown(app)
 

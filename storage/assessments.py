@@ -4,13 +4,21 @@ its area each year and reports to the prefecture federation by 31 December."""
 from __future__ import annotations
 
 import zlib
+from collections import defaultdict
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage import audit
-from storage.access import REPORTING_KINDS, admin_ids, load_access, load_tree, nearest_officers
+from storage.access import (
+    REPORTING_KINDS,
+    Access,
+    admin_ids,
+    load_access,
+    load_tree,
+    nearest_officers,
+)
 from storage.db import utcnow
 from storage.errors import DomainError
 from storage.models import (
@@ -63,32 +71,95 @@ class UnionYear:
         return counts
 
 
+@dataclass
+class UnionProgress:
+    union: Union
+    total: int
+    graded: int
+    report: AnnualReport | None
+
+    @property
+    def submitted(self) -> bool:
+        return self.report is not None and self.report.status is ReportStatus.SUBMITTED
+
+
 class AssessmentService:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
-    async def overview(self, actor_id: int, year: int) -> list[UnionYear]:
-        """The reporting unions this person answers for, with their studios and report."""
-        access = await load_access(self.session, actor_id)
-        tree = await load_tree(self.session)
-        unions = [
+    async def _reporting_unions(self, access: Access, only: int | None = None) -> list[Union]:
+        return [
             u
             for u in await self.session.scalars(
                 select(Union).where(Union.active.is_(True)).order_by(Union.id)
             )
-            if u.kind in REPORTING_KINDS and (access.is_admin or u.id in access.officer_unions)
+            if u.kind in REPORTING_KINDS
+            and (access.is_admin or u.id in access.officer_unions)
+            and (only is None or u.id == only)
         ]
+
+    async def overview(
+        self, actor_id: int, year: int, union_id: int | None = None
+    ) -> list[UnionYear]:
+        """The reporting unions this person answers for (or just `union_id`), with their
+        studios and report. Reads only those unions' studios, not the prefecture's."""
+        access = await load_access(self.session, actor_id)
+        tree = await load_tree(self.session)
+        unions = await self._reporting_unions(access, union_id)
+        if not unions:
+            return []
+        scope = tree.below(u.id for u in unions)
         studios = list(
             await self.session.scalars(
-                select(Studio).where(Studio.status.in_(ASSESSED_STATUSES)).order_by(Studio.id)
+                select(Studio)
+                .where(Studio.status.in_(ASSESSED_STATUSES), Studio.union_id.in_(scope))
+                .order_by(Studio.id)
             )
         )
         graded = {
             a.studio_id: a
             for a in await self.session.scalars(
-                select(AnnualAssessment).where(AnnualAssessment.year == year)
+                select(AnnualAssessment).where(
+                    AnnualAssessment.year == year,
+                    AnnualAssessment.studio_id.in_([s.id for s in studios]),
+                )
             )
         }
+        reports = {
+            r.union_id: r
+            for r in await self.session.scalars(
+                select(AnnualReport).where(
+                    AnnualReport.year == year, AnnualReport.union_id.in_([u.id for u in unions])
+                )
+            )
+        }
+        by_union: dict[int | None, list[tuple[Studio, AnnualAssessment | None]]] = defaultdict(list)
+        for s in studios:
+            by_union[tree.reporting_union(s.union_id)].append((s, graded.get(s.id)))
+        return [UnionYear(u, by_union[u.id], reports.get(u.id)) for u in unions]
+
+    async def progress(self, actor_id: int, year: int) -> list[UnionProgress]:
+        """Per reporting union: studios to assess, how many graded, the report. Counted by
+        the database (one row per union, not per studio): the prefecture's summary."""
+        access = await load_access(self.session, actor_id)
+        tree = await load_tree(self.session)
+        unions = await self._reporting_unions(access)
+        if not unions:
+            return []
+        scope = tree.below(u.id for u in unions)
+        totals: dict[int | None, list[int]] = defaultdict(lambda: [0, 0])
+        for union_id, studios, graded in await self.session.execute(
+            select(Studio.union_id, func.count(Studio.id), func.count(AnnualAssessment.id))
+            .outerjoin(
+                AnnualAssessment,
+                (AnnualAssessment.studio_id == Studio.id) & (AnnualAssessment.year == year),
+            )
+            .where(Studio.status.in_(ASSESSED_STATUSES), Studio.union_id.in_(scope))
+            .group_by(Studio.union_id)
+        ):
+            line = totals[tree.reporting_union(union_id)]
+            line[0] += studios
+            line[1] += graded
         reports = {
             r.union_id: r
             for r in await self.session.scalars(
@@ -96,16 +167,7 @@ class AssessmentService:
             )
         }
         return [
-            UnionYear(
-                u,
-                [
-                    (s, graded.get(s.id))
-                    for s in studios
-                    if tree.reporting_union(s.union_id) == u.id
-                ],
-                reports.get(u.id),
-            )
-            for u in unions
+            UnionProgress(u, totals[u.id][0], totals[u.id][1], reports.get(u.id)) for u in unions
         ]
 
     async def grade(
@@ -144,7 +206,7 @@ class AssessmentService:
         return row
 
     async def union_year(self, actor_id: int, union_id: int, year: int) -> UnionYear:
-        mine = [u for u in await self.overview(actor_id, year) if u.union.id == union_id]
+        mine = await self.overview(actor_id, year, union_id)
         if not mine:
             raise DomainError("errors.not_allowed")
         return mine[0]

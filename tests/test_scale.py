@@ -97,3 +97,79 @@ async def test_a_union_added_is_seen_at_once_and_grants_within_one_unit_of_work(
         s.add(RoleGrant(user_id=OFFICER.id, role=Role.UNION_OFFICER, union_id=added.id))
         await s.flush()
         assert (await load_access(s, OFFICER.id)).officer_unions == {added.id}
+
+
+ADMIN = Person(801, "州管理员")
+
+
+async def _prefecture(bot: BotHarness, per_union: int) -> None:
+    async with bot.session() as s:
+        s.add(User(id=ADMIN.id, full_name=ADMIN.first_name))
+        await s.flush()
+        s.add(RoleGrant(user_id=ADMIN.id, role=Role.PREFECTURE_ADMIN))
+        await s.commit()
+        for union in ("景洪市总工会", "勐海县总工会", "勐腊县总工会", "区工会", "州教育工会"):
+            for n in range(per_union):
+                await add_studio(s, f"{union[:2]}{n}", union)
+
+
+@pytest.mark.postgres
+async def test_the_prefectures_assess_is_one_paged_summary_not_a_flood(
+    bot: BotHarness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import bot.handlers.assessments as assessments
+
+    await _prefecture(bot, 12)
+    monkeypatch.setattr(assessments, "UNIONS_PER_PAGE", 4)
+    replies = await bot.send(ADMIN, "/assess")
+    assert len(replies) == 1  # was a header and ten studios for every union
+    assert "6 个县（系统）工会，已考核 0/60 个工作室" in replies[0]
+    assert "（第 1/2 页）" in replies[0] and "⏳ 景洪市总工会：0/12" in replies[0]
+    assert "州教育工会" not in replies[0]
+
+    replies = await bot.press(ADMIN, "▶")
+    assert replies == [] or len(replies) == 1  # edited in place
+    assert "（第 2/2 页）" in bot.last(ADMIN) and "⏳ 州教育工会：0/12" in bot.last(ADMIN)
+    assert "景洪市总工会" not in bot.last(ADMIN)
+
+    # A union opens as before: its header, then the first ten studios with grade buttons.
+    replies = await bot.press(ADMIN, "州教育工会")
+    assert "州教育工会" in replies[0] and "先列出 10 个" in replies[0]
+    assert len(replies) == 11
+    await bot.press(ADMIN, "优秀")
+    replies = await bot.send(ADMIN, "/assess")
+    assert "已考核 1/60" in replies[0]
+    # A page past the end, or a forged year, changes nothing.
+    await bot.press_data(ADMIN, "ap:9:2026")
+    assert "（第 2/2 页）" in bot.last(ADMIN)
+    assert "已失效" in (await bot.press_data(ADMIN, "ap:0:2019"))[0]
+
+
+async def test_the_prefectures_status_summarises_per_union_and_opens_one(
+    bot: BotHarness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import bot.handlers.status as status
+
+    await _prefecture(bot, 5)
+    monkeypatch.setattr(status, "UNIONS_PER_PAGE", 3)
+    replies = await bot.send(ADMIN, "/status")
+    assert len(replies) == 1
+    assert "5 个县（系统）工会、25 个工作室" in replies[0] and "（第 1/2 页）" in replies[0]
+    # Five studios with no team, projects or venue yet: all five have something missing.
+    assert "景洪市总工会：5 个 · ✅0 ⚠️0 ❌5" in replies[0]
+    await bot.press(ADMIN, "▶")
+    assert "（第 2/2 页）" in bot.last(ADMIN) and "州教育工会" in bot.last(ADMIN)
+    replies = await bot.press(ADMIN, "州教育工会")
+    assert "辖区工作室（5 个" in replies[0] and "州教5劳模" not in replies[0]
+    assert "州教0劳模创新工作室" in replies[0]
+    # An officer of one county sees no other county's union, even with a forged button.
+    async with bot.session() as s:
+        s.add(User(id=OFFICER.id, full_name=OFFICER.first_name))
+        await s.flush()
+        union = await union_named(s, "勐海县总工会")
+        s.add(RoleGrant(user_id=OFFICER.id, role=Role.UNION_OFFICER, union_id=union.id))
+        jinghong = (await union_named(s, "景洪市总工会")).id
+        await s.commit()
+    replies = await bot.send(OFFICER, "/status")
+    assert "辖区工作室（5 个" in replies[0] and "景洪" not in replies[0]
+    assert "没有权限" in (await bot.press_data(OFFICER, f"su:{jinghong}"))[0]

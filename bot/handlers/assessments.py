@@ -12,13 +12,23 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from bot import forms
 from bot.context import BotContext
 from bot.forms import Form, Step
-from bot.handlers.common import answer, language_of, local_time, pressed, private_only, tell
+from bot.handlers.common import (
+    answer,
+    language_of,
+    local_time,
+    page_label,
+    pressed,
+    private_only,
+    show,
+    tell,
+)
 from bot.handlers.status import ICONS, assess_studios
 from bot.i18n import Raw, t
 from bot.keyboards import rows
+from bot.paging import paginate
 from policy.deadlines import days_until, report_deadline
 from storage.access import load_access
-from storage.assessments import AssessmentService, UnionYear
+from storage.assessments import AssessmentService, UnionProgress, UnionYear
 from storage.errors import DomainError
 from storage.models import AssessmentGrade, User
 
@@ -26,6 +36,7 @@ GRADE_CODES = {"e": AssessmentGrade.EXCELLENT, "g": AssessmentGrade.GOOD,
                "p": AssessmentGrade.PASS, "f": AssessmentGrade.FAIL}  # fmt: skip
 CODE_OF = {g: c for c, g in GRADE_CODES.items()}
 SHOWN = 10
+UNIONS_PER_PAGE = 10
 
 
 def _year(context: BotContext) -> int:
@@ -36,10 +47,21 @@ def _year(context: BotContext) -> int:
 async def assess_command(update: Update, context: BotContext) -> None:
     year = _year(context)
     async with context.session() as session:
-        overview = await AssessmentService(session).overview(context.user_id, year)
-    if not overview:
+        progress = await AssessmentService(session).progress(context.user_id, year)
+    if not progress:
         await answer(update, context, context.t("assess.not_officer"))
         return
+    if len(progress) > 1:
+        # The prefecture (or an officer of several unions): one summary, paged, not a
+        # message per studio; a union's studios open from its button.
+        await _assess_summary(update, context, progress, year, 0)
+        return
+    await _assess_union(update, context, progress[0].union.id, year)
+
+
+async def _assess_union(update: Update, context: BotContext, union_id: int, year: int) -> None:
+    async with context.session() as session:
+        overview = await AssessmentService(session).overview(context.user_id, year, union_id)
     for item in overview:
         done = len(item.studios) - len(item.unassessed)
         header = context.t("assess.header", union=item.union.name, year=year, done=done,
@@ -50,6 +72,8 @@ async def assess_command(update: Update, context: BotContext) -> None:
         if not item.unassessed:
             await answer(update, context, header + "\n" + context.t("assess.all_done"))
             continue
+        if len(item.unassessed) > SHOWN:
+            header += context.t("assess.first_shown", shown=SHOWN)
         await answer(update, context, header)
         assessed = await assess_studios(context, item.unassessed[:SHOWN])
         for studio, results in assessed:
@@ -61,6 +85,60 @@ async def assess_command(update: Update, context: BotContext) -> None:
                 for g in AssessmentGrade
             ]  # fmt: skip
             await answer(update, context, text, InlineKeyboardMarkup([buttons[:2], buttons[2:]]))
+
+
+async def _assess_summary(
+    update: Update, context: BotContext, progress: list[UnionProgress], year: int, page: int
+) -> None:
+    def mark(p: UnionProgress) -> str:
+        return "✅" if p.submitted else "🟢" if p.graded == p.total else "⏳"
+
+    lines = [
+        context.t("assess.union_line", mark=mark(p), union=p.union.name, done=p.graded,
+                  total=p.total)
+        for p in progress
+    ]  # fmt: skip
+    shown = paginate(lines, page, per_page=UNIONS_PER_PAGE)
+    text = context.t(
+        "assess.prefecture",
+        year=year,
+        unions=len(progress),
+        reported=sum(1 for p in progress if p.submitted),
+        done=sum(p.graded for p in progress),
+        total=sum(p.total for p in progress),
+        page=Raw(page_label(context, shown)),
+        items=Raw("\n".join(lines[shown.start : shown.stop])),
+    )
+    buttons = [(p.union.name, f"ay:{p.union.id}:{year}")
+               for p in progress[shown.start : shown.stop]]  # fmt: skip
+    nav = shown.nav(lambda n: f"ap:{n}:{year}")
+    keyboard = InlineKeyboardMarkup(
+        [[InlineKeyboardButton(label, callback_data=data)] for label, data in buttons]
+        + ([[InlineKeyboardButton(label, callback_data=data) for label, data in nav]] if nav
+           else [])
+    )  # fmt: skip
+    await show(update, context, text, keyboard)
+
+
+async def assess_page_button(update: Update, context: BotContext) -> None:
+    """ap:<page>:<year> turns the summary's page (in place); ay:<union>:<year> opens one."""
+    query = update.callback_query
+    assert query is not None and query.data is not None
+    args = await pressed(update, context, int, int)
+    if args is None:
+        return
+    if args[1] != _year(context):
+        await answer(update, context, context.t("errors.stale_button"))
+        return
+    if query.data.startswith("ay:"):
+        await _assess_union(update, context, args[0], args[1])
+        return
+    async with context.session() as session:
+        progress = await AssessmentService(session).progress(context.user_id, args[1])
+    if not progress:
+        await answer(update, context, context.t("assess.not_officer"))
+        return
+    await _assess_summary(update, context, progress, args[1], args[0])
 
 
 async def grade_button(update: Update, context: BotContext) -> None:
@@ -75,8 +153,7 @@ async def grade_button(update: Update, context: BotContext) -> None:
     async with context.session() as session:
         service = AssessmentService(session)
         row = await service.grade(context.user_id, studio_id, year, grade)
-        overview = [u for u in await service.overview(context.user_id, year)
-                    if u.union.id == row.union_id]  # fmt: skip
+        overview = await service.overview(context.user_id, year, row.union_id)
     item = overview[0] if overview else None
     left = len(item.unassessed) if item else 0
     studio = next((s.name for s, _ in item.studios if s.id == studio_id), "") if item else ""
@@ -243,7 +320,7 @@ async def reported_command(update: Update, context: BotContext) -> None:
     async with context.session() as session:
         if not (await load_access(session, context.user_id)).is_admin:
             raise DomainError("errors.not_allowed")
-        overview = await AssessmentService(session).overview(context.user_id, year)
+        overview = await AssessmentService(session).progress(context.user_id, year)
     today = context.today()
     lines = [
         ("✅ " if u.submitted else "⏳ ") + u.union.name

@@ -9,11 +9,12 @@ from datetime import datetime
 from typing import Any
 
 from telegram import Chat, InlineKeyboardMarkup, Message, Update
-from telegram.error import TelegramError
+from telegram.error import BadRequest, TelegramError
 
 from bot.context import BotContext
 from bot.i18n import Raw, resolve_language
 from bot.keyboards import link
+from bot.paging import Page
 from bot.parsing import strip_unclean
 from storage.accounts import AccountService
 from storage.models import Role, RoleGrant, Studio, User
@@ -48,6 +49,27 @@ async def answer(
         return None
     return await context.bot.send_message(
         chat.id, text, reply_markup=keyboard, disable_web_page_preview=True
+    )
+
+
+async def show(
+    update: Update, context: BotContext, text: str, keyboard: InlineKeyboardMarkup | None = None
+) -> None:
+    """A button that turns a page replaces the message it is on; a command sends a new one."""
+    query = update.callback_query
+    if query is not None and query.message is not None:
+        try:
+            await query.edit_message_text(text, reply_markup=keyboard)
+            return
+        except BadRequest as exc:
+            if "not modified" in str(exc):
+                return
+    await answer(update, context, text, keyboard)
+
+
+def page_label(context: BotContext, shown: Page) -> str:
+    return (
+        context.t("paging.label", n=shown.number + 1, total=shown.total) if shown.total > 1 else ""
     )
 
 

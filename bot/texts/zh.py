@@ -293,6 +293,8 @@ MESSAGES: dict[str, str] = {
     "status.header": "<b>{studio}</b>\n第六条五项基本条件（{date}）：\n{items}\n\n✅ 达到　⚠️ 有风险　❌ 缺失",
     "status.line": "{icon} {clause}：{fact}",
     "status.list_header": "辖区工作室（{count} 个，问题多的在前），点名称看详情：\n{items}",
+    "status.prefecture": "辖区 {unions} 个县（系统）工会、{count} 个工作室的第六条情况{page}：\n{items}\n\n✅ 五项都达到　⚠️ 有风险　❌ 有缺失。点工会名称看它的工作室（问题多的在前）。",
+    "status.union_line": "<b>{union}</b>：{count} 个 · ✅{met} ⚠️{at_risk} ❌{missing}",
     "status.summary_line": "{icons} {studio}",
     "status.clause.1": "（一）劳模领衔",
     "status.clause.2": "（二）创新团队",
@@ -497,6 +499,9 @@ MESSAGES: dict[str, str] = {
     # annual assessment and report (Art. 17)
     "assess.not_officer": "年度考核由县（市、区）和系统（行业）工会负责（第十七条）。你目前不是这些工会的干部。发送 /me 查看身份。",
     "assess.header": "📝 <b>{union}</b> {year} 年考核：已考核 {done}/{total} 个工作室。",
+    "assess.first_shown": "下面先列出 {shown} 个，评定后再发送 /assess 看下一批。",
+    "assess.prefecture": "📝 {year} 年考核进度{page}：{unions} 个县（系统）工会，已考核 {done}/{total} 个工作室，{reported} 个工会已上报。\n{items}\n\n✅ 已上报　🟢 已考核完　⏳ 进行中。点工会名称查看并考核它的工作室。",
+    "assess.union_line": "{mark} {union}：{done}/{total}",
     "assess.reported": "本年度报告已提交，考核结果不能再改。发送 /report 查看。",
     "assess.all_done": "全部考核完毕。发送 /report 提交年度报告。",
     "assess.studio": "{icons} <b>{studio}</b>\n（第六条五项：✅达到 ⚠️有风险 ❌缺失；/status 看详情）请评定：",
