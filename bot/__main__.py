@@ -206,7 +206,10 @@ def main(argv: list[str] | None = None) -> int:
         run_bot(settings)
         return 0
     except DomainError as exc:
-        print(f"error: {exc.key} {exc.params}", file=sys.stderr)
+        from bot.i18n import DEFAULT_LANGUAGE, t
+        from bot.telegram_html import to_plain
+
+        print(to_plain(t(DEFAULT_LANGUAGE, exc.key, **exc.params)), file=sys.stderr)
         return 1
 
 

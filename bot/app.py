@@ -32,6 +32,7 @@ from bot.context import BotContext, BotData, Deps, UserData
 from bot.handlers import (
     assessments,
     fallback,
+    files,
     invite,
     ledgers,
     people,
@@ -175,6 +176,12 @@ def _register_handlers(app: BotApp) -> None:
     app.add_handler(CallbackQueryHandler(ledgers.ack_button, pattern=r"^ak:"))
     app.add_handler(CallbackQueryHandler(ledgers.ledger_button, pattern=r"^lg:"))
     app.add_handler(CallbackQueryHandler(ledgers.delete_button, pattern=r"^ld:"))
+    app.add_handler(CallbackQueryHandler(ledgers.delete_confirmed, pattern=r"^lx:"))
+    app.add_handler(CallbackQueryHandler(ledgers.deleted_button, pattern=r"^lr:"))
+    app.add_handler(CallbackQueryHandler(ledgers.restore_button, pattern=r"^lu:"))
+    app.add_handler(CallbackQueryHandler(ledgers.replace_files_button, pattern=r"^lf:"))
+    app.add_handler(CallbackQueryHandler(ledgers.permission_button, pattern=r"^mp:"))
+    app.add_handler(CallbackQueryHandler(files.file_button, pattern=r"^af:"))
     app.add_handler(CallbackQueryHandler(ledgers.edit_button, pattern=r"^le:"))
     app.add_handler(CallbackQueryHandler(ledgers.export_button, pattern=r"^ex:", block=False))
     app.add_handler(CallbackQueryHandler(assessments.grade_button, pattern=r"^as:"))

@@ -37,7 +37,8 @@ class BotData:
 
 
 class UserData:
-    """Per-update facts the pre-handler works out once (language), plus form state later."""
+    """Per-update facts the pre-handler works out once: who is talking, in which language.
+    Form state is not kept here but in the database (storage.drafts), shared by instances."""
 
     def __init__(self) -> None:
         self.lang: str = DEFAULT_LANGUAGE

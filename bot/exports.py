@@ -99,6 +99,11 @@ class _Book:
         return value
 
 
+def _files(item: StudioLedgers, kind: str, record_id: int) -> str:
+    # The files themselves stay in Telegram (/ledger sends them back); the sheet names them.
+    return "、".join(item.files.get((kind, record_id), []))
+
+
 def build_workbook(
     ledgers: Sequence[StudioLedgers],
     label: Label,
@@ -134,6 +139,7 @@ def build_workbook(
                 ("成果数", 8, None),
                 ("活动数", 8, None),
                 ("经费结余（元）", 14, YUAN),
+                ("撤销日期", 12, DATE),
             ],
             (
                 [
@@ -149,6 +155,7 @@ def build_workbook(
                     len(i.achievements),
                     len(i.activities),
                     _balance(i) / 100,
+                    i.studio.revoked_on,
                 ]
                 for i in ledgers
             ),
@@ -194,6 +201,7 @@ def build_workbook(
             ("经济效益（万元）", 14, "0.00"),
             ("社会效益", 30, None),
             ("工会确认", 10, None),
+            ("附件", 30, None),
         ],
         (
             [
@@ -206,6 +214,7 @@ def build_workbook(
                 a.economic_benefit_fen / 1_000_000 if a.economic_benefit_fen is not None else None,
                 a.social_benefit,
                 label(f"review.{a.review_status.value}"),
+                _files(i, "achievement", a.id),
             ]
             for i in ledgers
             for a in i.achievements
@@ -220,9 +229,17 @@ def build_workbook(
             ("类型", 10, None),
             ("人数", 8, None),
             ("内容", 40, None),
+            ("照片", 30, None),
         ],
         (
-            [*lead(i), v.held_on, label(f"enum.kind.{v.kind.value}"), v.people_reached, v.summary]
+            [
+                *lead(i),
+                v.held_on,
+                label(f"enum.kind.{v.kind.value}"),
+                v.people_reached,
+                v.summary,
+                _files(i, "activity", v.id),
+            ]
             for i in ledgers
             for v in i.activities
         ),
@@ -286,6 +303,12 @@ def build_workbook(
         ),
         totals=(n + 4, n + 5),
     )
+    revoked = [i.studio for i in ledgers if i.studio.revoked_on is not None]
+    if revoked and not many:
+        # Art. 17: the workbook of a revoked studio says so, like every other view of it.
+        note = book.wb.create_sheet("说明")
+        note.column_dimensions["A"].width = 60
+        note.append([f"称号已于 {revoked[0].revoked_on} 撤销（第十七条）。以上为历史台帐，只读。"])
     book.wb.properties.title = f"劳模创新工作室台帐 {today.isoformat()}"
     out = BytesIO()
     book.wb.save(out)

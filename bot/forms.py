@@ -116,7 +116,7 @@ async def _mine(update: Update, context: BotContext) -> list[Draft]:
         gone = [d for d in mine if d.expired or d.form not in FORMS]
         if gone:
             await drafts.forget(session, user_id, [d.token for d in gone])
-    told = [d for d in gone if d.form in FORMS and not d.state.get("pending")]
+    told = [d for d in gone if d.form in FORMS]
     if told:
         titles = "、".join(sorted({context.t(FORMS[d.form].title) for d in told}))
         days = drafts.DRAFT_TTL.days
@@ -170,7 +170,7 @@ async def cancel(update: Update, context: BotContext) -> bool:
 
 async def offer_resume(update: Update, context: BotContext) -> None:
     """After a form ends, offer back what was set aside for it."""
-    waiting = [d for d in await _mine(update, context) if not d.state.get("pending")]
+    waiting = await _mine(update, context)
     if not waiting or any(d.active for d in waiting):
         return
     grid = [
@@ -638,6 +638,7 @@ async def _submit(update: Update, context: BotContext, form: Form, draft: Draft)
             state = await drafts.claim(session, user_id, draft)
             if state is not None:
                 await form.submit(update, context, session, state["data"])
+                await session.commit()  # the claim, even where the submit wrote nothing
     except DomainError:
         raise  # rolled back: the draft is still there, the refusal says what to change
     except Exception:

@@ -66,10 +66,11 @@ MIN_AGE_SPREAD_YEARS = 10  # oldest minus youngest birth year; less is "at risk"
 
 # Art. 6(3) working threshold: from 1 October a year without an approved project
 # is "missing" rather than "at risk" — too late to get one approved in the year.
+# The leader's reminder goes out that day (reminders.schedule).
 PROJECT_LATE_FROM = (10, 1)
 
 # Art. 6(4) working threshold: a window with no achievement and this few days
-# left (or fewer) is "missing". Matches the reminders' lead time in spirit.
+# left (or fewer) is "missing"; the leader's reminder goes out that day (reminders.schedule).
 ACHIEVEMENT_WARNING_DAYS = 90
 
 HOST_UNIT = "host_unit"

@@ -6,7 +6,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, and_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from policy.compliance import MemberInfo, StudioFacts
@@ -23,6 +23,21 @@ from storage.models import (
 )
 from storage.models import StudioStatus as S
 
+# Which records count towards Art. 6, said once: /status and the reminders both ask this.
+# Art. 6(3): a project counts once approved (立项), unless deleted or returned by the union.
+COUNTED_PROJECT: ColumnElement[bool] = and_(
+    Project.deleted_at.is_(None),
+    Project.approved_on.is_not(None),
+    Project.review_status != ReviewStatus.RETURNED,
+)
+# Art. 6(4): an achievement counts once recognised by a relevant body, unless deleted or
+# returned by the union.
+COUNTED_ACHIEVEMENT: ColumnElement[bool] = and_(
+    Achievement.deleted_at.is_(None),
+    Achievement.review_status != ReviewStatus.RETURNED,
+    Achievement.recognised_by != "",
+)
+
 
 async def facts_for(session: AsyncSession, studios: Sequence[Studio]) -> dict[int, StudioFacts]:
     ids = [s.id for s in studios]
@@ -34,24 +49,14 @@ async def facts_for(session: AsyncSession, studios: Sequence[Studio]) -> dict[in
     ):
         members[studio_id].append(MemberInfo(specialty, education, birth_year, left_on is None))
     projects: dict[int, list[int]] = defaultdict(list)
-    # Art. 6(3): only approved (立项) projects count, and not ones the union returned.
     for studio_id, year in await session.execute(
-        select(Project.studio_id, Project.year).where(
-            Project.studio_id.in_(ids),
-            Project.deleted_at.is_(None),
-            Project.approved_on.is_not(None),
-            Project.review_status != ReviewStatus.RETURNED,
-        )
+        select(Project.studio_id, Project.year).where(Project.studio_id.in_(ids), COUNTED_PROJECT)
     ):
         projects[studio_id].append(year)
     achievements: dict[int, list[date]] = defaultdict(list)
-    # Art. 6(4): recognised by a relevant body; the union's return takes it off the count.
     for studio_id, achieved_on in await session.execute(
         select(Achievement.studio_id, Achievement.achieved_on).where(
-            Achievement.studio_id.in_(ids),
-            Achievement.deleted_at.is_(None),
-            Achievement.review_status != ReviewStatus.RETURNED,
-            Achievement.recognised_by != "",
+            Achievement.studio_id.in_(ids), COUNTED_ACHIEVEMENT
         )
     ):
         achievements[studio_id].append(achieved_on)

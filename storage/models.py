@@ -21,6 +21,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -188,6 +189,9 @@ class RoleGrant(Base):
     invitation_id: Mapped[int | None] = mapped_column(ForeignKey("invitations.id"))
     granted_at: Mapped[datetime] = _ts()
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # A studio member whom the leader allows to record activities (DESIGN: "when the leader
+    # allows"); the studio-wide switch is Studio.members_record_activities.
+    may_record_activities: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     union: Mapped[Union | None] = relationship(foreign_keys=[union_id])
     studio: Mapped[Studio | None] = relationship(foreign_keys=[studio_id])
@@ -238,6 +242,8 @@ class Studio(Base):
     # Set while the application is in progress, None after: the unique constraint keeps one
     # pending application per person even when two instances take two /apply at once.
     pending_key: Mapped[str | None] = mapped_column(String(120), unique=True)
+    # The leader lets every member of the studio record activities.
+    members_record_activities: Mapped[bool] = mapped_column(default=False, server_default=false())
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = _ts()
     updated_at: Mapped[datetime] = _ts(onupdate=lambda: utcnow())
@@ -388,6 +394,8 @@ class Attachment(Base):
     status_change_id: Mapped[int | None] = mapped_column(ForeignKey("studio_status_changes.id"))
     uploaded_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = _ts()
+    # Set when the leader replaces a returned entry's files: kept, no longer shown.
+    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class AnnualAssessment(Base):

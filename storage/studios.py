@@ -36,7 +36,6 @@ from storage.access import (
     load_tree,
     nearest_officers,
 )
-from storage.db import local_today
 from storage.errors import DomainError
 from storage.files import FileData
 from storage.models import (
@@ -108,7 +107,7 @@ class StudioService:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
-    async def apply(self, actor_id: int, app: Application) -> Outcome:
+    async def apply(self, actor_id: int, app: Application, *, today: date) -> Outcome:
         # Art. 3: provincial/ministerial-level model workers or above lead studios.
         if not leader_qualifies(app.honour):
             raise DomainError("apply.honour_too_low")
@@ -155,12 +154,12 @@ class StudioService:
                 specialty=m.specialty,
                 education=m.education,
                 birth_year=m.birth_year,
-                joined_on=local_today(),
+                joined_on=today,
             )
             for m in app.members
         )
         audit.record(self.session, actor_id=actor_id, action="studio.create", entity=studio)
-        return await self._move(actor_id, studio, Action.SUBMIT, access=access)
+        return await self._move(actor_id, studio, Action.SUBMIT, today=today, access=access)
 
     async def act(
         self,
@@ -168,6 +167,7 @@ class StudioService:
         studio_id: int,
         action: Action,
         *,
+        today: date,
         expected: StudioStatus | None = None,
         expected_version: int | None = None,
         details: Details = NO_DETAILS,
@@ -183,7 +183,7 @@ class StudioService:
         if expected_version is not None and await self.version(studio_id) != expected_version:
             # Returned and resubmitted since: back in the same state, but not the one shown.
             raise DomainError("studio.moved_on", status=studio.status.value)
-        return await self._move(actor_id, studio, action, details=details)
+        return await self._move(actor_id, studio, action, today=today, details=details)
 
     async def _move(
         self,
@@ -191,6 +191,7 @@ class StudioService:
         studio: Studio,
         action: Action,
         *,
+        today: date,  # the caller's (Asia/Shanghai): the default naming or revocation date
         access: Access | None = None,
         details: Details = NO_DETAILS,
     ) -> Outcome:
@@ -203,7 +204,6 @@ class StudioService:
             raise DomainError("studio.reason_required")
         if len(reason) > MAX_REASON:
             raise DomainError("studio.reason_too_long", max=MAX_REASON)
-        today = local_today()
         if effective_on is not None:
             await self._check_date(studio, action, effective_on, today)
         before = audit.snapshot(studio)

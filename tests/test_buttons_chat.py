@@ -105,7 +105,7 @@ async def test_the_return_button_checks_rights_before_asking_for_a_reason(
 
     for person in (STRANGER, LEADER):
         replies = await bot.press_data(person, f"ak:p:{project_id}:0")
-        assert "没有权限" in replies[0], person
+        assert "没有权限" in replies[0] or "只有这个工作室所属工会的干部" in replies[0], person
         assert not any("理由" in r for r in replies)
 
     # The officer who may acknowledge it is asked for the reason, once.

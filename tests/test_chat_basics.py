@@ -53,8 +53,11 @@ async def test_me_shows_roles_and_id(bot: BotHarness) -> None:
 async def test_language_follows_telegram_and_can_be_changed(bot: BotHarness) -> None:
     assert "Hello, Anna" in (await bot.send(ENGLISH, "/start"))[0]
     await bot.send(GUEST, "/language")
+    picker = bot.last_message(GUEST)
     await bot.press(GUEST, "English")
     assert "English" in bot.last(GUEST)
+    # The choice replaces the picker in place: no dead keyboard left behind.
+    assert bot.last_message(GUEST) is picker and not bot.chat.buttons(picker)
     assert "What the" in (await bot.send(GUEST, "/help"))[0]
     await bot.send(GUEST, "/language")
     await bot.press(GUEST, "简体中文")

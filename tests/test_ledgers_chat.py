@@ -220,6 +220,7 @@ async def test_list_and_soft_delete_are_audited_and_guarded(bot: BotHarness) -> 
     assert wb["经费"]["F2"].value == '=HYPERLINK("http://x")'
     assert wb["经费"]["F2"].data_type == "s"  # text, never a live formula
     await bot.press(LEADER, "🗑 1")
+    await bot.press(LEADER, "确认删除")
     assert "已从经费台帐删除" in bot.last(LEADER)
     assert "已经删除" in (await bot.press_data(LEADER, f"ld:f:{record.id}"))[0]
     await bot.send(LEADER, "/ledger")
@@ -247,8 +248,8 @@ async def test_revoked_studio_can_no_longer_submit(bot: BotHarness) -> None:
         row.status = StudioStatus.REVOKED
         await s.commit()
     await bot.press(LEADER, "确认提交")
-    assert "已被撤销称号，不能再登记台帐" in bot.last(LEADER)
-    assert "已撤销称号的工作室不能再登记" in (await bot.send(LEADER, "/project"))[0]
+    assert "称号已于" in bot.last(LEADER) and "台帐只读，不能再登记" in bot.last(LEADER)
+    assert "台帐只读，不能再登记" in (await bot.send(LEADER, "/project"))[0]
 
 
 def _workbook(bot: BotHarness) -> Any:

@@ -108,10 +108,10 @@ async def test_storage_refuses_a_duplicate_even_when_two_instances_race(
         name="岩温劳模创新工作室",
     )
     async with bot.session() as s:
-        await StudioService(s).apply(LEADER.id, app)
+        await StudioService(s).apply(LEADER.id, app, today=NOW.date())
     async with bot.session() as s:
         with pytest.raises(DomainError) as refused:
-            await StudioService(s).apply(LEADER.id, app)
+            await StudioService(s).apply(LEADER.id, app, today=NOW.date())
     assert refused.value.key == "apply.duplicate"
 
     # The other instance checked before this one committed: the unique key still holds.
@@ -121,7 +121,7 @@ async def test_storage_refuses_a_duplicate_even_when_two_instances_race(
     monkeypatch.setattr(StudioService, "duplicate_of", nothing_pending)
     async with bot.session() as s:
         with pytest.raises(DomainError) as raced:
-            await StudioService(s).apply(LEADER.id, app)
+            await StudioService(s).apply(LEADER.id, app, today=NOW.date())
     assert raced.value.key == "apply.duplicate"
     assert await count_studios(bot) == 1
 
@@ -169,7 +169,7 @@ async def test_storage_refuses_a_date_before_the_step_it_follows(bot: BotHarness
         async with bot.session() as s:
             with pytest.raises(DomainError) as refused:
                 await StudioService(s).act(GRASSROOTS.id, target.id, Action.ENDORSE,
-                                           details=Details(on=day))  # fmt: skip
+                                           details=Details(on=day), today=NOW.date())  # fmt: skip
         assert refused.value.key == key
     assert (await studio(bot)).status is StudioStatus.RECOMMENDED
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from alembic.autogenerate import compare_metadata
@@ -135,3 +135,26 @@ async def test_invitation_lifetime_is_configurable(session: AsyncSession) -> Non
     lifetime = new.invitation.expires_at - new.invitation.created_at
     assert lifetime == timedelta(days=2)
     assert new.invitation.expires_at.tzinfo is not None  # aware on both backends
+
+
+async def test_dates_are_the_callers_today_not_the_wall_clocks(session: AsyncSession) -> None:
+    # The bot's clock (injected, Asia/Shanghai) decides what "today" is, never wall time.
+    from policy.lifecycle import Action, StudioStatus
+    from storage.ledgers import LedgerService
+    from storage.models import MemberEvent
+    from storage.studios import Details, StudioService
+
+    today = date(2031, 5, 20)
+    studio = await add_studio(session, "岩温", "景洪市总工会", status=StudioStatus.DECLARED)
+    await AccountService(session).grant_admin(1)
+    session.add_all([User(id=2, full_name="岩温")])
+    await session.flush()
+    session.add(RoleGrant(user_id=2, role=Role.STUDIO_LEADER, studio_id=studio.id))
+    await session.commit()
+
+    named = await StudioService(session).act(
+        1, studio.id, Action.NAME, today=today, details=Details(document="西工发〔2031〕1号")
+    )
+    assert named.studio.named_on == today
+    await LedgerService(session).add(2, studio.id, "member", {"name": "玉香"}, today=today)
+    assert await session.scalar(select(MemberEvent.on_date)) == today

@@ -16,6 +16,7 @@ from bot.i18n import Raw, resolve_language
 from bot.keyboards import link
 from bot.paging import Page
 from bot.parsing import strip_unclean
+from policy.lifecycle import StudioStatus
 from storage.accounts import AccountService
 from storage.models import Role, RoleGrant, Studio, User
 
@@ -53,18 +54,25 @@ async def answer(
 
 
 async def show(
-    update: Update, context: BotContext, text: str, keyboard: InlineKeyboardMarkup | None = None
-) -> None:
-    """A button that turns a page replaces the message it is on; a command sends a new one."""
+    update: Update,
+    context: BotContext,
+    text: str,
+    keyboard: InlineKeyboardMarkup | None = None,
+) -> Message | None:
+    """For a press whose answer replaces what was shown (a picker, a page, a setting): edit
+    the pressed message in place, so the chat does not fill with dead keyboards. Anything
+    else, or a message that can no longer be edited, gets a new message below."""
     query = update.callback_query
     if query is not None and query.message is not None:
         try:
-            await query.edit_message_text(text, reply_markup=keyboard)
-            return
+            await query.edit_message_text(
+                text, reply_markup=keyboard, disable_web_page_preview=True
+            )
+            return None
         except BadRequest as exc:
-            if "not modified" in str(exc):
-                return
-    await answer(update, context, text, keyboard)
+            if "not modified" in str(exc).lower():
+                return None
+    return await answer(update, context, text, keyboard)
 
 
 def page_label(context: BotContext, shown: Page) -> str:
@@ -153,6 +161,15 @@ def role_name(context: BotContext, role: Role) -> str:
 
 
 def describe_grant(context: BotContext, grant: RoleGrant) -> str:
+    studio = grant.studio
+    if (
+        grant.role is Role.STUDIO_LEADER
+        and studio is not None
+        and studio.status is StudioStatus.REVOKED
+    ):
+        # Art. 17: the title is gone, the history stays (read-only) with its former leader.
+        when = studio.revoked_on.isoformat() if studio.revoked_on else "-"
+        return context.t("role.former_leader", scope=studio.name, date=when)
     if grant.role is Role.PREFECTURE_ADMIN:
         scope = context.t("scope.prefecture")
     elif grant.studio is not None:

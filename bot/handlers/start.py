@@ -5,7 +5,7 @@ from __future__ import annotations
 from telegram import Update
 
 from bot.context import BotContext
-from bot.handlers.common import answer, describe_grant, language_of, private_only, tell
+from bot.handlers.common import answer, describe_grant, language_of, private_only, show, tell
 from bot.i18n import Raw, t
 from bot.keyboards import rows
 from storage.accounts import LANGUAGES, AccountService
@@ -123,7 +123,7 @@ async def language_chosen(update: Update, context: BotContext) -> None:
     if context.user_data is not None:
         context.user_data.lang = code
     await query.answer()
-    await answer(update, context, context.t("language.set"))
+    await show(update, context, context.t("language.set"))
 
 
 async def help_button(update: Update, context: BotContext) -> None:

@@ -11,6 +11,7 @@ from bot.i18n import Raw
 from bot.keyboards import rows
 from bot.paging import paginate
 from policy.compliance import ConditionResult, Level, assess, worst_first
+from policy.lifecycle import StudioStatus
 from storage.access import UnionTree, load_tree
 from storage.compliance import facts_for
 from storage.models import Studio
@@ -75,7 +76,7 @@ def _by_union(tree: UnionTree, assessed: Assessed) -> dict[int, Assessed]:
 async def _list(update: Update, context: BotContext, assessed: Assessed) -> None:
     ordered = worst_first(assessed, name=lambda sr: sr[0].name, results=lambda sr: sr[1])
     lines = [
-        context.t("status.summary_line", icons="".join(ICONS[r.level] for r in results),
+        context.t("status.summary_line", icons=_icons(context, studio, results),
                   studio=studio_label(studio))
         for studio, results in ordered[:LISTED]
     ]  # fmt: skip
@@ -143,10 +144,22 @@ async def status_button(update: Update, context: BotContext) -> None:
     await _detail(update, context, studio, results)
 
 
+def _icons(context: BotContext, studio: Studio, results: tuple[ConditionResult, ...]) -> str:
+    if studio.status is StudioStatus.REVOKED:
+        return context.t("status.revoked_icon")
+    return "".join(ICONS[r.level] for r in results)
+
+
 async def _detail(
     update: Update, context: BotContext, studio: Studio, results: tuple[ConditionResult, ...]
 ) -> None:
     today = context.today()
+    if studio.status is StudioStatus.REVOKED:
+        # Art. 17: a revoked studio is no longer held to Art. 6; say so instead of ticks.
+        when = studio.revoked_on.isoformat() if studio.revoked_on else "-"
+        text = context.t("status.revoked_detail", studio=studio.name, date=when)
+        await answer(update, context, text)
+        return
     lines = [
         context.t(
             "status.line",

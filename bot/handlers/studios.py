@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import html
 from datetime import date
+from functools import partial
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -22,6 +23,7 @@ from bot.handlers.common import (
     studio_label,
     tell,
 )
+from bot.handlers.files import Translate, file_buttons, file_lines
 from bot.i18n import Raw, t
 from bot.keyboards import rows
 from bot.parsing import format_fen, is_question, parse_int
@@ -36,8 +38,9 @@ from policy.lifecycle import (
     name_is_acceptable,
     studio_name,
 )
+from storage.attachments import studio_files
 from storage.files import FileData
-from storage.models import Studio, User
+from storage.models import Attachment, Studio, User
 from storage.studios import (
     NO_DETAILS,
     Application,
@@ -175,7 +178,7 @@ async def _apply_submit(
         await session.commit()  # the draft's claim: the duplicate form is dropped
         await _offer_pending(update, context, pending)
         return
-    outcome = await service.apply(update.effective_user.id, application)
+    outcome = await service.apply(update.effective_user.id, application, today=context.today())
     union = outcome.studio.union.name if outcome.studio.union else ""
     await answer(
         update, context, context.t("apply.submitted", name=outcome.studio.name, union=union)
@@ -443,6 +446,7 @@ async def _act(
         expected=expected,
         expected_version=version,
         details=details,
+        today=context.today(),
     )
     status = context.t(f"status.{outcome.to_status.value}")
     key = "studio.withdrawn_done" if action is Action.WITHDRAW else "studio.done"
@@ -479,7 +483,11 @@ async def _notify(
         await tell(context, uid, text, _resubmit_keyboard(lang, studio))
     for uid in outcome.notify_reviewers:
         lang = language_of(users.get(uid))
-        await tell(context, uid, _waiting(lang, studio), _action_keyboard(lang, studio))
+        files, keyboard = await _files_keyboard(
+            context, lang, studio, _action_keyboard(lang, studio)
+        )
+        await tell(context, uid, _with_files(partial(t, lang), _waiting(lang, studio), files),
+                   keyboard)  # fmt: skip
 
 
 def _waiting(lang: str, studio: Studio) -> str:
@@ -535,8 +543,10 @@ async def review_command(update: Update, context: BotContext) -> None:
         return
     await answer(update, context, context.t("review.header", count=len(items)))
     for studio, _ in items[:10]:
-        await answer(update, context, _waiting(context.lang, studio),
-                     _action_keyboard(context.lang, studio))  # fmt: skip
+        keyboard = _action_keyboard(context.lang, studio)
+        files, keyboard = await _files_keyboard(context, context.lang, studio, keyboard)
+        await answer(update, context, _with_files(context.t, _waiting(context.lang, studio), files),
+                     keyboard)  # fmt: skip
 
 
 @private_only
@@ -569,6 +579,7 @@ async def _show_card(update: Update, context: BotContext, studio_id: int) -> Non
         studio, members, history = await service.card(update.effective_user.id, studio_id)
         union = studio.union.name if studio.union else ""
         subsidy = await service.naming_subsidy(studio.id) if studio.named_on else 0
+        files = await studio_files(session, studio.id)
     member_lines = "\n".join(
         html.escape(f"· {m.name} {m.specialty} {m.education} {m.birth_year or ''}".rstrip())
         for m in members
@@ -608,7 +619,34 @@ async def _show_card(update: Update, context: BotContext, studio_id: int) -> Non
         members=Raw(member_lines if members else context.t("apply.members_none")),
         history=Raw(history_lines),
     )
-    await answer(update, context, text, _resubmit_keyboard(context.lang, studio))
+    # e.g. the scanned endorsement (Art. 8): listed, and sent back on a press.
+    text = _with_files(context.t, text, files)
+    keyboard = _resubmit_keyboard(context.lang, studio)
+    if files:
+        grid = [
+            *(keyboard.inline_keyboard if keyboard else ()),
+            *rows(file_buttons(context.t, files)).inline_keyboard,
+        ]
+        keyboard = InlineKeyboardMarkup(grid)
+    await answer(update, context, text, keyboard)
+
+
+def _with_files(tr: Translate, text: str, files: list[Attachment]) -> str:
+    if not files:
+        return text
+    return text + "\n\n" + tr("studio.files", items=Raw("\n".join(file_lines(tr, files))))
+
+
+async def _files_keyboard(
+    context: BotContext, lang: str, studio: Studio, keyboard: InlineKeyboardMarkup | None
+) -> tuple[list[Attachment], InlineKeyboardMarkup | None]:
+    """The studio's files, and the keyboard with a 📎 button for each (for the admin naming it)."""
+    async with context.session() as session:
+        files = await studio_files(session, studio.id)
+    if not files:
+        return files, keyboard
+    extra = rows(file_buttons(partial(t, lang), files)).inline_keyboard
+    return files, InlineKeyboardMarkup([*(keyboard.inline_keyboard if keyboard else ()), *extra])
 
 
 def _reason_line(context: BotContext, reason: str) -> str:

@@ -7,16 +7,30 @@ from bot.handlers.ledgers.ack import ack_button
 from bot.handlers.ledgers.add import FORMS, command
 from bot.handlers.ledgers.edit import edit_button
 from bot.handlers.ledgers.export import export_button, export_command
-from bot.handlers.ledgers.listing import delete_button, ledger_button, ledger_command
+from bot.handlers.ledgers.listing import (
+    delete_button,
+    delete_confirmed,
+    deleted_button,
+    ledger_button,
+    ledger_command,
+    replace_files_button,
+    restore_button,
+)
+from bot.handlers.ledgers.permissions import permission_button
 
 __all__ = [
     "FORMS",
     "ack_button",
     "command",
     "delete_button",
+    "delete_confirmed",
+    "deleted_button",
     "edit_button",
     "export_button",
     "export_command",
     "ledger_button",
     "ledger_command",
+    "permission_button",
+    "replace_files_button",
+    "restore_button",
 ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -11,8 +12,10 @@ from bot import forms
 from bot.context import BotContext
 from bot.forms import Form, Step
 from bot.handlers.common import answer, language_of, pressed, tell
+from bot.handlers.files import file_buttons, file_lines
 from bot.handlers.ledgers.base import CODE_OF, KIND_CODES
 from bot.i18n import Raw, t
+from bot.keyboards import rows
 from storage.ledgers import LedgerService
 from storage.models import User
 
@@ -22,25 +25,28 @@ async def ask_ack(
 ) -> None:
     async with context.session() as session:
         user = await session.get(User, officer)
+        files = (await LedgerService(session).files_of(kind, [record_id])).get(record_id, [])
     lang = language_of(user)
+    tr = partial(t, lang)
     code = CODE_OF[kind]
     data = f"ak:{code}:{record_id}"
-    keyboard = InlineKeyboardMarkup(
+    grid = [
         [
-            [
-                InlineKeyboardButton(t(lang, "ledger.ack_ok"), callback_data=f"{data}:1"),
-                InlineKeyboardButton(t(lang, "ledger.ack_return"), callback_data=f"{data}:0"),
-            ]
+            InlineKeyboardButton(tr("ledger.ack_ok"), callback_data=f"{data}:1"),
+            InlineKeyboardButton(tr("ledger.ack_return"), callback_data=f"{data}:0"),
         ]
-    )
-    text = t(
-        lang,
+    ]
+    # The officer sees the certificate before acknowledging it: each file comes back on a press.
+    grid += [[InlineKeyboardButton(label, callback_data=d)] for label, d in file_buttons(tr, files)]
+    text = tr(
         "ledger.ack_request",
-        ledger=Raw(t(lang, f"ledger.{kind}")),
+        ledger=Raw(tr(f"ledger.{kind}")),
         studio=studio,
         title=title,
     )
-    await tell(context, officer, text, keyboard)
+    if files:
+        text += "\n" + "\n".join(file_lines(tr, files))
+    await tell(context, officer, text, InlineKeyboardMarkup(grid))
 
 
 async def _ack_reason_submit(
@@ -104,6 +110,11 @@ async def _acknowledge(
         if user is None or user.id == update.effective_user.id:
             continue
         lang = language_of(user)
-        await tell(
-            context, user.id, t(lang, key, title=record.title, studio=studio.name, reason=reason)
-        )
+        text = t(lang, key, title=record.title, studio=studio.name, reason=reason)
+        keyboard = None
+        if not ok and kind == "achievement":
+            # Returned, e.g. for an unreadable scan: the leader can send the files again.
+            text += "\n" + t(lang, "ledger.returned_next")
+            button = (t(lang, "btn.replace_files", n=""), f"lf:{CODE_OF[kind]}:{record.id}")
+            keyboard = rows([button])
+        await tell(context, user.id, text, keyboard)

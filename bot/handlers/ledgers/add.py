@@ -13,6 +13,7 @@ from bot import forms
 from bot.context import BotContext
 from bot.forms import FieldError, Form, Step
 from bot.handlers.common import answer, private_only
+from bot.handlers.ledgers import permissions
 from bot.handlers.ledgers.ack import ask_ack
 from bot.handlers.ledgers.base import studio_options
 from bot.i18n import Raw
@@ -35,7 +36,10 @@ EVENT_KINDS = ("title", "award", "certificate", "promotion")
 
 
 # ----------------------------------------------------------------------- step helpers
-STUDIO = Step("studio", "ledger.ask.studio", options=studio_options, skip=lambda d: "studio" in d)
+def _studio_step(kind: str) -> Step:
+    return Step(
+        "studio", "ledger.ask.studio", options=studio_options(kind), skip=lambda d: "studio" in d
+    )
 
 
 def _enum_options(prefix: str, values: Any) -> forms.Options:
@@ -86,7 +90,7 @@ def _wan_yuan(value: str, _: BotContext, __: dict[str, Any]) -> int | None:
     return int(amount * 1_000_000)
 
 
-def _files_step(name: str, prompt: str) -> Step:
+def files_step(name: str, prompt: str) -> Step:
     async def done(context: BotContext, _: dict[str, Any]) -> list[tuple[str, str]]:
         return [(name, context.t("form.files_done"))]
 
@@ -138,7 +142,7 @@ async def field_value(context: BotContext, field: str, data: dict[str, Any]) -> 
 
 def _summary(kind: str, fields: tuple[str, ...]) -> Any:
     async def summary(context: BotContext, data: dict[str, Any]) -> str:
-        studio = dict(await studio_options(context, data)).get(data["studio"], "")
+        studio = dict(await studio_options(kind)(context, data)).get(data["studio"], "")
         ledger = Raw(context.t(f"ledger.{kind}"))
         lines = [context.t("ledger.summary_title", ledger=ledger, studio=studio)]
         lines += [
@@ -150,9 +154,46 @@ def _summary(kind: str, fields: tuple[str, ...]) -> Any:
             for f in fields
             if f in data
         ]
+        if kind == "funds":
+            lines += await _funds_warnings(context, data)
         return "\n".join(lines)
 
     return summary
+
+
+async def _funds_warnings(context: BotContext, data: dict[str, Any]) -> list[str]:
+    """Art. 9: said on the summary, before the user confirms — money that may already be
+    in the ledger (the naming subsidy is recorded at naming), and spending past the balance."""
+    fields = _fields("funds", data)
+    async with context.session() as session:
+        service = LedgerService(session)
+        twins = await service.likely_duplicates(
+            int(data["studio"]),
+            fields["direction"],
+            fields["source"],
+            fields["amount_fen"],
+            fields["on_date"],
+        )
+        balance = await service.balance_fen(int(data["studio"]))
+    lines = []
+    for twin in twins[:3]:
+        lines.append(
+            context.t(
+                "funds.duplicate",
+                date=twin.on_date.isoformat(),
+                amount=format_fen(twin.amount_fen),
+                purpose=twin.purpose,
+            )
+        )
+    if fields["direction"] is FundDirection.EXPENSE and fields["amount_fen"] > balance:
+        lines.append(
+            context.t(
+                "funds.negative",
+                balance=format_fen(balance),
+                after=format_fen(balance - fields["amount_fen"]),
+            )
+        )
+    return ["", *lines] if lines else []
 
 
 def _fields(kind: str, data: dict[str, Any]) -> dict[str, Any]:
@@ -211,7 +252,12 @@ def _submit(kind: str) -> Any:
         files = [FileData(**f) for f in data.get("attachments", data.get("photos", []))]
         service = LedgerService(session)
         added = await service.add(
-            update.effective_user.id, int(data["studio"]), kind, _fields(kind, data), files
+            update.effective_user.id,
+            int(data["studio"]),
+            kind,
+            _fields(kind, data),
+            files,
+            today=context.today(),
         )
         balance = await service.balance_fen(added.studio.id) if kind == "funds" else 0
         key = "ledger.saved_funds" if kind == "funds" else "ledger.saved"
@@ -236,7 +282,7 @@ def _form(kind: str, title: str, steps: tuple[Step, ...], fields: tuple[str, ...
         Form(
             name=kind,
             title=title,
-            steps=(STUDIO, *steps),
+            steps=(_studio_step(kind), *steps),
             summary=_summary(kind, fields),
             submit=_submit(kind),
         )
@@ -275,7 +321,7 @@ ACHIEVEMENT = _form(
         Step("level", "ledger.ask.level", options=_choices("level", LEVELS)),
         Step("economic_benefit_fen", "ledger.ask.economic", parse=_wan_yuan),
         Step("social_benefit", "ledger.ask.social", parse=forms.text(500, optional=True)),
-        _files_step("attachments", "ledger.ask.attachments"),
+        files_step("attachments", "ledger.ask.attachments"),
     ),
     (
         "title",
@@ -296,7 +342,7 @@ ACTIVITY = _form(
         Step("kind", "ledger.ask.activity_kind", options=_enum_options("enum.kind", ActivityKind)),
         Step("people_reached", "ledger.ask.people", parse=_count),
         Step("summary", "ledger.ask.summary", parse=forms.text(500)),
-        _files_step("photos", "ledger.ask.photos"),
+        files_step("photos", "ledger.ask.photos"),
     ),
     ("held_on", "kind", "people_reached", "summary", "photos"),
 )
@@ -336,7 +382,7 @@ MEMBER = forms.register(
         name="member",
         title="ledger.member",
         steps=(
-            STUDIO,
+            _studio_step("member"),
             Step(
                 "action",
                 "ledger.ask.member_action",
@@ -436,9 +482,12 @@ FORMS = {
 
 
 async def _start(update: Update, context: BotContext, kind: str) -> None:
-    studios = await studio_options(context, {})
+    studios = await studio_options(kind)(context, {})
     if not studios:
-        await answer(update, context, context.t("ledger.no_studio"))
+        # Say who can do it and how: the leader, a permitted member, read-only if revoked.
+        async with context.session() as session:
+            refusal = await LedgerService(session).refusal(context.user_id, kind)
+        await answer(update, context, context.t(refusal.key, **refusal.params))
         return
     data = {"studio": studios[0][0]} if len(studios) == 1 else {}
     await forms.start(update, context, FORMS[kind], data)
@@ -447,6 +496,8 @@ async def _start(update: Update, context: BotContext, kind: str) -> None:
 def command(kind: str) -> Any:
     @private_only
     async def handler(update: Update, context: BotContext) -> None:
+        if kind == "member":
+            await permissions.panels(update, context)
         await _start(update, context, kind)
 
     handler.__name__ = f"{kind}_command"

@@ -16,7 +16,7 @@ from bot.handlers.ledgers.ack import ask_ack
 from bot.handlers.ledgers.add import FORMS, field_value
 from bot.handlers.ledgers.base import KIND_CODES
 from bot.i18n import Raw
-from storage.ledgers import LEDGERS, LedgerService
+from storage.ledgers import LedgerService
 from storage.models import AchievementCategory, ActivityKind, ProjectKind, ProjectStatus
 
 EDITABLE: dict[str, tuple[str, ...]] = {
@@ -137,12 +137,7 @@ async def edit_button(update: Update, context: BotContext) -> None:
         return
     kind, record_id = args
     async with context.session() as session:
-        model: Any = LEDGERS[kind]
-        record = await session.get(model, record_id)
-        if record is None or record.deleted_at is not None:
-            await answer(update, context, context.t("ledger.gone"))
-            return
         # Refuse now, not after the questions, if this person may not change it.
-        await LedgerService(session).check_writable(context.user_id, record.studio_id)
+        record = await LedgerService(session).record_for_write(context.user_id, kind, record_id)
     data = {"kind": kind, "record": record_id, "studio": str(record.studio_id)}
     await forms.start(update, context, EDIT, data)

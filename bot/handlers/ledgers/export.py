@@ -11,11 +11,11 @@ from telegram.error import TelegramError
 from bot.context import BotContext
 from bot.exports import build_workbook
 from bot.handlers.common import answer, pressed, private_only
-from bot.handlers.ledgers.base import studio_options
+from bot.handlers.ledgers.base import readable_studios, revoked_note
 from bot.keyboards import rows
 from bot.parsing import strip_unclean
 from storage.access import load_access
-from storage.ledgers import StudioLedgers, export_ledgers
+from storage.ledgers import LedgerService, StudioLedgers, export_ledgers
 
 # A workbook that is not ready within PATIENCE seconds gets a "preparing…" message, edited
 # with the share of rows written every PROGRESS_EVERY_S seconds, deleted once the file is sent.
@@ -30,13 +30,16 @@ async def export_command(update: Update, context: BotContext) -> None:
     if access.is_admin or access.officer_unions:
         await _send_export(update, context, None)
         return
-    studios = await studio_options(context, {})
+    # A revoked studio's history stays exportable by its former leader (Art. 17).
+    studios = await readable_studios(context)
     if not studios:
-        await answer(update, context, context.t("ledger.no_studio"))
+        async with context.session() as session:
+            refusal = await LedgerService(session).refusal(context.user_id)
+        await answer(update, context, context.t(refusal.key, **refusal.params))
     elif len(studios) == 1:
-        await _send_export(update, context, int(studios[0][0]))
+        await _send_export(update, context, studios[0].id)
     else:
-        buttons = [(name, f"ex:{sid}") for sid, name in studios[:20]]
+        buttons = [(s.name, f"ex:{s.id}") for s in studios[:20]]
         await answer(update, context, context.t("export.choose"), rows(buttons))
 
 
@@ -86,6 +89,8 @@ async def _send_export(update: Update, context: BotContext, studio_id: int | Non
     name = strip_unclean(ledgers[0].studio.name) if single else "管理台帐"
     key = "export.caption" if studio_id is not None else "export.caption_management"
     caption = context.t(key, name=name, count=len(ledgers), date=today.isoformat())
+    if studio_id is not None and ledgers and (note := revoked_note(context, ledgers[0].studio)):
+        caption = f"{note}\n{caption}"
     await context.bot.send_document(
         chat_id,
         document=content,
