@@ -41,6 +41,7 @@ from bot.handlers import (
     start,
     status,
     studios,
+    web,
 )
 from bot.handlers.common import chat_member_changed, private_only, remember_user
 from bot.handlers.reminders import render_reminders
@@ -158,6 +159,8 @@ def _register_handlers(app: BotApp) -> None:
     app.add_handler(CommandHandler("assess", assessments.assess_command))
     app.add_handler(CommandHandler("report", assessments.report_command))
     app.add_handler(CommandHandler("reported", assessments.reported_command))
+    app.add_handler(CommandHandler("web", web.web_command))
+    app.add_handler(CommandHandler("dashboard", web.dashboard_command))
     app.add_handler(CommandHandler("cancel", private_only(fallback.cancel)))
 
     # Buttons: each pattern owns one prefix; the handler re-checks role and jurisdiction.
