@@ -241,6 +241,9 @@ def _check_markup(p: dict[str, Any]) -> None:
                 raise BadRequest("BUTTON_DATA_INVALID")
             if not button.get("text"):
                 raise BadRequest("button text is empty")
+            web_app = button.get("web_app")
+            if web_app is not None and not str(web_app.get("url", "")).startswith("https://"):
+                raise BadRequest("BUTTON_URL_INVALID")  # Mini Apps open over https only
 
 
 class OfflineRequest(BaseRequest):

@@ -6,12 +6,17 @@ do through the real Application and the offline Bot API: the prefecture's and an
 /export, the admin's /status and /assess, a leader opening /project. Beside each export, the
 floor measured in the same run: openpyxl in write-only mode writing the same rows, unstyled.
 
+Also the dashboard's overview and charts API (p50/p95), and, with BENCH_POSTGRES_URL set
+(e.g. postgresql+asyncpg://postgres@127.0.0.1:5432/test), the same API on PostgreSQL.
+
 Prints figures; asserts nothing. Run with `make bench` (or `python scripts/bench_scale.py 100`).
 """
 
 from __future__ import annotations
 
 import asyncio
+import json
+import os
 import random
 import sys
 import tempfile
@@ -21,13 +26,16 @@ from datetime import date, timedelta
 from io import BytesIO
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
+import httpx
 from openpyxl import Workbook, load_workbook
-from sqlalchemy import insert
+from sqlalchemy import insert, text
 
 from bot.app import build_application, on_shutdown, on_startup
 from bot.config import Settings
 from bot.offline import FakeTelegram, OfflineChat, OfflineRequest, Person
+from bot.web import web_deps
 from policy.lifecycle import Honour, StudioStatus
 from policy.qa import QAEngine
 from storage.db import Base, make_engine, make_session_factory
@@ -53,6 +61,8 @@ from storage.models import (
     UnionKind,
     User,
 )
+from web.initdata import sign
+from web.server import create_app
 
 COUNTIES, GRASSROOTS_PER_COUNTY = 10, 4
 YEARS = range(2022, 2027)
@@ -60,10 +70,10 @@ ADMIN, OFFICER, LEADER = Person(900_001, "州管理员"), Person(900_002, "县�
 ASKER = Person(900_004, "游客")
 
 
-async def seed(url: str, studios: int) -> int:
+async def seed(url: str, studios: int, schema: str | None = None) -> int:
     """Bulk inserts (the services would take minutes for 220,000 rows); returns row count."""
     rnd = random.Random(13)
-    engine = make_engine(url)
+    engine = make_engine(url, schema)
     async with engine.begin() as conn:
         await conn.run_sync(Base.metadata.create_all)
     rows = 0
@@ -187,19 +197,52 @@ async def timed(
     return elapsed, replies
 
 
-async def run(studios: int, qa: QAEngine) -> None:
+async def overview_api(app: Any, settings: Settings) -> None:
+    """The dashboard's overview and charts for the prefecture: p50 / p95 over 20 requests."""
+    deps = web_deps(app, settings)
+    deps.bot_token = "1:bench-token-for-signing-only-xxxxxxxx"
+    fields = {"auth_date": str(int(time.time())),
+              "user": json.dumps({"id": ADMIN.id, "first_name": "admin"})}  # fmt: skip
+    auth = {"Authorization": "tma " + urlencode({**fields, "hash": sign(fields, deps.bot_token)})}
+    transport = httpx.ASGITransport(app=create_app(deps))
+    async with httpx.AsyncClient(transport=transport, base_url="http://bench") as client:
+        for path in ("/api/overview", "/api/charts"):
+            took = []
+            for _ in range(20):
+                started = time.perf_counter()
+                response = await client.get(path, headers=auth)
+                took.append(time.perf_counter() - started)
+                assert response.status_code == 200, response.text
+            took.sort()
+            print(f"  web {path:<30} p50 {took[9] * 1000:6.0f} ms   p95 {took[18] * 1000:6.0f} ms"
+                  f"   ({len(response.content) / 1000:.0f} kB)")  # fmt: skip
+
+
+async def run(studios: int, qa: QAEngine, postgres: str | None = None) -> None:
     with tempfile.TemporaryDirectory() as tmp:
-        url = f"sqlite+aiosqlite:///{Path(tmp) / 'bench.db'}"
+        url, schema = f"sqlite+aiosqlite:///{Path(tmp) / 'bench.db'}", None
+        if postgres:
+            url, schema = postgres, f"bench_{int(time.time())}"
+            admin = make_engine(url)
+            async with admin.begin() as conn:
+                await conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+            await admin.dispose()
         started = time.perf_counter()
-        rows = await seed(url, studios)
-        print(f"\n{studios} studios: seeded {rows:,} rows in {time.perf_counter() - started:.1f} s")
-        settings = Settings(_env_file=None, database_url=url, telegram_bot_token=None)  # type: ignore[call-arg]
+        rows = await seed(url, studios, schema)
+        backend = "PostgreSQL" if postgres else "SQLite"
+        print(f"\n{studios} studios ({backend}): seeded {rows:,} rows"
+              f" in {time.perf_counter() - started:.1f} s")  # fmt: skip
+        settings = Settings(_env_file=None, database_url=url, database_schema=schema,  # type: ignore[call-arg]
+                            telegram_bot_token=None)  # fmt: skip
         fake = FakeTelegram()
         app = build_application(settings, request=OfflineRequest(fake), rate_limit=False, qa=qa)
         chat = OfflineChat(app, fake)
         async with app:
             await on_startup(app)
             try:
+                await overview_api(app, settings)
+                if postgres:
+                    return
                 await chat.send(LEADER, "/start")
                 await timed("leader /project (first step)", lambda: chat.send(LEADER, "/project"))
                 await chat.send(LEADER, "/cancel")
@@ -225,6 +268,11 @@ async def run(studios: int, qa: QAEngine) -> None:
                 await exporting
             finally:
                 await on_shutdown(app)
+                if postgres:
+                    admin = make_engine(url)
+                    async with admin.begin() as conn:
+                        await conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+                    await admin.dispose()
 
 
 async def main(sizes: list[int]) -> None:
@@ -232,6 +280,8 @@ async def main(sizes: list[int]) -> None:
     qa.warm()
     for n in sizes:
         await run(n, qa)
+    if postgres := os.environ.get("BENCH_POSTGRES_URL"):
+        await run(max(sizes), qa, postgres)
 
 
 if __name__ == "__main__":

@@ -5,13 +5,17 @@ Plain data out; wording and languages are the web layer's."""
 
 from __future__ import annotations
 
+import time
+import weakref
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import extract, func, select
+from sqlalchemy import event, extract, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session
 
 from policy.compliance import assess
 from policy.cycles import next_rereview
@@ -28,10 +32,12 @@ from storage.models import (
     Attachment,
     FundDirection,
     FundRecord,
+    Member,
     Project,
     ReportStatus,
     Studio,
     StudioStatus,
+    StudioStatusChange,
 )
 from storage.studios import StudioService
 
@@ -69,13 +75,72 @@ def report_state(report: AnnualReport | None, year: int, today: date) -> str:
     return "missing" if today > deadline else "pending"
 
 
+# The Art. 6 lights of every studio change only when its records do, yet the overview is
+# opened again and again: keep them per engine and day, dropped whenever this process writes
+# a record they depend on, and re-read at least every LIGHTS_TTL seconds for what another
+# process wrote.
+LIGHTS_TTL = 30.0
+_FACT_MODELS = (Studio, Member, Project, Achievement, FundRecord, StudioStatusChange)
+_lights: weakref.WeakKeyDictionary[Any, tuple[int, float, date, dict[int, list[str]]]] = (
+    weakref.WeakKeyDictionary()
+)
+_generation = 0
+
+
+def _forget_lights() -> None:
+    global _generation
+    _generation += 1
+
+
+@event.listens_for(Session, "after_flush")
+def _on_flush(session: Session, _context: Any) -> None:
+    if any(isinstance(o, _FACT_MODELS) for o in (*session.new, *session.dirty, *session.deleted)):
+        _forget_lights()
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _on_bulk(state: Any) -> None:
+    mapper = state.bind_mapper
+    writes = state.is_insert or state.is_update or state.is_delete
+    if writes and mapper is not None and issubclass(mapper.class_, _FACT_MODELS):
+        _forget_lights()
+
+
+async def lights_of(
+    session: AsyncSession, studios: Sequence[Studio], today: date
+) -> dict[int, list[str]]:
+    """Art. 6(1)–(5) as met / at_risk / missing, for each studio (assessed ones only)."""
+    engine = session.bind.sync_engine if session.bind is not None else None
+    now = time.monotonic()
+    cached = _lights.get(engine) if engine is not None else None
+    if (
+        cached is None
+        or cached[0] != _generation
+        or cached[2] != today
+        or now - cached[1] > LIGHTS_TTL
+    ):
+        cached = (_generation, now, today, {})
+        if engine is not None:
+            _lights[engine] = cached
+    known = cached[3]
+    missing = [s for s in studios if s.id not in known and s.status in ASSESSED]
+    if missing:
+        generation = _generation
+        facts = await facts_for(session, missing)
+        fresh = {s.id: [r.level.value for r in assess(facts[s.id], today)] for s in missing}
+        if generation == _generation:  # nothing was written meanwhile
+            known.update(fresh)
+        return {s.id: fresh.get(s.id) or known.get(s.id, []) for s in studios}
+    return {s.id: known.get(s.id, []) for s in studios}
+
+
 async def overview(
     session: AsyncSession, actor_id: int, year: int, today: date
 ) -> list[UnionBlock]:
     """Unions (each studio under the county/system union that reports for it) → studios."""
     studios = await StudioService(session).visible(actor_id)
     tree = await load_tree(session)
-    facts = await facts_for(session, studios)
+    lights = await lights_of(session, studios, today)
     ids = [s.id for s in studios]
     grades = dict(
         (
@@ -115,7 +180,7 @@ async def overview(
                 s.union_id,
                 tree.names.get(s.union_id, ""),
                 s.status.value,
-                [r.level.value for r in assess(facts[s.id], today)] if s.status in ASSESSED else [],
+                lights[s.id],
                 grade.value if grade is not None else None,
             )
         )

@@ -322,3 +322,49 @@ async def test_uvicorn_serves_it_inside_the_bots_own_loop(
     finally:
         server.should_exit = True
         await asyncio.wait_for(serving, 5)
+
+
+async def test_a_dashboard_button_under_status_and_reported_opens_the_mini_app(
+    database: Database,
+) -> None:
+    async with BotHarness.started(database, web_url="https://dash.example.org") as harness:
+        await seed(harness)
+        await harness.send(ADMIN, "/status")
+        buttons = harness.chat.buttons(harness.last_message(ADMIN))
+        assert buttons[-1]["web_app"] == {"url": "https://dash.example.org/"}
+        await harness.send(ADMIN, "/reported")
+        assert harness.chat.buttons(harness.last_message(ADMIN))[-1]["text"] == "📊 打开看板"
+        replies = await harness.send(JINGHONG, "/dashboard")
+        assert "打开辖区看板" in replies[0]
+        # /web links to the public address.
+        assert "https://dash.example.org/login?code=" in (await harness.send(JINGHONG, "/web"))[0]
+    async with BotHarness.started(database, web_port=8080) as harness:
+        # No https address: no Mini App (Telegram would refuse the button); /web instead.
+        assert "/web" in (await harness.send(JINGHONG, "/dashboard"))[0]
+        await harness.send(ADMIN, "/status")
+        assert not [b for b in harness.chat.buttons(harness.last_message(ADMIN)) if "web_app" in b]
+
+
+async def test_the_overview_lights_follow_a_change_at_once(
+    web: tuple[BotHarness, WebDeps, Clock],
+) -> None:
+    from storage.models import FundDirection, FundRecord, FundSource, Studio
+
+    harness, deps, _ = web
+    ours = (await seed(harness))["ours"]
+
+    async def lights() -> list[str]:
+        body = (await c.get("/api/overview", headers=tma(ADMIN))).json()
+        return next(s["lights"] for b in body["blocks"] for s in b["studios"] if s["id"] == ours)
+
+    async with client(deps) as c:
+        assert (await lights())[4] == "missing"  # Art. 6(5): no venue, no funds
+        assert (await lights())[4] == "missing"  # (now from the cache)
+        async with harness.session() as s:
+            studio = await s.get(Studio, ours)
+            assert studio is not None
+            studio.venue = "供电局三楼"
+            s.add(FundRecord(studio_id=ours, direction=FundDirection.INCOME, amount_fen=100_000,
+                             source=FundSource.HOST_UNIT, on_date=NOW.date()))  # fmt: skip
+            await s.commit()
+        assert (await lights())[4] == "met"

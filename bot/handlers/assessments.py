@@ -23,6 +23,7 @@ from bot.handlers.common import (
     tell,
 )
 from bot.handlers.status import ICONS, assess_studios
+from bot.handlers.web import with_dashboard
 from bot.i18n import Raw, t
 from bot.keyboards import rows
 from bot.paging import paginate
@@ -213,7 +214,7 @@ async def _prefecture_view(
                                    total=len(item.studios)))  # fmt: skip
     text = context.t("report.prefecture", year=year, items=Raw("\n".join(lines)),
                      done=sum(1 for u in overview if u.submitted), total=len(overview))  # fmt: skip
-    await answer(update, context, text, rows(buttons) if buttons else None)
+    await answer(update, context, text, with_dashboard(context, rows(buttons) if buttons else None))
 
 
 async def submit_button(update: Update, context: BotContext) -> None:
@@ -331,4 +332,4 @@ async def reported_command(update: Update, context: BotContext) -> None:
     done = sum(1 for u in overview if u.submitted)
     await answer(update, context, context.t("reported.list", year=year, done=done,
                  total=len(overview), days=days_until(report_deadline(year), today),
-                 items="\n".join(lines)))  # fmt: skip
+                 items="\n".join(lines)), with_dashboard(context, None))  # fmt: skip

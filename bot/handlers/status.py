@@ -7,6 +7,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 from bot.context import BotContext
 from bot.handlers.common import answer, page_label, pressed, private_only, show, studio_label
+from bot.handlers.web import with_dashboard
 from bot.i18n import Raw
 from bot.keyboards import rows
 from bot.paging import paginate
@@ -82,7 +83,7 @@ async def _list(update: Update, context: BotContext, assessed: Assessed) -> None
     ]  # fmt: skip
     buttons = [(studio_label(studio), f"ss:{studio.id}") for studio, _ in ordered[:LISTED]]
     text = context.t("status.list_header", count=len(ordered), items=Raw("\n".join(lines)))
-    await answer(update, context, text, rows(buttons))
+    await answer(update, context, text, with_dashboard(context, rows(buttons)))
 
 
 async def _summary(
@@ -111,7 +112,7 @@ async def _summary(
     ]
     if nav := shown.nav(lambda n: f"sg:{n}"):
         keyboard.append([InlineKeyboardButton(label, callback_data=data) for label, data in nav])
-    await show(update, context, text, InlineKeyboardMarkup(keyboard))
+    await show(update, context, text, with_dashboard(context, InlineKeyboardMarkup(keyboard)))
 
 
 async def status_page_button(update: Update, context: BotContext) -> None:
