@@ -5,6 +5,7 @@ In webhook mode that same server takes Telegram's webhook; otherwise the bot pol
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections.abc import Sequence
 from datetime import date
@@ -56,19 +57,27 @@ def web_deps(app: BotApp, settings: Settings) -> WebDeps:
     )
 
 
-async def run_with_web(settings: Settings) -> None:
+def web_server(app: BotApp, settings: Settings, *, signals: bool = True) -> Any:
+    """A uvicorn server for the dashboard; `signals=False` leaves Ctrl-C to the caller."""
     import uvicorn
 
-    app = build_application(settings)
     server = uvicorn.Server(
         uvicorn.Config(
             create_app(web_deps(app, settings)),
             host=settings.web_listen,
             port=settings.web_port or DEFAULT_WEB_PORT,
             lifespan="off",
-            log_level="info",
+            log_level="info" if signals else "warning",
         )
     )
+    if not signals:
+        server.capture_signals = contextlib.nullcontext  # type: ignore[method-assign,assignment]
+    return server
+
+
+async def run_with_web(settings: Settings) -> None:
+    app = build_application(settings)
+    server = web_server(app, settings)
     webhook = settings.webhook_url is not None
     async with app:
         await on_startup(app)
