@@ -171,8 +171,43 @@ class AssessmentService:
         ]
 
     async def grade(
-        self, actor_id: int, studio_id: int, year: int, grade: AssessmentGrade
+        self,
+        actor_id: int,
+        studio_id: int,
+        year: int,
+        grade: AssessmentGrade,
+        comment: str | None = None,
     ) -> AnnualAssessment:
+        """`comment`: the officer's words on the grade (None keeps what was written); a
+        不合格 needs one, since the union must say why in its report (Art. 17)."""
+        comment = comment.strip()[:1000] if comment is not None else None
+        if grade is AssessmentGrade.FAIL and not comment:
+            raise DomainError("assess.comment_required")
+        studio = await self.check_grade(actor_id, studio_id, year)
+        reporting = (await load_tree(self.session)).reporting_union(studio.union_id)
+        assert reporting is not None  # check_grade refused otherwise
+        row = await self.session.scalar(
+            select(AnnualAssessment).where(
+                AnnualAssessment.studio_id == studio.id, AnnualAssessment.year == year
+            )
+        )
+        before = audit.snapshot(row) if row else None
+        if row is None:
+            row = AnnualAssessment(studio_id=studio.id, union_id=reporting, year=year, grade=grade)
+            self.session.add(row)
+        row.grade, row.assessed_by, row.assessed_at = grade, actor_id, utcnow()
+        if comment is not None:
+            row.comments = comment
+        elif grade is not AssessmentGrade.FAIL and before and before.get("grade") == "fail":
+            row.comments = ""  # the reason for a 不合格 does not describe a pass
+        await self.session.flush()
+        audit.record(self.session, actor_id=actor_id, action="assessment.grade", entity=row,
+                     before=before)  # fmt: skip
+        await self.session.commit()
+        return row
+
+    async def check_grade(self, actor_id: int, studio_id: int, year: int) -> Studio:
+        """Refuse now, before asking for a comment, what `grade` would refuse."""
         studio = await self.session.get(Studio, studio_id)
         if studio is None or studio.status not in ASSESSED_STATUSES:
             raise DomainError("studio.not_found")
@@ -189,21 +224,14 @@ class AssessmentService:
         )
         if report is not None and report.status is ReportStatus.SUBMITTED:
             raise DomainError("assess.already_reported", year=year)
-        row = await self.session.scalar(
+        return studio
+
+    async def assessment_of(self, studio_id: int, year: int) -> AnnualAssessment | None:
+        return await self.session.scalar(
             select(AnnualAssessment).where(
-                AnnualAssessment.studio_id == studio.id, AnnualAssessment.year == year
+                AnnualAssessment.studio_id == studio_id, AnnualAssessment.year == year
             )
         )
-        before = audit.snapshot(row) if row else None
-        if row is None:
-            row = AnnualAssessment(studio_id=studio.id, union_id=reporting, year=year, grade=grade)
-            self.session.add(row)
-        row.grade, row.assessed_by, row.assessed_at = grade, actor_id, utcnow()
-        await self.session.flush()
-        audit.record(self.session, actor_id=actor_id, action="assessment.grade", entity=row,
-                     before=before)  # fmt: skip
-        await self.session.commit()
-        return row
 
     async def union_year(self, actor_id: int, union_id: int, year: int) -> UnionYear:
         mine = await self.overview(actor_id, year, union_id)

@@ -14,8 +14,19 @@ from bot.offline import Person
 from reminders.schedule import ReminderSchedule
 from reminders.service import ReminderService
 from storage.accounts import AccountService
+from storage.assessments import AssessmentService
 from storage.db import make_session_factory
-from storage.models import AnnualReport, AuditLog, ReportStatus, Role, RoleGrant, User
+from storage.errors import DomainError
+from storage.models import (
+    AnnualAssessment,
+    AnnualReport,
+    AssessmentGrade,
+    AuditLog,
+    ReportStatus,
+    Role,
+    RoleGrant,
+    User,
+)
 from tests.factories import add_grassroots, add_studio, union_named
 from tests.harness import BotHarness
 
@@ -112,6 +123,38 @@ def button_data(bot: BotHarness, person: Any, label: str) -> str:
 async def grade_all(bot: BotHarness, studios: list[int], grade: str = "g") -> None:
     for studio_id in studios:
         await bot.press_data(COUNTY, f"as:{studio_id}:2026:{grade}")
+        if grade == "f":  # a 不合格 asks why first
+            await bot.send(COUNTY, "全年没有立项项目，团队只剩两人")
+            await bot.press(COUNTY, "确认")
+
+
+async def test_a_fail_needs_a_reason_and_any_grade_may_carry_a_comment(bot: BotHarness) -> None:
+    studios = await setup(bot)
+    replies = await bot.press_data(COUNTY, f"as:{studios[0]}:2026:f")
+    assert "请写明原因" in replies[-1]
+    async with bot.session() as s:
+        assert await s.scalar(select(AnnualAssessment)) is None  # nothing graded yet
+    await bot.send(COUNTY, "全年没有立项项目")
+    await bot.press(COUNTY, "确认")
+    assert "已评定" in bot.last(COUNTY) and "不合格" in bot.last(COUNTY)
+    async with bot.session() as s:
+        row = await s.scalar(select(AnnualAssessment))
+        assert row is not None and row.grade is AssessmentGrade.FAIL
+        assert row.comments == "全年没有立项项目"
+    # Regraded a pass, the fail's reason goes; a comment may be added to any grade.
+    await bot.press_data(COUNTY, f"as:{studios[0]}:2026:p")
+    await bot.press(COUNTY, "写评语")
+    await bot.send(COUNTY, "补报了项目，整改到位")
+    await bot.press(COUNTY, "确认")
+    assert "已保存" in bot.last(COUNTY)
+    async with bot.session() as s:
+        row = await s.scalar(select(AnnualAssessment))
+        assert row is not None and row.grade is AssessmentGrade.PASS
+        assert row.comments == "补报了项目，整改到位"
+    # The service refuses a fail without words, whatever the caller.
+    async with bot.session() as s:
+        with pytest.raises(DomainError, match="comment_required"):
+            await AssessmentService(s).grade(COUNTY.id, studios[0], 2026, AssessmentGrade.FAIL, " ")
 
 
 async def report(bot: BotHarness) -> AnnualReport:

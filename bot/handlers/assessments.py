@@ -143,26 +143,108 @@ async def assess_page_button(update: Update, context: BotContext) -> None:
 
 
 async def grade_button(update: Update, context: BotContext) -> None:
+    """as:<studio>:<year>:<grade> grades; a 不合格 first asks why (a comment is required)."""
     args = await pressed(update, context, int, int, GRADE_CODES.__getitem__)
     if args is None:
         return
     studio_id, year, grade = args
+    if year != _year(context):
+        await answer(update, context, context.t("errors.stale_button"))
+        return
+    if grade is AssessmentGrade.FAIL:
+        async with context.session() as session:
+            studio = await AssessmentService(session).check_grade(context.user_id, studio_id, year)
+        data = {"studio_id": studio_id, "year": year, "studio": studio.name}
+        await forms.start(update, context, FAIL, data)
+        return
+    async with context.session() as session:
+        row = await AssessmentService(session).grade(context.user_id, studio_id, year, grade)
+    await _graded(update, context, row.union_id, studio_id, year, grade)
+
+
+async def _graded(
+    update: Update, context: BotContext, union_id: int, studio_id: int, year: int,
+    grade: AssessmentGrade,
+) -> None:  # fmt: skip
+    async with context.session() as session:
+        overview = await AssessmentService(session).overview(context.user_id, year, union_id)
+    item = overview[0] if overview else None
+    left = len(item.unassessed) if item else 0
+    studio = next((s.name for s, _ in item.studios if s.id == studio_id), "") if item else ""
     query = update.callback_query
+    if query is not None and query.data and query.data.startswith("as:"):
+        # The graded studio's buttons go; /assess shows it again to change.
+        await query.edit_message_reply_markup(None)
+    key = "assess.graded_last" if left == 0 else "assess.graded"
+    keyboard = rows([(context.t("assess.comment_btn"), f"ac:{studio_id}:{year}")])
+    await answer(update, context, context.t(key, studio=studio,
+                 grade=Raw(context.t(f"grade.{grade.value}")), left=left), keyboard)  # fmt: skip
+
+
+async def _comment_summary(context: BotContext, data: dict[str, Any]) -> str:
+    grade = context.t(f"grade.{data.get('grade', 'fail')}")
+    return context.t("assess.comment_summary", studio=data["studio"], year=data["year"],
+                     grade=grade, comment=data["comment"])  # fmt: skip
+
+
+async def _fail_submit(
+    update: Update, context: BotContext, session: AsyncSession, data: dict[str, Any]
+) -> None:
+    studio_id, year = int(data["studio_id"]), int(data["year"])
+    row = await AssessmentService(session).grade(
+        context.user_id, studio_id, year, AssessmentGrade.FAIL, data["comment"]
+    )
+    await _graded(update, context, row.union_id, studio_id, year, AssessmentGrade.FAIL)
+
+
+async def _comment_submit(
+    update: Update, context: BotContext, session: AsyncSession, data: dict[str, Any]
+) -> None:
+    studio_id, year = int(data["studio_id"]), int(data["year"])
+    grade = AssessmentGrade(data["grade"])
+    await AssessmentService(session).grade(context.user_id, studio_id, year, grade,
+                                           data["comment"])  # fmt: skip
+    await answer(update, context, context.t("assess.comment_saved", studio=data["studio"]))
+
+
+FAIL = forms.register(
+    Form(
+        name="grade_fail",
+        title="assess.fail_title",
+        steps=(Step("comment", "assess.ask.fail_comment", parse=forms.text(1000)),),
+        summary=_comment_summary,
+        submit=_fail_submit,
+    )
+)
+COMMENT = forms.register(
+    Form(
+        name="grade_comment",
+        title="assess.comment_title",
+        steps=(Step("comment", "assess.ask.comment", parse=forms.text(1000)),),
+        summary=_comment_summary,
+        submit=_comment_submit,
+    )
+)
+
+
+async def comment_button(update: Update, context: BotContext) -> None:
+    """ac:<studio>:<year> — a comment on a grade already given (optional but for 不合格)."""
+    args = await pressed(update, context, int, int)
+    if args is None:
+        return
+    studio_id, year = args
     if year != _year(context):
         await answer(update, context, context.t("errors.stale_button"))
         return
     async with context.session() as session:
         service = AssessmentService(session)
-        row = await service.grade(context.user_id, studio_id, year, grade)
-        overview = await service.overview(context.user_id, year, row.union_id)
-    item = overview[0] if overview else None
-    left = len(item.unassessed) if item else 0
-    studio = next((s.name for s, _ in item.studios if s.id == studio_id), "") if item else ""
-    if query is not None:  # the graded studio's buttons go; /assess shows it again to change
-        await query.edit_message_reply_markup(None)
-    key = "assess.graded_last" if left == 0 else "assess.graded"
-    await answer(update, context, context.t(key, studio=studio,
-                 grade=Raw(context.t(f"grade.{grade.value}")), left=left))  # fmt: skip
+        studio = await service.check_grade(context.user_id, studio_id, year)
+        row = await service.assessment_of(studio_id, year)
+    if row is None:
+        await answer(update, context, context.t("errors.stale_button"))
+        return
+    await forms.start(update, context, COMMENT, {"studio_id": studio_id, "year": year,
+                      "studio": studio.name, "grade": row.grade.value})  # fmt: skip
 
 
 @private_only
