@@ -189,6 +189,7 @@ def _register_handlers(app: BotApp) -> None:
     app.add_handler(CallbackQueryHandler(ledgers.export_button, pattern=r"^ex:", block=False))
     app.add_handler(CallbackQueryHandler(assessments.grade_button, pattern=r"^as:"))
     app.add_handler(CallbackQueryHandler(assessments.comment_button, pattern=r"^ac:"))
+    app.add_handler(CallbackQueryHandler(assessments.download_button, pattern=r"^rw:"))
     app.add_handler(CallbackQueryHandler(assessments.assess_page_button, pattern=r"^a[py]:"))
     app.add_handler(CallbackQueryHandler(assessments.submit_button, pattern=r"^rp:"))
     app.add_handler(CallbackQueryHandler(assessments.reopen_button, pattern=r"^ro:"))

@@ -4,6 +4,7 @@ who has reported."""
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -27,11 +28,13 @@ from bot.handlers.web import with_dashboard
 from bot.i18n import Raw, t
 from bot.keyboards import rows
 from bot.paging import paginate
+from bot.reports import build_report
 from policy.deadlines import days_until, report_deadline
 from storage.access import load_access
 from storage.assessments import AssessmentService, UnionProgress, UnionYear
 from storage.errors import DomainError
 from storage.models import AssessmentGrade, User
+from storage.reports import year_report
 
 GRADE_CODES = {"e": AssessmentGrade.EXCELLENT, "g": AssessmentGrade.GOOD,
                "p": AssessmentGrade.PASS, "f": AssessmentGrade.FAIL}  # fmt: skip
@@ -263,8 +266,8 @@ async def report_command(update: Update, context: BotContext) -> None:
     for item in (u for u in overview if u.union.id in access.officer_unions):
         if item.submitted and item.report and item.report.submitted_at:
             when = local_time(context, item.report.submitted_at)
-            await answer(update, context, context.t("report.done", union=item.union.name,
-                                                    year=year, when=when))  # fmt: skip
+            done = context.t("report.done", union=item.union.name, year=year, when=when)
+            await answer(update, context, done, _download(context, item.union.id, year))
             continue
         text = context.t("report.ready" if not item.unassessed else "report.not_ready",
                          union=item.union.name, year=year, total=len(item.studios),
@@ -272,12 +275,34 @@ async def report_command(update: Update, context: BotContext) -> None:
                          days=days_until(report_deadline(year), today))  # fmt: skip
         if item.report and item.report.reopen_reason:
             text += context.t("report.reopened_line", reason=item.report.reopen_reason)
-        keyboard = (
-            rows([(context.t("report.submit_btn", year=year), f"rp:{item.union.id}:{year}")])
-            if not item.unassessed
-            else None
-        )
-        await answer(update, context, text, keyboard)
+        buttons = [(context.t("report.submit_btn", year=year), f"rp:{item.union.id}:{year}")]
+        buttons = buttons if not item.unassessed else []
+        download = (context.t("report.download_btn", year=year), f"rw:{item.union.id}:{year}")
+        await answer(update, context, text, rows([*buttons, download]))
+
+
+def _download(context: BotContext, union_id: int, year: int) -> InlineKeyboardMarkup:
+    return rows([(context.t("report.download_btn", year=year), f"rw:{union_id}:{year}")])
+
+
+async def download_button(update: Update, context: BotContext) -> None:
+    """rw:<union>:<year> — the union's year-end report as a workbook; rw:0:<year> the
+    prefecture's over all unions. Rights are checked again by the service."""
+    args = await pressed(update, context, int, int)
+    if args is None or update.effective_chat is None:
+        return
+    union_id, year = args
+    async with context.session() as session:
+        report = await year_report(session, context.user_id, union_id or None, year,
+                                   context.today())  # fmt: skip
+    content = await asyncio.to_thread(build_report, report, context.t)
+    who = report.union or context.t("report.book.prefecture")
+    await context.bot.send_document(
+        update.effective_chat.id,
+        document=content,
+        filename=f"{who}-{year}-考核报告.xlsx",
+        caption=context.t("report.book.caption", union=who, year=year, count=len(report.rows)),
+    )
 
 
 async def _prefecture_view(
@@ -296,7 +321,8 @@ async def _prefecture_view(
                                    total=len(item.studios)))  # fmt: skip
     text = context.t("report.prefecture", year=year, items=Raw("\n".join(lines)),
                      done=sum(1 for u in overview if u.submitted), total=len(overview))  # fmt: skip
-    await answer(update, context, text, with_dashboard(context, rows(buttons) if buttons else None))
+    buttons.append((context.t("report.download_btn", year=year), f"rw:0:{year}"))
+    await answer(update, context, text, with_dashboard(context, rows(buttons)))
 
 
 async def submit_button(update: Update, context: BotContext) -> None:
