@@ -64,7 +64,7 @@ async def test_assess_every_studio_then_submit_the_report(bot: BotHarness) -> No
     await bot.send(ADMIN, "/start")
     replies = await bot.send(COUNTY, "/report")
     assert "还有 2 个工作室没有考核" in replies[0] and "21 天" in replies[0]
-    assert bot.button_labels(COUNTY) == []
+    assert bot.button_labels(COUNTY) == ["📄 下载 2026 年度考核报告"]  # no submit yet
 
     replies = await bot.send(COUNTY, "/assess")
     assert "已考核 0/2" in replies[0]
