@@ -310,6 +310,11 @@ def create_app(deps: WebDeps) -> Starlette:
     async def index(request: Request) -> Response:
         return FileResponse(STATIC / "index.html", headers=_NO_STORE)
 
+    async def texts(request: Request) -> Response:
+        # The page's own words, public: a visitor who is not signed in is told how to.
+        lang = "en" if request.query_params.get("lang") == "en" else "zh"
+        return JSONResponse(CATALOGS[lang])
+
     async def login_page(request: Request) -> Response:
         # GET only shows a button: link previews and prefetchers must not use the code up.
         code = html.escape(request.query_params.get("code", ""))
@@ -367,6 +372,7 @@ def create_app(deps: WebDeps) -> Starlette:
 
     routes = [
         Route("/", index),
+        Route("/texts", texts),
         Route("/login", login_page, methods=["GET"]),
         Route("/login", login, methods=["POST"]),
         Route("/logout", logout, methods=["POST"]),

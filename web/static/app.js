@@ -184,6 +184,9 @@ async function route() {
   main.replaceChildren(el("p", {}, T["loading"] || "…"));
   const hash = location.hash.replace(/^#/, "") || "/";
   try {
+    if (!T.title) {
+      T = await (await fetch("/texts?lang=" + (lang || "zh"))).json();
+    }
     if (!me) {
       me = await (await api("/api/me")).json();
       T = me.texts;
