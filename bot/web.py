@@ -18,7 +18,9 @@ from bot.app import BotApp, build_application, on_shutdown, on_startup
 from bot.config import DEFAULT_WEB_PORT, Settings
 from bot.exports import build_workbook
 from bot.i18n import t
+from bot.reports import build_report
 from storage.ledgers import StudioLedgers
+from storage.reports import YearReport
 from web.server import WebDeps, create_app
 
 log = logging.getLogger(__name__)
@@ -30,6 +32,9 @@ def web_deps(app: BotApp, settings: Settings) -> WebDeps:
 
     def workbook(ledgers: Sequence[StudioLedgers], lang: str, today: date, many: bool) -> bytes:
         return build_workbook(ledgers, lambda key: t(lang, key), today, management=many)
+
+    def report_workbook(report: YearReport, lang: str) -> bytes:
+        return build_report(report, lambda key, **params: t(lang, key, **params))
 
     async def fetch_file(file_id: str) -> bytes:
         # Attachments stay in Telegram; the bot fetches them by file_id for the browser.
@@ -46,6 +51,7 @@ def web_deps(app: BotApp, settings: Settings) -> WebDeps:
         tz=settings.tz,
         label=t,
         workbook=workbook,
+        report_workbook=report_workbook,
         bot_token=settings.token,
         fetch_file=fetch_file,
         secure_cookies=settings.web_public_url.startswith("https://"),

@@ -164,6 +164,14 @@ async def test_a_desk_browser_signs_in_with_a_link_and_sees_its_county(
     )
     assert all(n > 500 for n in painted), painted
     await browser.shot("charts")
+    # The year-end report as a printable page (Art. 17).
+    await browser.get(base + "/#/report")
+    title = await browser.wait_for(
+        "const h = document.querySelector('.report-title'); return h && h.textContent"
+    )
+    assert title == "景洪市总工会 2026 年度劳模创新工作室考核报告"
+    assert await browser.js("return document.querySelectorAll('table.report tbody tr').length") == 1
+    await browser.shot("report")
     # A used link does not sign in a second time.
     await browser.get(link)
     await browser.js("document.getElementById('login').click()")

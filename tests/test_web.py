@@ -106,6 +106,12 @@ async def seed(harness: BotHarness) -> dict[str, int]:
         return {"ours": ours.id, "theirs": theirs.id, "file": file.id}
 
 
+def test_the_page_catalogs_match() -> None:
+    from web.texts import EN, ZH
+
+    assert ZH.keys() == EN.keys()
+
+
 def test_init_data_is_verified_by_its_signature_and_age() -> None:
     user = initdata.verify(signed(LEADER), TOKEN, NOW)
     assert user["id"] == LEADER.id
@@ -136,6 +142,8 @@ async def test_every_api_route_as_every_role_and_as_nobody(
         ("GET", "/api/studios/{studio}"): f"/api/studios/{ours}",
         ("GET", "/api/files/{attachment}"): f"/api/files/{file}",
         ("GET", "/api/export.xlsx"): "/api/export.xlsx",
+        ("GET", "/api/report"): "/api/report",
+        ("GET", "/api/report.xlsx"): "/api/report.xlsx",
         ("GET", "/api/sessions"): "/api/sessions",
         ("POST", "/api/sessions/{session}/end"): "/api/sessions/99/end",
     }
@@ -150,6 +158,9 @@ async def test_every_api_route_as_every_role_and_as_nobody(
         f"/api/studios/{ours}": dict(admin=200, jinghong=200, menghai=404, leader=200, member=200),
         f"/api/files/{file}": dict(admin=200, jinghong=200, menghai=404, leader=200, member=200),
         "/api/export.xlsx": dict(admin=200, jinghong=200, menghai=200, leader=403, member=403),
+        # The prefecture's year-end report is the admin's; a union's, its officers' (below).
+        "/api/report": dict(admin=200, jinghong=403, menghai=403, leader=403, member=403),
+        "/api/report.xlsx": dict(admin=200, jinghong=403, menghai=403, leader=403, member=403),
         "/api/sessions": dict(admin=200, jinghong=200, menghai=200, leader=200, member=200),
         "/api/sessions/99/end": dict(admin=404, jinghong=404, menghai=404, leader=404, member=404),
     }
@@ -191,6 +202,15 @@ async def test_every_api_route_as_every_role_and_as_nobody(
             "岩温劳模创新工作室",
             "合计",
         ]
+        async with harness.session() as s:
+            jinghong = (await union_named(s, "景洪市总工会")).id
+        own = await c.get(f"/api/report?union={jinghong}", headers=tma(JINGHONG))
+        assert own.status_code == 200 and own.json()["unions"][0]["name"] == "景洪市总工会"
+        assert [r["studio"] for r in own.json()["unions"][0]["rows"]] == ["岩温劳模创新工作室"]
+        other = await c.get(f"/api/report.xlsx?union={jinghong}", headers=tma(MENGHAI))
+        assert other.status_code == 403
+        book = await c.get(f"/api/report.xlsx?union={jinghong}", headers=tma(JINGHONG))
+        assert load_workbook(BytesIO(book.content)).sheetnames == ["汇总", "工作室考核"]
         page = (await c.get(f"/api/studios/{ours}", headers=tma(LEADER))).json()
         assert page["achievements"][0]["files"] == [{"id": file, "name": "证书.pdf"}]
         got = await c.get(f"/api/files/{file}", headers=tma(LEADER))

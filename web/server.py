@@ -40,6 +40,7 @@ from storage.access import load_access, load_tree
 from storage.errors import DomainError
 from storage.ledgers import StudioLedgers
 from storage.models import User
+from storage.reports import YearReport, year_report
 from storage.webauth import WORKING_DAY, WebAuthService
 from web import initdata
 from web.texts import CATALOGS
@@ -59,6 +60,7 @@ class WebDeps:
     tz: ZoneInfo
     label: Label
     workbook: Workbook
+    report_workbook: Callable[[YearReport, str], bytes] | None = None
     bot_token: str | None = None  # None: no Mini App (offline, console)
     fetch_file: Callable[[str], Awaitable[bytes]] | None = None
     secure_cookies: bool = False  # WEB_URL is https
@@ -154,6 +156,7 @@ def create_app(deps: WebDeps) -> Starlette:
             "lang": lang,
             "admin": access.is_admin,
             "officer": bool(access.officer_unions),
+            "unions": sorted(access.officer_unions),
             "year": deps.today().year,
             "texts": CATALOGS[lang],
             "cookie": request.headers.get("authorization", "") == "",
@@ -194,7 +197,13 @@ def create_app(deps: WebDeps) -> Starlette:
             {"value": g, "label": plain(deps.label(lang, f"grade.{g}"))}
             for g in ("excellent", "good", "pass", "fail")
         ]
-        return JSONResponse({"year": year, "unions": unions, "blocks": out, "grades": grades})
+        statuses = [
+            {"value": st, "label": plain(deps.label(lang, f"status.short.{st}"))}
+            for st in ("named", "under_rereview", "declared", "endorsed", "recommended",
+                       "applied", "returned", "revoked")
+        ]  # fmt: skip
+        return JSONResponse({"year": year, "unions": unions, "blocks": out, "grades": grades,
+                             "statuses": statuses})  # fmt: skip
 
     async def charts(request: Request, user_id: int, lang: str) -> Response:
         year = year_of(request)
@@ -285,6 +294,45 @@ def create_app(deps: WebDeps) -> Starlette:
             content,
             media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             headers={"Content-Disposition": _attachment(f"{name}-{today.isoformat()}.xlsx")},
+        )
+
+    async def _year_report(request: Request, user_id: int) -> YearReport:
+        raw = request.query_params.get("union")
+        async with deps.sessions() as session:
+            return await year_report(
+                session, user_id, int(raw) if raw else None, year_of(request), deps.today()
+            )
+
+    async def report(request: Request, user_id: int, lang: str) -> Response:
+        """The year-end report (Art. 17) as a printable page: a union's, or the prefecture's."""
+        data = await _year_report(request, user_id)
+        lab = deps.label
+        return JSONResponse({
+            "year": data.year,
+            "title": plain(lab(lang, "report.book.title", year=data.year,
+                               union=data.union or lab(lang, "report.book.prefecture"))),
+            "unions": [{
+                "name": u.union, "state": u.state,
+                "rows": [{
+                    "studio": r.studio, "union": r.union, "leader": r.leader,
+                    "grade": plain(lab(lang, f"grade.{r.grade}")) if r.grade else "",
+                    "comment": r.comment, "lights": r.lights, "projects": r.projects,
+                    "achievements": r.achievements, "income": r.income_fen / 100,
+                    "expense": r.expense_fen / 100, "rereview": r.failed_twice,
+                } for r in u.rows],
+            } for u in data.unions],
+        })  # fmt: skip
+
+    async def report_file(request: Request, user_id: int, lang: str) -> Response:
+        data = await _year_report(request, user_id)
+        if deps.report_workbook is None:
+            raise Refused(404)
+        content = await asyncio.to_thread(deps.report_workbook, data, lang)
+        who = data.union or plain(deps.label(lang, "report.book.prefecture"))
+        return Response(
+            content,
+            media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            headers={"Content-Disposition": _attachment(f"{who}-{data.year}-考核报告.xlsx")},
         )
 
     async def sessions(request: Request, user_id: int, lang: str) -> Response:
@@ -382,6 +430,8 @@ def create_app(deps: WebDeps) -> Starlette:
         Route("/api/studios/{studio_id:int}", api(studio)),
         Route("/api/files/{attachment_id:int}", api(file)),
         Route("/api/export.xlsx", api(export)),
+        Route("/api/report", api(report)),
+        Route("/api/report.xlsx", api(report_file)),
         Route("/api/sessions", api(sessions)),
         Route("/api/sessions/{session_id:int}/end", api(end_session), methods=["POST"]),
         Mount("/static", StaticFiles(directory=STATIC), name="static"),
@@ -399,6 +449,8 @@ API_ROUTES = (
     ("GET", "/api/studios/{studio}"),
     ("GET", "/api/files/{attachment}"),
     ("GET", "/api/export.xlsx"),
+    ("GET", "/api/report"),
+    ("GET", "/api/report.xlsx"),
     ("GET", "/api/sessions"),
     ("POST", "/api/sessions/{session}/end"),
 )

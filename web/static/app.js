@@ -81,6 +81,7 @@ async function overview() {
     select("union", data.unions.map((u) => [u.id, u.name])),
     select("grade", [...data.grades.map((g) => [g.value, g.label]), ["none", T["grade.none"]]]),
     select("light", ["missing", "at_risk", "met"].map((l) => [l, T["light." + l]])),
+    select("status", data.statuses.map((st) => [st.value, st.label])),
     el("label", {}, T["filter.q"], el("input", { name: "q", value: state.get("q") || "", onchange: applyFilters })),
     el("button", { type: "button", id: "download", onclick: () => download("/api/export.xlsx" + (state.get("union") ? "?union=" + state.get("union") : "")) }, "⬇ " + T["download"]));
   const blocks = data.blocks.map((block) => el("section", { class: "union" },
@@ -168,6 +169,28 @@ async function studio(id) {
     table(T["studio.funds"], ["", "", "", ""], s.funds.map((f) => [f.on, T["chart." + f.direction], f.yuan.toFixed(2), f.purpose])));
 }
 
+async function report() {
+  const union = me.admin ? "" : String(me.unions[0] || "");
+  const query = union ? "?union=" + union : "";
+  const data = await (await api("/api/report" + query)).json();
+  main.replaceChildren(
+    el("p", { class: "no-print" },
+      el("button", { type: "button", onclick: () => window.print() }, T["report.print"]), " ",
+      el("button", { type: "button", onclick: () => download("/api/report.xlsx" + query) }, "⬇ " + T["download"])),
+    el("h1", { class: "report-title" }, data.title),
+    ...data.unions.map((u) => el("section", { class: "union" },
+      el("h2", {}, u.name, T["report." + u.state] ? el("span", { class: "badge " + u.state }, T["report." + u.state]) : null),
+      el("table", { class: "report" },
+        el("thead", {}, el("tr", {}, ["col.studio", "col.union", "col.grade", "report.comment", "col.lights",
+          "studio.projects", "studio.achievements", "chart.income", "chart.expense"].map((k) => el("th", {}, T[k])))),
+        el("tbody", {}, u.rows.map((r) => el("tr", {},
+          el("td", {}, r.studio + (r.rereview ? " ⚑" : "")), el("td", {}, r.union), el("td", {}, r.grade || T["grade.none"]),
+          el("td", {}, r.comment), el("td", {}, lights(r.lights)),
+          el("td", {}, r.projects), el("td", {}, r.achievements),
+          el("td", {}, r.income.toFixed(2)), el("td", {}, r.expense.toFixed(2)))))))),
+    el("p", {}, "⚑ " + T["report.rereview"]));
+}
+
 async function sessions() {
   const rows = await (await api("/api/sessions")).json();
   main.replaceChildren(el("div", { class: "card" }, el("h2", {}, T["sessions.title"]),
@@ -197,10 +220,12 @@ async function route() {
       document.querySelectorAll("[data-t]").forEach((n) => { n.textContent = T[n.dataset.t]; });
       document.getElementById("lang").textContent = me.lang === "en" ? "中文" : "EN";
       if (initData) document.querySelectorAll(".cookie-only").forEach((n) => n.remove());
+      if (!me.admin && !me.officer) document.querySelectorAll(".officer-only").forEach((n) => n.remove());
     }
     if (hash.startsWith("/studio/")) await studio(parseInt(hash.slice(8), 10));
     else if (hash.startsWith("/charts")) await charts();
     else if (hash.startsWith("/sessions")) await sessions();
+    else if (hash.startsWith("/report")) await report();
     else await overview();
   } catch (error) {
     main.replaceChildren(el("p", { class: "error" }, error.message));
