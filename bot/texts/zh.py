@@ -84,8 +84,8 @@ MESSAGES: dict[str, str] = {
         "/article 6 — 查看某一条\n/regulation — 《办法》全部条款\n"
         "/me — 我的身份　/language — 切换语言"
     ),
-    "help.admin": "🏛 州总工会管理员：\n/invite — 邀请工会干部、工作室负责人或成员\n/invites — 查看和撤销邀请\n/people — 移除人员（写明理由，本人会收到通知）\n/reminders — 提醒安排\n/review — 待我审核的申请\n/studio — 查看工作室\n/rereview — 五年复核\n/status — 各工作室达标情况\n/ledger — 查看工作室台帐\n/export — 导出全州管理台帐 Excel\n/assess — 年度考核情况　/report — 各工会考核报告（可重新打开）\n/reported — 各工会报送情况",
-    "help.officer": "🧑‍💼 工会干部：\n/invite — 邀请工作室负责人或成员、下级工会干部\n/invites — 查看和撤销邀请\n/people — 移除人员（写明理由，本人会收到通知）\n/reminders — 提醒安排\n/review — 待我审核的申请\n/studio — 查看工作室\n/apply — 代劳模申请工作室\n/status — 辖区工作室达标情况\n/ledger — 查看工作室台帐\n/export — 导出管理台帐 Excel\n/assess — 年度考核　/report — 提交年度报告",
+    "help.admin": "🏛 州总工会管理员：\n/invite — 邀请工会干部、工作室负责人或成员\n/invites — 查看和撤销邀请\n/people — 移除人员（写明理由，本人会收到通知）\n/reminders — 提醒安排\n/review — 待我审核的申请\n/studio — 查看工作室\n/rereview — 五年复核\n/status — 各工作室达标情况\n/ledger — 查看工作室台帐\n/export — 导出全州管理台帐 Excel\n/assess — 年度考核情况　/report — 各工会考核报告（可重新打开）\n/reported — 各工会报送情况\n/dashboard — 📊 全州看板　/web — 在电脑浏览器打开看板",
+    "help.officer": "🧑‍💼 工会干部：\n/invite — 邀请工作室负责人或成员、下级工会干部\n/invites — 查看和撤销邀请\n/people — 移除人员（写明理由，本人会收到通知）\n/reminders — 提醒安排\n/review — 待我审核的申请\n/studio — 查看工作室\n/apply — 代劳模申请工作室\n/status — 辖区工作室达标情况\n/ledger — 查看工作室台帐\n/export — 导出管理台帐 Excel\n/assess — 年度考核　/report — 提交年度报告\n/dashboard — 📊 辖区看板　/web — 在电脑浏览器打开看板",
     "help.leader": "🏅 工作室负责人：\n/invite — 邀请团队成员\n/invites — 查看和撤销邀请\n/people — 移除人员（写明理由，本人会收到通知）\n/reminders — 提醒安排\n/studio — 我的工作室\n/status — 是否达到第六条基本条件\n/project /achievement /activity /member /funds — 登记台帐\n/member — 成员台帐，也在这里设置谁可以记录活动\n/ledger — 查看、修改、删除和恢复台帐，取回附件\n/export — 导出台帐 Excel",
     "help.member": "👥 工作室成员：可以随时提问《办法》的规定。\n/studio — 我的工作室\n/ledger — 查看台帐\n/activity — 记录活动（负责人在 /member 里为你开启后）",
     "help.guest": "🔑 还没有身份？请向所在工会索取邀请链接，点开即可开通。\n🏅 省级及以上劳模可以发送 /apply 申请创建工作室。",
