@@ -28,7 +28,7 @@ from telegram.request import BaseRequest
 from bot import forms
 from bot.commands import publish_commands
 from bot.config import Settings
-from bot.context import BotContext, BotData, Deps, UserData
+from bot.context import BotContext, BotData, Deps, UserData, wall_clock
 from bot.handlers import (
     assessments,
     fallback,
@@ -51,7 +51,7 @@ from reminders import jobs as reminder_jobs
 from reminders.service import ReminderService
 from storage import drafts
 from storage.accounts import AccountService
-from storage.db import make_engine, make_session_factory, utcnow
+from storage.db import make_engine, make_session_factory
 from storage.seed import ensure_seeded
 
 log = logging.getLogger(__name__)
@@ -66,7 +66,7 @@ def build_application(
     settings: Settings,
     *,
     request: BaseRequest | None = None,
-    clock: Callable[[], datetime] = utcnow,
+    clock: Callable[[], datetime] = wall_clock,
     rate_limit: bool = True,
     qa: QAEngine | None = None,
 ) -> BotApp:

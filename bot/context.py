@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
@@ -17,7 +17,12 @@ from policy.deadlines import local_today
 from policy.qa import QAEngine
 from policy.regulation import Regulation
 from reminders.service import ReminderService
-from storage.db import utcnow
+
+
+def wall_clock() -> datetime:
+    """The real clock, injected at the composition root; everything below asks `Deps.clock`
+    (handlers through `context.now()`), so tests can stop it."""
+    return datetime.now(UTC)
 
 
 @dataclass
@@ -28,7 +33,7 @@ class Deps:
     regulation: Regulation
     qa: QAEngine
     reminders: ReminderService
-    clock: Callable[[], datetime] = field(default=utcnow)
+    clock: Callable[[], datetime] = field(default=wall_clock)
 
 
 class BotData:
@@ -43,6 +48,15 @@ class UserData:
     def __init__(self) -> None:
         self.lang: str = DEFAULT_LANGUAGE
         self.user_id: int = 0
+        # The last policy question, so "那成果呢？" a moment later is understood.
+        self.last_question: LastQuestion | None = None
+
+
+@dataclass(frozen=True)
+class LastQuestion:
+    chat_id: int
+    text: str
+    at: datetime
 
 
 class BotContext(CallbackContext[ExtBot[None], UserData, dict[Any, Any], BotData]):

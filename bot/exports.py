@@ -54,8 +54,9 @@ class _Book:
             ws.column_dimensions[get_column_letter(col)].width = width
         ws.freeze_panes = "A2"
         ws.append([self._header(ws, text) for text, _, _ in headers])
-        # Dates get yyyy-mm-dd from openpyxl itself; other formats need a styled cell.
-        styled = {i: fmt for i, (_, _, fmt) in enumerate(headers) if fmt and fmt != DATE}
+        # Dates get yyyy-mm-dd from openpyxl itself; other formats need a styled cell, and
+        # so does an empty cell of a formatted column (what is typed there later shows right).
+        styled = {i: fmt for i, (_, _, fmt) in enumerate(headers) if fmt}
         count = 0
         for row in rows:
             ws.append([self._cell(ws, v, styled.get(i)) for i, v in enumerate(row)])
@@ -92,7 +93,7 @@ class _Book:
                 cell.data_type = "s"
                 return cell
             return value
-        if fmt and value is not None:
+        if fmt and (value is None or (fmt != DATE and not isinstance(value, date))):
             cell = WriteOnlyCell(ws, value)
             cell.number_format = fmt
             return cell

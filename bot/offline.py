@@ -201,6 +201,11 @@ class FakeTelegram:
         return True
 
     def _api_answerCallbackQuery(self, p: dict[str, Any]) -> bool:
+        # Telegram takes one answer per press; a second is refused.
+        if any(
+            a.get("callback_query_id") == p.get("callback_query_id") for a in self.callback_answers
+        ):
+            raise BadRequest("query is too old and response timeout expired or query id is invalid")
         self.callback_answers.append(p)
         return True
 

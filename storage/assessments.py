@@ -6,8 +6,10 @@ from __future__ import annotations
 import zlib
 from collections import defaultdict
 from dataclasses import dataclass
+from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage import audit
@@ -19,7 +21,6 @@ from storage.access import (
     load_tree,
     nearest_officers,
 )
-from storage.db import utcnow
 from storage.errors import DomainError
 from storage.models import (
     AnnualAssessment,
@@ -81,6 +82,12 @@ class UnionProgress:
     @property
     def submitted(self) -> bool:
         return self.report is not None and self.report.status is ReportStatus.SUBMITTED
+
+
+@dataclass(frozen=True)
+class Graded:
+    assessment: AnnualAssessment
+    changed: bool  # False: that grade was already recorded (a second press)
 
 
 class AssessmentService:
@@ -177,46 +184,94 @@ class AssessmentService:
         year: int,
         grade: AssessmentGrade,
         comment: str | None = None,
-    ) -> AnnualAssessment:
-        """`comment`: the officer's words on the grade (None keeps what was written); a
-        不合格 needs one, since the union must say why in its report (Art. 17)."""
+        *,
+        now: datetime,
+    ) -> Graded:
+        """Record a studio's grade for the year. The same grade pressed again (or by two
+        instances at once) is written and audited once; the other press is told so.
+        `comment`: the officer's words on it (None keeps what was written); a 不合格 needs
+        one, since the union's report must say why (Art. 17)."""
         comment = comment.strip()[:1000] if comment is not None else None
         if grade is AssessmentGrade.FAIL and not comment:
             raise DomainError("assess.comment_required")
         studio = await self.check_grade(actor_id, studio_id, year)
         reporting = (await load_tree(self.session)).reporting_union(studio.union_id)
         assert reporting is not None  # check_grade refused otherwise
-        row = await self.session.scalar(
-            select(AnnualAssessment).where(
-                AnnualAssessment.studio_id == studio.id, AnnualAssessment.year == year
-            )
-        )
-        before = audit.snapshot(row) if row else None
+        row = await self._assessment(studio.id, year)
         if row is None:
-            row = AnnualAssessment(studio_id=studio.id, union_id=reporting, year=year, grade=grade)
+            row = AnnualAssessment(studio_id=studio.id, union_id=reporting, year=year, grade=grade,
+                                   assessed_by=actor_id, assessed_at=now,
+                                   comments=comment or "")  # fmt: skip
             self.session.add(row)
-        row.grade, row.assessed_by, row.assessed_at = grade, actor_id, utcnow()
-        if comment is not None:
-            row.comments = comment
-        elif grade is not AssessmentGrade.FAIL and before and before.get("grade") == "fail":
-            row.comments = ""  # the reason for a 不合格 does not describe a pass
-        await self.session.flush()
-        audit.record(self.session, actor_id=actor_id, action="assessment.grade", entity=row,
-                     before=before)  # fmt: skip
-        await self.session.commit()
-        return row
+            try:
+                await self.session.flush()
+            except IntegrityError:
+                # The same press on another instance inserted the (studio, year) row first
+                # (and committed: that is what the unique key waited for). Nothing else was
+                # written here, so start over from that row.
+                await self.session.rollback()
+                row = await self._assessment(studio_id, year)
+                if row is None:
+                    raise
+            else:
+                audit.record(self.session, actor_id=actor_id, action="assessment.grade",
+                             entity=row)  # fmt: skip
+                await self.session.commit()
+                return Graded(row, changed=True)
+        for _ in range(3):
+            # A pass no longer carries the reason written for a 不合格.
+            words = comment if comment is not None else (
+                "" if row.grade is AssessmentGrade.FAIL else row.comments
+            )  # fmt: skip
+            if row.grade is grade and words == row.comments:
+                await self.session.commit()  # nothing written: only the row lock ends
+                return Graded(row, changed=False)
+            before = audit.snapshot(row)
+            # Compare-and-set on the grade that was read (where FOR UPDATE means nothing, as
+            # on SQLite): a press that lost the race reads the winner's grade and decides again.
+            moved = await self.session.execute(
+                update(AnnualAssessment)
+                .where(AnnualAssessment.id == row.id, AnnualAssessment.grade == row.grade)
+                .values(grade=grade, assessed_by=actor_id, assessed_at=now, comments=words)
+                .execution_options(synchronize_session=False)
+            )
+            if moved.rowcount == 1:  # type: ignore[attr-defined]
+                await self.session.refresh(row)
+                audit.record(self.session, actor_id=actor_id, action="assessment.grade",
+                             entity=row, before=before)  # fmt: skip
+                await self.session.commit()
+                return Graded(row, changed=True)
+            await self.session.rollback()
+            row = await self._assessment(studio_id, year)
+            if row is None:  # cannot happen: assessments are never deleted
+                raise DomainError("studio.not_found")
+        raise DomainError("form.moved_on")
+
+    async def _assessment(self, studio_id: int, year: int) -> AnnualAssessment | None:
+        # FOR UPDATE: two presses changing the same grade take turns, and the second one
+        # sees the first one's grade (and writes nothing if it is the same).
+        return await self.session.scalar(
+            select(AnnualAssessment)
+            .where(AnnualAssessment.studio_id == studio_id, AnnualAssessment.year == year)
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        )
 
     async def check_grade(self, actor_id: int, studio_id: int, year: int) -> Studio:
-        """Refuse now, before asking for a comment, what `grade` would refuse."""
+        """Refuse now (before asking for a comment) what `grade` would refuse."""
         studio = await self.session.get(Studio, studio_id)
-        if studio is None or studio.status not in ASSESSED_STATUSES:
-            raise DomainError("studio.not_found")
         access = await load_access(self.session, actor_id)
         tree = await load_tree(self.session)
-        reporting = tree.reporting_union(studio.union_id)
+        reporting = tree.reporting_union(studio.union_id) if studio is not None else None
+        # Rights before state, one answer for unseen and missing studios: a forged button
+        # cannot tell which studios exist or are named.
+        if studio is None or not access.governs_studio(tree, studio):
+            raise DomainError("studio.not_found")
         # Art. 17: the county/system union assesses the studios in its area.
         if reporting is None or not access.reports_for(tree, studio.union_id):
             raise DomainError("errors.not_allowed")
+        if studio.status not in ASSESSED_STATUSES:
+            raise DomainError("studio.not_found")
         report = await self.session.scalar(
             select(AnnualReport).where(
                 AnnualReport.union_id == reporting, AnnualReport.year == year
@@ -250,7 +305,7 @@ class AssessmentService:
             raise DomainError("report.not_yours")
         item = await self.union_year(actor_id, union_id, year)
         if item.submitted:
-            raise DomainError("assess.already_reported", year=year)
+            raise DomainError("report.already_submitted", union=item.union.name, year=year)
         if item.unassessed:
             raise DomainError("report.unassessed", count=len(item.unassessed))
         if expected is not None and item.fingerprint != expected:
@@ -258,18 +313,44 @@ class AssessmentService:
         return item
 
     async def submit(
-        self, actor_id: int, union_id: int, year: int, expected: str | None = None
+        self,
+        actor_id: int,
+        union_id: int,
+        year: int,
+        expected: str | None = None,
+        *,
+        now: datetime,
     ) -> tuple[UnionYear, list[int]]:
-        """Mark the union's report for the year submitted (Art. 17); every studio assessed."""
+        """Mark the union's report for the year submitted (Art. 17); every studio assessed.
+        A compare-and-set on the report's status: of two presses (or two instances) one
+        submits, the other is told it already was."""
         item = await self.check_submit(actor_id, union_id, year, expected)
-        counts = item.counts()
+        union, counts = item.union.name, item.counts()
         summary = ", ".join(f"{g.value}={n}" for g, n in counts.items())
-        report = item.report or AnnualReport(union_id=union_id, year=year)
-        before = audit.snapshot(report) if item.report else None
-        report.status, report.summary = ReportStatus.SUBMITTED, summary
-        report.submitted_by, report.submitted_at = actor_id, utcnow()
-        self.session.add(report)
-        await self.session.flush()
+        values = {"status": ReportStatus.SUBMITTED, "summary": summary,
+                  "submitted_by": actor_id, "submitted_at": now}  # fmt: skip
+        before = audit.snapshot(item.report) if item.report else None
+        if item.report is None:
+            report = AnnualReport(union_id=union_id, year=year, **values)
+            self.session.add(report)
+            try:
+                await self.session.flush()
+            except IntegrityError as exc:
+                # Another press created this union's report for the year a moment ago.
+                await self.session.rollback()
+                raise DomainError("report.already_submitted", union=union, year=year) from exc
+        else:
+            report = item.report
+            moved = await self.session.execute(
+                update(AnnualReport)
+                .where(AnnualReport.id == report.id, AnnualReport.status == ReportStatus.DRAFT)
+                .values(**values)
+                .execution_options(synchronize_session=False)
+            )
+            if moved.rowcount != 1:  # type: ignore[attr-defined]
+                await self.session.rollback()
+                raise DomainError("report.already_submitted", union=union, year=year)
+            await self.session.refresh(report)
         audit.record(self.session, actor_id=actor_id, action="report.submit", entity=report,
                      before=before)  # fmt: skip
         await self.session.commit()

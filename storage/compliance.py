@@ -9,7 +9,7 @@ from datetime import date
 from sqlalchemy import ColumnElement, and_, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from policy.compliance import MemberInfo, StudioFacts
+from policy.compliance import ComplianceFacts, MemberInfo
 from policy.deadlines import REPORT_TZ
 from storage.models import (
     Achievement,
@@ -39,7 +39,7 @@ COUNTED_ACHIEVEMENT: ColumnElement[bool] = and_(
 )
 
 
-async def facts_for(session: AsyncSession, studios: Sequence[Studio]) -> dict[int, StudioFacts]:
+async def facts_for(session: AsyncSession, studios: Sequence[Studio]) -> dict[int, ComplianceFacts]:
     ids = [s.id for s in studios]
     # The database counts: one row per distinct fact, not per record (a prefecture's
     # overview reads 1,000 studios' facts at once).
@@ -89,7 +89,7 @@ async def facts_for(session: AsyncSession, studios: Sequence[Studio]) -> dict[in
     ):
         applied.setdefault(studio_id, at.astimezone(REPORT_TZ).date())
     return {
-        s.id: StudioFacts(
+        s.id: ComplianceFacts(
             leader_honour=s.leader_honour.value,
             members=tuple(members[s.id]),
             approved_project_years=tuple(projects[s.id]),

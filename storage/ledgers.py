@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, or_, select, update
@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from policy.lifecycle import can_submit_ledgers
 from storage import audit
 from storage.access import Access, load_access, load_tree, nearest_officers
-from storage.db import Base, utcnow
+from storage.db import Base
 from storage.errors import DomainError
 from storage.files import FileData
 from storage.models import (
@@ -52,7 +52,9 @@ DUPLICATE_DAYS = 30
 
 
 @dataclass
-class Added:
+class Saved:
+    """A ledger entry as added, edited or given new files, and its studio."""
+
     record: Any
     studio: Studio
     officers: list[int]  # who should acknowledge it, if it needs that
@@ -168,7 +170,9 @@ class LedgerService:
     ) -> DomainError:
         tree = await load_tree(self.session)
         if not self._may_read(access, tree, studio, actor_id):
-            return DomainError("ledger.not_yours")
+            # Nothing about a studio this person cannot see, not even that it exists: the same
+            # answer as for one that does not.
+            return DomainError("studio.not_found")
         if studio.id in access.member_studios:
             if kind != "activity":
                 return DomainError("ledger.member_leader_only")
@@ -202,7 +206,7 @@ class LedgerService:
         files: Sequence[FileData] = (),
         *,
         today: date,  # the caller's (Asia/Shanghai): a new member's default joining date
-    ) -> Added:
+    ) -> Saved:
         studio = await self._studio_for_write(actor_id, studio_id, kind)
         model: Any = LEDGERS[kind]
         if kind == "funds" and fields["amount_fen"] <= 0:
@@ -225,7 +229,7 @@ class LedgerService:
         audit.record(self.session, actor_id=actor_id, action=f"{kind}.add", entity=record)
         officers = await self._officers(studio) if kind in ACKNOWLEDGED else []
         await self.session.commit()
-        return Added(record, studio, [o for o in officers if o != actor_id])
+        return Saved(record, studio, [o for o in officers if o != actor_id])
 
     def _attach(self, kind: str, record: Any, files: Sequence[FileData], actor_id: int) -> None:
         for f in files:
@@ -248,7 +252,12 @@ class LedgerService:
         record = await self.session.get(model, record_id) if model else None
         if record is None or (record.deleted_at is not None) is not deleted:
             raise DomainError("ledger.gone" if not deleted else "ledger.not_deleted")
-        studio = await self._studio_for_write(actor_id, record.studio_id, kind, _author(record))
+        try:
+            studio = await self._studio_for_write(actor_id, record.studio_id, kind, _author(record))
+        except DomainError as refused:
+            if refused.key == "studio.not_found":  # unseen: the same as no such record
+                raise DomainError("ledger.gone") from None
+            raise
         return record, studio
 
     async def record_for_write(self, actor_id: int, kind: str, record_id: int) -> Any:
@@ -258,7 +267,7 @@ class LedgerService:
 
     async def update(
         self, actor_id: int, kind: str, record_id: int, attr: str, value: Any
-    ) -> Added:
+    ) -> Saved:
         """Change one field; audited before/after. An acknowledged project or achievement
         goes back to the union, since what it acknowledged has changed."""
         record, studio = await self._record_for_write(actor_id, kind, record_id)
@@ -271,7 +280,7 @@ class LedgerService:
             self.session, actor_id=actor_id, action=f"{kind}.edit", entity=record, before=before
         )
         await self.session.commit()
-        return Added(record, studio, officers)
+        return Saved(record, studio, officers)
 
     async def _back_to_union(
         self, kind: str, record: Any, studio: Studio, actor_id: int
@@ -283,8 +292,14 @@ class LedgerService:
         return [o for o in await self._officers(studio) if o != actor_id]
 
     async def replace_files(
-        self, actor_id: int, kind: str, record_id: int, files: Sequence[FileData]
-    ) -> Added:
+        self,
+        actor_id: int,
+        kind: str,
+        record_id: int,
+        files: Sequence[FileData],
+        *,
+        now: datetime,
+    ) -> Saved:
         """A returned entry's files replaced (e.g. an unreadable scan); the old ones are kept
         out of sight, the change is audited and the entry goes back to the union."""
         if kind not in FILED:
@@ -295,7 +310,6 @@ class LedgerService:
         if not files:
             raise DomainError("form.send_file")
         old = await self.files_of(kind, [record.id])
-        now = utcnow()
         for attachment in old.get(record.id, []):
             attachment.deleted_at = now
         self._attach(kind, record, files, actor_id)
@@ -310,7 +324,7 @@ class LedgerService:
             after={"files": [f.file_name for f in files]},
         )
         await self.session.commit()
-        return Added(record, studio, officers)
+        return Saved(record, studio, officers)
 
     async def files_of(self, kind: str, ids: Sequence[int]) -> dict[int, list[Attachment]]:
         """The files kept with each record (achievements and activities have them)."""
@@ -331,8 +345,8 @@ class LedgerService:
         self, actor_id: int, member_id: int, kind: MemberEventKind, on_date: date, text: str
     ) -> Member:
         """Art. 11's member ledger: leaving, titles, awards, certificates, promotions."""
-        member = await self.session.get(Member, member_id)
-        if member is None or member.deleted_at is not None or member.left_on is not None:
+        member = await self.record_for_write(actor_id, "member", member_id)
+        if member.left_on is not None:
             raise DomainError("ledger.gone")
         await self._studio_for_write(actor_id, member.studio_id, "member")
         before = audit.snapshot(member)
@@ -389,11 +403,11 @@ class LedgerService:
         author = _author(record) if record is not None else None
         return await self._may_write(access, studio, actor_id, kind, author)
 
-    async def delete(self, actor_id: int, kind: str, record_id: int) -> Any:
+    async def delete(self, actor_id: int, kind: str, record_id: int, *, now: datetime) -> Any:
         """Soft delete: the record leaves the ledger but stays, and can be restored."""
         record, _ = await self._record_for_write(actor_id, kind, record_id)
         before = audit.snapshot(record)
-        record.deleted_at = utcnow()
+        record.deleted_at = now
         audit.record(
             self.session, actor_id=actor_id, action=f"{kind}.delete", entity=record, before=before
         )
@@ -452,7 +466,10 @@ class LedgerService:
         studio = await self.session.get(Studio, record.studio_id)
         assert studio is not None
         access = await load_access(self.session, actor_id)
-        if not access.governs_studio(await load_tree(self.session), studio):
+        tree = await load_tree(self.session)
+        if not self._may_read(access, tree, studio, actor_id):
+            raise DomainError("ledger.gone")  # as for a record that does not exist
+        if not access.governs_studio(tree, studio):
             raise DomainError("ledger.ack_not_yours")
         if record.review_status is not ReviewStatus.PENDING:
             raise DomainError("ledger.already_reviewed")
@@ -558,13 +575,13 @@ class StudioLedgers:
     a worker thread, where nothing may lazy-load."""
 
     studio: Studio
-    union_name: str
     projects: list[Any]
     achievements: list[Any]
     activities: list[Any]
     members: list[Any]
     funds: list[Any]
     events: list[tuple[str, Any]]
+    union_name: str = ""  # the studio's union, read with the rows (no lazy load in the worker)
     # File names kept with each achievement and activity, by (ledger, record id).
     files: dict[tuple[str, int], list[str]] = field(default_factory=dict)
 
@@ -583,7 +600,8 @@ async def _ledgers_of(session: AsyncSession, studios: Sequence[Studio]) -> list[
     names = await session.execute(select(Union.id, Union.name).where(Union.id.in_(union_ids)))
     unions: dict[int, str] = {union_id: name for union_id, name in names}
     out = {
-        s.id: StudioLedgers(s, unions.get(s.union_id, ""), [], [], [], [], [], []) for s in studios
+        s.id: StudioLedgers(s, [], [], [], [], [], [], union_name=unions.get(s.union_id, ""))
+        for s in studios
     }
     for model, attr in (
         (Project, "projects"),

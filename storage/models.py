@@ -265,11 +265,27 @@ class StudioStatusChange(Base):
     effective_on: Mapped[date | None] = mapped_column(Date)
 
 
-class Member(Base):
+class LedgerRow:
+    """The columns every ledger table shares (Art. 11): the studio it belongs to, when it was
+    written, and the soft delete that /ledger's 「已删除」 view restores. Declared first in
+    each table (sort_order), as the migrations have them."""
+
+    id: Mapped[int] = mapped_column(primary_key=True, sort_order=-3)
+    studio_id: Mapped[int] = mapped_column(ForeignKey("studios.id"), index=True, sort_order=-2)
+    created_at: Mapped[datetime] = _ts()
+    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class AuthoredLedgerRow(LedgerRow):
+    """A ledger row entered by someone, who may then change it (a member's own row records
+    who it is, not who wrote it)."""
+
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+
+class Member(LedgerRow, Base):
     __tablename__ = "members"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    studio_id: Mapped[int] = mapped_column(ForeignKey("studios.id"), index=True)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     name: Mapped[str] = mapped_column(String(50))
     specialty: Mapped[str] = mapped_column(String(100), default="")
@@ -277,8 +293,6 @@ class Member(Base):
     birth_year: Mapped[int | None] = mapped_column(Integer)
     joined_on: Mapped[date | None] = mapped_column(Date)
     left_on: Mapped[date | None] = mapped_column(Date)
-    created_at: Mapped[datetime] = _ts()
-    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class MemberEvent(Base):
@@ -295,12 +309,10 @@ class MemberEvent(Base):
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
-class Project(Base):
+class Project(AuthoredLedgerRow, Base):
     # Art. 6(3): at least one approved (立项) project every calendar year.
     __tablename__ = "projects"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    studio_id: Mapped[int] = mapped_column(ForeignKey("studios.id"), index=True)
     title: Mapped[str] = mapped_column(String(200))
     year: Mapped[int] = mapped_column(Integer)
     kind: Mapped[ProjectKind] = mapped_column(_enum(ProjectKind, "project_kind"))
@@ -313,12 +325,9 @@ class Project(Base):
         _enum(ReviewStatus, "review_status"), default=ReviewStatus.PENDING
     )
     review_reason: Mapped[str] = mapped_column(Text, default="")
-    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    created_at: Mapped[datetime] = _ts()
-    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
-class Achievement(Base):
+class Achievement(AuthoredLedgerRow, Base):
     # Art. 6(4) and Art. 7: recognised achievements, by category, with their benefits.
     __tablename__ = "achievements"
     __table_args__ = (
@@ -327,8 +336,6 @@ class Achievement(Base):
         ),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    studio_id: Mapped[int] = mapped_column(ForeignKey("studios.id"), index=True)
     title: Mapped[str] = mapped_column(String(200))
     category: Mapped[AchievementCategory] = mapped_column(
         _enum(AchievementCategory, "achievement_category")
@@ -342,41 +349,28 @@ class Achievement(Base):
         _enum(ReviewStatus, "review_status"), default=ReviewStatus.PENDING
     )
     review_reason: Mapped[str] = mapped_column(Text, default="")
-    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    created_at: Mapped[datetime] = _ts()
-    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
-class Activity(Base):
+class Activity(AuthoredLedgerRow, Base):
     # Art. 11: 创建活动台帐.
     __tablename__ = "activities"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    studio_id: Mapped[int] = mapped_column(ForeignKey("studios.id"), index=True)
     held_on: Mapped[date] = mapped_column(Date)
     kind: Mapped[ActivityKind] = mapped_column(_enum(ActivityKind, "activity_kind"))
     people_reached: Mapped[int] = mapped_column(Integer, default=0)
     summary: Mapped[str] = mapped_column(Text, default="")
-    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    created_at: Mapped[datetime] = _ts()
-    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
-class FundRecord(Base):
+class FundRecord(AuthoredLedgerRow, Base):
     # Art. 9: earmarked and transparent; every subsidy and expense is a record.
     __tablename__ = "fund_records"
     __table_args__ = (CheckConstraint("amount_fen > 0", name="amount_positive"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    studio_id: Mapped[int] = mapped_column(ForeignKey("studios.id"), index=True)
     direction: Mapped[FundDirection] = mapped_column(_enum(FundDirection, "fund_direction"))
     source: Mapped[FundSource | None] = mapped_column(_enum(FundSource, "fund_source"))
     amount_fen: Mapped[int] = mapped_column(BigInteger)
     on_date: Mapped[date] = mapped_column(Date)
     purpose: Mapped[str] = mapped_column(Text, default="")
-    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    created_at: Mapped[datetime] = _ts()
-    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class Attachment(Base):

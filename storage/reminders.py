@@ -50,7 +50,10 @@ class UnionFacts:
 
 
 @dataclass(frozen=True)
-class StudioFacts:
+class ReminderStudio:
+    """A studio as the planner needs it: whom to remind (its leaders), where it reports,
+    and when it was named (the five-yearly re-review, Art. 17)."""
+
     id: int
     name: str
     union_id: int
@@ -65,7 +68,7 @@ class Snapshot:
     unions: list[UnionFacts]
     officers: dict[int, list[int]]
     admins: list[int]
-    studios: list[StudioFacts]
+    studios: list[ReminderStudio]
     submitted: set[tuple[int, int]]  # (union_id, year)
     assessed: set[tuple[int, int]]  # (studio_id, year)
     approved_projects: set[tuple[int, int]]  # (studio_id, year)
@@ -73,13 +76,15 @@ class Snapshot:
     muted: set[tuple[int, str]]
     blocked: set[int]
     tree: UnionTree = field(default_factory=lambda: UnionTree({}, {}))
-    _by_reporting: dict[int, list[StudioFacts]] | None = field(default=None, init=False, repr=False)
+    _by_reporting: dict[int, list[ReminderStudio]] | None = field(
+        default=None, init=False, repr=False
+    )
 
     @property
     def names(self) -> dict[int, str]:
         return self.tree.names
 
-    def studios_reporting_to(self, union_id: int) -> list[StudioFacts]:
+    def studios_reporting_to(self, union_id: int) -> list[ReminderStudio]:
         if self._by_reporting is None:
             self._by_reporting = defaultdict(list)
             for studio in self.studios:
@@ -115,7 +120,7 @@ async def load_snapshot(session: AsyncSession, years: Sequence[int]) -> Snapshot
         elif role is Role.PREFECTURE_ADMIN:
             admins.append(user_id)
     studios = [
-        StudioFacts(sid, name, union_id, named_on, tuple(sorted(set(leaders[sid]))))
+        ReminderStudio(sid, name, union_id, named_on, tuple(sorted(set(leaders[sid]))))
         for sid, name, union_id, named_on in await session.execute(
             select(Studio.id, Studio.name, Studio.union_id, Studio.named_on).where(
                 Studio.status.in_(ACTIVE_STUDIO)

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime
 from typing import Any
 
 import pytest
-import time_machine
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from bot.handlers.reminders import render_reminders
 from bot.offline import Person
@@ -28,7 +28,7 @@ from storage.models import (
     User,
 )
 from tests.factories import add_grassroots, add_studio, union_named
-from tests.harness import BotHarness
+from tests.harness import BotHarness, Database
 
 COUNTY = Person(901, "李强")
 GRASSROOTS = Person(902, "刀丽")
@@ -36,10 +36,9 @@ ADMIN = Person(903, "王芳")
 NOW = datetime(2026, 12, 10, 2, 0, tzinfo=UTC)
 
 
-@pytest.fixture(autouse=True)
-def frozen() -> Any:
-    with time_machine.travel(NOW, tick=False):
-        yield
+@pytest.fixture
+def now() -> datetime:
+    return NOW
 
 
 async def setup(bot: BotHarness) -> list[int]:
@@ -154,7 +153,9 @@ async def test_a_fail_needs_a_reason_and_any_grade_may_carry_a_comment(bot: BotH
     # The service refuses a fail without words, whatever the caller.
     async with bot.session() as s:
         with pytest.raises(DomainError, match="comment_required"):
-            await AssessmentService(s).grade(COUNTY.id, studios[0], 2026, AssessmentGrade.FAIL, " ")
+            await AssessmentService(s).grade(
+                COUNTY.id, studios[0], 2026, AssessmentGrade.FAIL, " ", now=NOW
+            )
 
 
 async def report(bot: BotHarness) -> AnnualReport:
@@ -275,3 +276,105 @@ async def test_the_year_end_report_is_a_workbook_with_charts_and_the_reasons(
     async with bot.session() as s:
         county = (await union_named(s, "景洪市总工会")).id
     assert "没有权限" in (await bot.press_data(GRASSROOTS, f"rw:{county}:2026"))[0]
+
+
+# -------------------------------------------- issue 11: "press once", also across instances
+async def audit_count(bot: BotHarness, action: str) -> int:
+    async with bot.session() as s:
+        found = await s.scalar(
+            select(func.count()).select_from(AuditLog).where(AuditLog.action == action)
+        )
+    return int(found or 0)
+
+
+async def test_the_same_grade_pressed_twice_is_recorded_once(bot: BotHarness) -> None:
+    studios = await setup(bot)
+    await bot.send(COUNTY, "/assess")
+    await bot.press(COUNTY, "良好")  # the newest studio: 玉香
+    assert "已评定" in bot.last(COUNTY)
+    again = await bot.press_data(COUNTY, f"as:{studios[1]}:2026:g")  # the same button again
+    assert len(again) == 1 and "已经评定为「良好」" in again[0] and "没有重复" in again[0]
+    assert await audit_count(bot, "assessment.grade") == 1
+    # A different grade is a change, and audited with what it was before.
+    await bot.press_data(COUNTY, f"as:{studios[1]}:2026:e")
+    assert "已评定" in bot.last(COUNTY)
+    async with bot.session() as s:
+        entries = list(await s.scalars(select(AuditLog).where(
+            AuditLog.action == "assessment.grade").order_by(AuditLog.id)))  # fmt: skip
+        grades = list(await s.scalars(select(AnnualAssessment.grade)))
+    assert [g.value for g in grades] == ["excellent"]
+    assert len(entries) == 2 and entries[1].before is not None
+    assert entries[1].before["grade"] == "good" and entries[1].after["grade"] == "excellent"
+
+
+async def press_at_once(first: BotHarness, second: BotHarness, person: Any, data: str) -> list[str]:
+    """The same press delivered to two instances a moment apart, as Telegram may do."""
+    message = first.fake.sent[person.id][-1]
+    second.fake.chats[person.id] = first.fake.chats[person.id]
+    second.fake.sent[person.id] = [message]
+    results = await asyncio.gather(
+        first.chat.press_data(person, message, data),
+        second.chat.press_data(person, message, data),
+    )
+    return [
+        m.get("text", "") for replies in results for m in replies if m["chat"]["id"] == person.id
+    ]
+
+
+@pytest.mark.postgres
+async def test_two_instances_grading_at_once_record_one_grade(database: Database) -> None:
+    async with (
+        BotHarness.started(database, NOW) as first,
+        BotHarness.started(database, NOW) as second,
+    ):
+        studios = await setup(first)
+        await first.send(COUNTY, "/assess")
+        texts = await press_at_once(first, second, COUNTY, f"as:{studios[0]}:2026:g")
+        assert not any("抱歉" in t for t in texts), texts
+        assert sum("已评定" in t for t in texts) == 1, texts
+        assert sum("已经评定为「良好」" in t for t in texts) == 1, texts
+        async with first.session() as s:
+            rows = list(await s.scalars(select(AnnualAssessment)))
+        assert len(rows) == 1 and rows[0].grade.value == "good"
+        assert await audit_count(first, "assessment.grade") == 1
+        # Changing an existing grade at once on both: one change, one "already".
+        texts = await press_at_once(first, second, COUNTY, f"as:{studios[0]}:2026:e")
+        assert sum("已评定" in t for t in texts) == 1, texts
+        assert await audit_count(first, "assessment.grade") == 2
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("reopened", [False, True], ids=["first", "after_reopening"])
+async def test_two_instances_submitting_the_report_at_once_submit_once(
+    database: Database, reopened: bool
+) -> None:
+    async with (
+        BotHarness.started(database, NOW) as first,
+        BotHarness.started(database, NOW) as second,
+    ):
+        studios = await setup(first)
+        await first.send(ADMIN, "/start")
+        await grade_all(first, studios)
+        if reopened:  # the report row exists, as a draft: the race is on its status
+            await first.send(COUNTY, "/report")
+            await first.press(COUNTY, "提交 2026 年考核报告")
+            await first.press(COUNTY, "确认提交")
+            await first.send(ADMIN, "/report")
+            await first.press(ADMIN, "重新打开")
+            await first.send(ADMIN, "优秀的比例需要复核")
+            await first.press(ADMIN, "确认提交")
+            assert (await report(first)).status is ReportStatus.DRAFT
+        await first.send(COUNTY, "/report")
+        await first.press(COUNTY, "提交 2026 年考核报告")
+        confirm = button_data(first, COUNTY, "确认提交")
+        before = await audit_count(first, "report.submit")
+        told_before = len(first.fake.sent.get(ADMIN.id, []))
+        texts = await press_at_once(first, second, COUNTY, confirm)
+        assert not any("抱歉" in t for t in texts), texts
+        assert sum("已提交 景洪市总工会 2026 年考核报告" in t for t in texts) == 1, texts
+        assert sum("已经提交过了" in t for t in texts) == 1, texts
+        assert (await report(first)).status is ReportStatus.SUBMITTED
+        assert await audit_count(first, "report.submit") == before + 1
+        notices = first.fake.sent.get(ADMIN.id, [])[told_before:] + second.fake.sent.get(
+            ADMIN.id, [])  # fmt: skip
+        assert sum("已提交 2026 年考核报告" in m.get("text", "") for m in notices) == 1

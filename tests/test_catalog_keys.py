@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pytest
 
+from bot.commands import COMMANDS
 from bot.handlers import ledgers
-from bot.handlers.ledgers import add as ledger_forms
-from bot.handlers.ledgers import edit as ledger_edits
+from bot.handlers.ledgers import spec as ledger_spec
 from bot.i18n import CATALOGS
 from policy.lifecycle import Action, Honour, StudioStatus
 from reminders.schedule import KINDS
@@ -46,7 +46,7 @@ def _values(*enums: Iterable[object]) -> list[str]:
 
 
 _ledger_fields = {s.name for f in ledgers.FORMS.values() for s in f.steps} - {"studio"}
-_ledger_fields |= {f for fields in ledger_edits.EDITABLE.values() for f in fields}
+_ledger_fields |= {f for s in ledger_spec.SPECS.values() for f in s.editable}
 
 # Each key built from a value: its template ({} for the value) and every value it can take.
 FAMILIES: dict[str, list[str]] = {
@@ -68,7 +68,7 @@ FAMILIES: dict[str, list[str]] = {
     "enum.category.{}": _values(AchievementCategory),
     "enum.direction.{}": _values(FundDirection),
     "enum.source.{}": _values(FundSource),
-    "level.{}": list(ledger_forms.LEVELS),
+    "level.{}": list(ledger_spec.LEVELS),
     # joined/left are shown as member_action.join/leave
     "member_event.{}": [k for k in _values(MemberEventKind) if k not in ("joined", "left")],
     "member_action.{}": ["join", "leave", "event"],
@@ -78,6 +78,7 @@ FAMILIES: dict[str, list[str]] = {
     "reminders.kind.{}": list(KINDS),
     "language.{}": list(LANGUAGES),
     "status.clause.{}": [str(n) for n in range(1, 6)],
+    "cmd.{}": list(COMMANDS),
 }
 # Templates that are put together from a prefix chosen in code; the prefixes are families above.
 INDIRECT = {"{}.{}"}
@@ -173,3 +174,14 @@ def test_every_built_key_is_in_the_catalog(lang: str) -> None:
         if template.format(value) not in CATALOGS[lang]
     )
     assert missing == []
+
+
+@pytest.mark.parametrize("lang", sorted(CATALOGS))
+def test_the_command_menu_is_what_telegram_accepts(lang: str) -> None:
+    from bot.commands import menu
+
+    # Telegram: 1-32 characters of a-z, 0-9 and _; descriptions of 1-256 characters.
+    commands = menu(lang)
+    assert [c.command for c in commands] == list(COMMANDS)
+    assert all(re.fullmatch(r"[a-z0-9_]{1,32}", c.command) for c in commands)
+    assert all(0 < len(c.description) <= 256 for c in commands)

@@ -403,16 +403,15 @@ async def test_a_long_list_is_cut_and_every_message_fits(world: World) -> None:
 
 
 def test_leaders_are_reminded_the_day_status_turns_missing() -> None:
-    from policy.compliance import Level, StudioFacts, assess
+    from policy.compliance import ComplianceFacts, Level, assess
     from reminders.planner import plan
     from storage.access import UnionTree
-    from storage.reminders import Snapshot
-    from storage.reminders import StudioFacts as Planned
+    from storage.reminders import ReminderStudio, Snapshot
 
     schedule, named = ReminderSchedule(), date(2025, 3, 1)
-    facts = StudioFacts(leader_honour="provincial_model_worker", named_on=named)
+    facts = ComplianceFacts(leader_honour="provincial_model_worker", named_on=named)
     snapshot = Snapshot(unions=[], officers={}, admins=[], submitted=set(), assessed=set(),
-                        studios=[Planned(7, "岩温劳模创新工作室", 1, named, (LEADER,))],
+                        studios=[ReminderStudio(7, "岩温劳模创新工作室", 1, named, (LEADER,))],
                         approved_projects=set(), achievements={}, muted=set(), blocked=set(),
                         tree=UnionTree({}, {}))  # fmt: skip
     first_missing: dict[int, date] = {}

@@ -10,9 +10,9 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
-import time_machine
 
 import bot.handlers.ledgers.export as export_handler
+from bot import exports
 from bot.offline import Person
 from storage.access import load_access, load_tree
 from storage.models import Role, RoleGrant, UnionKind, User
@@ -25,10 +25,9 @@ ASKER = Person(805, "岩罕")
 NOW = datetime(2026, 11, 27, 2, 0, tzinfo=UTC)
 
 
-@pytest.fixture(autouse=True)
-def frozen() -> Any:
-    with time_machine.travel(NOW, tick=True):
-        yield
+@pytest.fixture
+def now() -> datetime:
+    return NOW  # the bot's clock stops here (conftest's `bot` fixture reads this)
 
 
 async def _officer(bot: BotHarness) -> None:
@@ -46,14 +45,14 @@ async def test_a_slow_workbook_says_it_is_coming_and_the_bot_keeps_answering(
 ) -> None:
     await _officer(bot)
     release = threading.Event()
-    real = export_handler.build_workbook
+    real = exports.build_workbook
 
     def slow_build(*args: Any, **kwargs: Any) -> bytes:
         kwargs["progress"](1, 4)
         release.wait(10)  # a prefecture's worth of rows, held until the test lets go
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(export_handler, "build_workbook", slow_build)
+    monkeypatch.setattr(exports, "build_workbook", slow_build)
     monkeypatch.setattr(export_handler, "PATIENCE", 0.05)
     monkeypatch.setattr(export_handler, "PROGRESS_EVERY_S", 0.05)
     exporting = asyncio.create_task(bot.send(OFFICER, "/export"))

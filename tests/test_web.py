@@ -15,7 +15,6 @@ from urllib.parse import urlencode
 
 import httpx
 import pytest
-import time_machine
 from openpyxl import load_workbook
 
 from bot.offline import Person
@@ -29,7 +28,7 @@ from storage.models import (
     User,
 )
 from tests.factories import add_studio, union_named
-from tests.harness import BotHarness, Database
+from tests.harness import BotHarness, Clock, Database
 from web import initdata
 from web.server import API_ROUTES, STATIC, WebDeps, create_app
 
@@ -39,21 +38,17 @@ ADMIN, JINGHONG, MENGHAI = Person(701, "州管理员"), Person(702, "景洪干�
 LEADER, MEMBER, STRANGER = Person(704, "岩温"), Person(705, "玉罕"), Person(706, "路人")
 
 
-Clock = Any  # time_machine's traveller: the bot and the web read the same frozen time
-
-
 async def fetch_file(file_id: str) -> bytes:
     return f"content of {file_id}".encode()  # the bot would download it from Telegram
 
 
 @pytest.fixture
 async def web(database: Database) -> AsyncIterator[tuple[BotHarness, WebDeps, Clock]]:
-    with time_machine.travel(NOW, tick=False) as clock:
-        async with BotHarness.started(database, web_port=8080) as harness:
-            settings = harness.app.bot_data.deps.settings  # type: ignore[union-attr]
-            deps = web_deps(harness.app, settings)
-            deps.bot_token, deps.fetch_file = TOKEN, fetch_file
-            yield harness, deps, clock
+    async with BotHarness.started(database, NOW, web_port=8080) as harness:
+        settings = harness.app.bot_data.deps.settings  # type: ignore[union-attr]
+        deps = web_deps(harness.app, settings)
+        deps.bot_token, deps.fetch_file = TOKEN, fetch_file
+        yield harness, deps, harness.clock
 
 
 def client(deps: WebDeps, **kwargs: Any) -> httpx.AsyncClient:
@@ -244,7 +239,7 @@ async def test_a_one_time_link_signs_a_browser_in_for_a_working_day(
             assert (await other.get("/api/me")).status_code == 401
             # A second browser with a fresh link; ten minutes later a link is dead.
             late = (await harness.send(JINGHONG, "/web"))[0].split("code=")[1].split()[0]
-            clock.move_to(NOW + timedelta(minutes=11))
+            clock.at = NOW + timedelta(minutes=11)
             assert (await other.post("/login", data={"code": late})).status_code == 403
             fresh = (await harness.send(JINGHONG, "/web"))[0].split("code=")[1].split()[0]
             assert (await other.post("/login", data={"code": fresh})).status_code == 303
@@ -347,7 +342,7 @@ async def test_uvicorn_serves_it_inside_the_bots_own_loop(
 async def test_a_dashboard_button_under_status_and_reported_opens_the_mini_app(
     database: Database,
 ) -> None:
-    async with BotHarness.started(database, web_url="https://dash.example.org") as harness:
+    async with BotHarness.started(database, NOW, web_url="https://dash.example.org") as harness:
         await seed(harness)
         await harness.send(ADMIN, "/status")
         buttons = harness.chat.buttons(harness.last_message(ADMIN))
@@ -358,7 +353,7 @@ async def test_a_dashboard_button_under_status_and_reported_opens_the_mini_app(
         assert "打开辖区看板" in replies[0]
         # /web links to the public address.
         assert "https://dash.example.org/login?code=" in (await harness.send(JINGHONG, "/web"))[0]
-    async with BotHarness.started(database, web_port=8080) as harness:
+    async with BotHarness.started(database, NOW, web_port=8080) as harness:
         # No https address: no Mini App (Telegram would refuse the button); /web instead.
         assert "/web" in (await harness.send(JINGHONG, "/dashboard"))[0]
         await harness.send(ADMIN, "/status")

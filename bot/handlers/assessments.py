@@ -5,10 +5,12 @@ who has reported."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.error import TelegramError
 
 from bot import forms
 from bot.context import BotContext
@@ -31,7 +33,7 @@ from bot.paging import paginate
 from bot.reports import build_report
 from policy.deadlines import days_until, report_deadline
 from storage.access import load_access
-from storage.assessments import AssessmentService, UnionProgress, UnionYear
+from storage.assessments import AssessmentService, Graded, UnionProgress, UnionYear
 from storage.errors import DomainError
 from storage.models import AssessmentGrade, User
 from storage.reports import year_report
@@ -161,14 +163,17 @@ async def grade_button(update: Update, context: BotContext) -> None:
         await forms.start(update, context, FAIL, data)
         return
     async with context.session() as session:
-        row = await AssessmentService(session).grade(context.user_id, studio_id, year, grade)
-    await _graded(update, context, row.union_id, studio_id, year, grade)
+        graded = await AssessmentService(session).grade(
+            context.user_id, studio_id, year, grade, now=context.now()
+        )
+    await _graded(update, context, graded, studio_id, year, grade)
 
 
 async def _graded(
-    update: Update, context: BotContext, union_id: int, studio_id: int, year: int,
+    update: Update, context: BotContext, graded: Graded, studio_id: int, year: int,
     grade: AssessmentGrade,
 ) -> None:  # fmt: skip
+    union_id = graded.assessment.union_id
     async with context.session() as session:
         overview = await AssessmentService(session).overview(context.user_id, year, union_id)
     item = overview[0] if overview else None
@@ -176,9 +181,14 @@ async def _graded(
     studio = next((s.name for s, _ in item.studios if s.id == studio_id), "") if item else ""
     query = update.callback_query
     if query is not None and query.data and query.data.startswith("as:"):
-        # The graded studio's buttons go; /assess shows it again to change.
-        await query.edit_message_reply_markup(None)
-    key = "assess.graded_last" if left == 0 else "assess.graded"
+        # The graded studio's buttons go; /assess shows it again to change (already gone
+        # after a double press, or on the other instance's message: fine).
+        with contextlib.suppress(TelegramError):
+            await query.edit_message_reply_markup(None)
+    if not graded.changed:  # a second press of the same grade (here or on another instance)
+        key = "assess.already_graded"
+    else:
+        key = "assess.graded_last" if left == 0 else "assess.graded"
     keyboard = rows([(context.t("assess.comment_btn"), f"ac:{studio_id}:{year}")])
     await answer(update, context, context.t(key, studio=studio,
                  grade=Raw(context.t(f"grade.{grade.value}")), left=left), keyboard)  # fmt: skip
@@ -194,10 +204,10 @@ async def _fail_submit(
     update: Update, context: BotContext, session: AsyncSession, data: dict[str, Any]
 ) -> None:
     studio_id, year = int(data["studio_id"]), int(data["year"])
-    row = await AssessmentService(session).grade(
-        context.user_id, studio_id, year, AssessmentGrade.FAIL, data["comment"]
+    graded = await AssessmentService(session).grade(
+        context.user_id, studio_id, year, AssessmentGrade.FAIL, data["comment"], now=context.now()
     )
-    await _graded(update, context, row.union_id, studio_id, year, AssessmentGrade.FAIL)
+    await _graded(update, context, graded, studio_id, year, AssessmentGrade.FAIL)
 
 
 async def _comment_submit(
@@ -205,8 +215,9 @@ async def _comment_submit(
 ) -> None:
     studio_id, year = int(data["studio_id"]), int(data["year"])
     grade = AssessmentGrade(data["grade"])
-    await AssessmentService(session).grade(context.user_id, studio_id, year, grade,
-                                           data["comment"])  # fmt: skip
+    await AssessmentService(session).grade(
+        context.user_id, studio_id, year, grade, data["comment"], now=context.now()
+    )
     await answer(update, context, context.t("assess.comment_saved", studio=data["studio"]))
 
 
@@ -358,10 +369,11 @@ async def submit_button(update: Update, context: BotContext) -> None:
         )
         await answer(update, context, text, keyboard)
         return
-    await query.edit_message_reply_markup(None)
+    with contextlib.suppress(TelegramError):  # already gone after a double press
+        await query.edit_message_reply_markup(None)
     async with context.session() as session:
         item, admins = await AssessmentService(session).submit(
-            context.user_id, union_id, year, args[2]
+            context.user_id, union_id, year, args[2], now=context.now()
         )
         users = [await session.get(User, a) for a in admins]
     await answer(update, context, context.t("report.submitted", union=item.union.name, year=year,
@@ -433,7 +445,7 @@ async def reported_command(update: Update, context: BotContext) -> None:
     today = context.today()
     lines = [
         ("✅ " if u.submitted else "⏳ ") + u.union.name
-        + (f"（{local_time(context, u.report.submitted_at)}）"
+        + (context.t("reported.when", when=local_time(context, u.report.submitted_at))
            if u.submitted and u.report and u.report.submitted_at else "")
         for u in overview
     ]  # fmt: skip

@@ -32,7 +32,11 @@ async def remember_user(update: Update, context: BotContext) -> None:
         return
     async with context.session() as session:
         record = await AccountService(session).touch(
-            user.id, strip_unclean(user.full_name), user.username, user.language_code
+            user.id,
+            strip_unclean(user.full_name),
+            user.username,
+            user.language_code,
+            now=context.now(),
         )
         context.user_data.lang = resolve_language(record.language, user.language_code)
         context.user_data.user_id = user.id
@@ -88,7 +92,7 @@ async def chat_member_changed(update: Update, context: BotContext) -> None:
         return
     blocked = change.new_chat_member.status in ("kicked", "left")
     async with context.session() as session:
-        await AccountService(session).set_blocked(change.from_user.id, blocked)
+        await AccountService(session).set_blocked(change.from_user.id, blocked, now=context.now())
 
 
 async def pressed(

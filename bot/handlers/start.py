@@ -45,7 +45,7 @@ async def _accept_invitation(update: Update, context: BotContext, code: str) -> 
         await private_only(start)(update, context)
         return
     async with context.session() as session:
-        grant = await InvitationService(session).accept(user.id, code)
+        grant = await InvitationService(session).accept(user.id, code, now=context.now())
         description = describe_grant(context, grant)
         inviter = await session.get(User, grant.granted_by) if grant.granted_by else None
     text = context.t(

@@ -1,7 +1,10 @@
 """The studio's ledgers in chat (Art. 11): /project, /achievement, /activity, /member, /funds,
 /ledger to list and delete, and the union's acknowledgement of projects and achievements.
 
-One module per job: adding (the forms), editing, acknowledging, listing, exporting."""
+Each ledger is one spec (spec.py: its fields, their widgets, labels, editability, list line
+and export columns), from which the forms, summaries, edits and list are generated; its
+buttons are typed codecs (buttons.py). One module per job: adding (the forms), editing,
+acknowledging, listing, exporting."""
 
 from bot.handlers.ledgers.ack import ack_button
 from bot.handlers.ledgers.add import FORMS, command

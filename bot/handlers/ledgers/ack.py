@@ -11,9 +11,9 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from bot import forms
 from bot.context import BotContext
 from bot.forms import Form, Step
-from bot.handlers.common import answer, language_of, pressed, tell
+from bot.handlers.common import answer, language_of, tell
 from bot.handlers.files import file_buttons, file_lines
-from bot.handlers.ledgers.base import CODE_OF, KIND_CODES
+from bot.handlers.ledgers.buttons import ACK, REFILE
 from bot.i18n import Raw, t
 from bot.keyboards import rows
 from storage.ledgers import LedgerService
@@ -28,12 +28,14 @@ async def ask_ack(
         files = (await LedgerService(session).files_of(kind, [record_id])).get(record_id, [])
     lang = language_of(user)
     tr = partial(t, lang)
-    code = CODE_OF[kind]
-    data = f"ak:{code}:{record_id}"
     grid = [
         [
-            InlineKeyboardButton(tr("ledger.ack_ok"), callback_data=f"{data}:1"),
-            InlineKeyboardButton(tr("ledger.ack_return"), callback_data=f"{data}:0"),
+            InlineKeyboardButton(
+                tr("ledger.ack_ok"), callback_data=ACK.pack(kind, record_id, True)
+            ),
+            InlineKeyboardButton(
+                tr("ledger.ack_return"), callback_data=ACK.pack(kind, record_id, False)
+            ),
         ]
     ]
     # The officer sees the certificate before acknowledging it: each file comes back on a press.
@@ -73,10 +75,7 @@ ACK_RETURN = forms.register(
 
 
 async def ack_button(update: Update, context: BotContext) -> None:
-    args = await pressed(update, context, KIND_CODES.__getitem__, int, ("0", "1").index)
-    if args is None:
-        return
-    kind, record_id, ok = args
+    kind, record_id, ok = await ACK.read(update)
     if ok:
         async with context.session() as session:
             await _acknowledge(update, context, session, kind, record_id, True, "")
@@ -115,6 +114,6 @@ async def _acknowledge(
         if not ok and kind == "achievement":
             # Returned, e.g. for an unreadable scan: the leader can send the files again.
             text += "\n" + t(lang, "ledger.returned_next")
-            button = (t(lang, "btn.replace_files", n=""), f"lf:{CODE_OF[kind]}:{record.id}")
+            button = (t(lang, "btn.replace_files", n=""), REFILE.pack(kind, record.id))
             keyboard = rows([button])
         await tell(context, user.id, text, keyboard)

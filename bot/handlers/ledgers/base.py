@@ -1,4 +1,4 @@
-"""What the ledger handlers share: button codes for each ledger, and the studios one may keep."""
+"""What the ledger handlers share: the studios one may keep or read."""
 
 from __future__ import annotations
 
@@ -10,9 +10,6 @@ from bot.handlers.common import studio_label
 from policy.lifecycle import StudioStatus
 from storage.ledgers import LedgerService
 from storage.models import Studio
-
-KIND_CODES = {"p": "project", "a": "achievement", "v": "activity", "m": "member", "f": "funds"}
-CODE_OF = {k: c for c, k in KIND_CODES.items()}
 
 
 def studio_options(kind: str | None = None) -> Options:

@@ -8,10 +8,11 @@ from contextlib import suppress
 from telegram import Message, Update
 from telegram.error import TelegramError
 
+from bot import exports  # the module, not its names: bot.exports may build from the specs
 from bot.context import BotContext
-from bot.exports import build_workbook
-from bot.handlers.common import answer, pressed, private_only
+from bot.handlers.common import answer, private_only
 from bot.handlers.ledgers.base import readable_studios, revoked_note
+from bot.handlers.ledgers.buttons import EXPORT
 from bot.keyboards import rows
 from bot.parsing import strip_unclean
 from storage.access import load_access
@@ -39,13 +40,12 @@ async def export_command(update: Update, context: BotContext) -> None:
     elif len(studios) == 1:
         await _send_export(update, context, studios[0].id)
     else:
-        buttons = [(s.name, f"ex:{s.id}") for s in studios[:20]]
+        buttons = [(s.name, EXPORT.pack(s.id)) for s in studios[:20]]
         await answer(update, context, context.t("export.choose"), rows(buttons))
 
 
 async def export_button(update: Update, context: BotContext) -> None:
-    if (args := await pressed(update, context, int)) is not None:
-        await _send_export(update, context, args[0])
+    await _send_export(update, context, await EXPORT.read(update))
 
 
 async def _send_export(update: Update, context: BotContext, studio_id: int | None) -> None:
@@ -63,7 +63,7 @@ async def _send_export(update: Update, context: BotContext, studio_id: int | Non
         # Off the event loop: the bot keeps answering everyone while a prefecture's
         # workbook (a few hundred thousand rows) is written.
         content = await asyncio.to_thread(
-            build_workbook, ledgers, context.t, today,
+            exports.build_workbook, ledgers, context.t, today,
             management=studio_id is None, progress=progress,
         )  # fmt: skip
         return ledgers, content

@@ -13,17 +13,26 @@ from telegram import Update
 from bot import forms
 from bot.context import BotContext
 from bot.forms import Form
-from bot.handlers.common import answer, pressed, private_only, studio_label
+from bot.handlers.common import answer, private_only, studio_label
 from bot.handlers.files import file_buttons, file_lines, short
 from bot.handlers.ledgers.ack import ask_ack
-from bot.handlers.ledgers.add import files_step
-from bot.handlers.ledgers.base import CODE_OF, KIND_CODES, readable_studios, revoked_note
+from bot.handlers.ledgers.base import readable_studios, revoked_note
+from bot.handlers.ledgers.buttons import (
+    DELETE,
+    DELETE_NO,
+    DELETE_YES,
+    DELETED,
+    EDIT,
+    LIST,
+    REFILE,
+    RESTORE,
+)
+from bot.handlers.ledgers.spec import SPECS, files_step
 from bot.i18n import Raw
 from bot.keyboards import Button, rows
-from bot.parsing import format_fen
 from storage.files import FileData
-from storage.ledgers import LEDGERS, LedgerService
-from storage.models import FundDirection, ReviewStatus
+from storage.ledgers import LedgerService
+from storage.models import ReviewStatus
 
 SHOWN = 10
 FILES_SHOWN = 3  # per entry, so a list of ten stays one message
@@ -39,9 +48,9 @@ async def ledger_command(update: Update, context: BotContext) -> None:
         await answer(update, context, context.t(refusal.key, **refusal.params))
         return
     buttons = [
-        (f"{studio_label(s)} · {context.t(f'ledger.{kind}')}", f"lg:{CODE_OF[kind]}:{s.id}")
+        (f"{studio_label(s)} · {context.t(f'ledger.{kind}')}", LIST.pack(kind, s.id))
         for s in studios[:8]
-        for kind in LEDGERS
+        for kind in SPECS
     ]
     notes = [
         f"{s.name}：{revoked_note(context, s)}" for s in studios[:8] if revoked_note(context, s)
@@ -51,14 +60,11 @@ async def ledger_command(update: Update, context: BotContext) -> None:
 
 
 async def ledger_button(update: Update, context: BotContext) -> None:
-    if (args := await pressed(update, context, KIND_CODES.__getitem__, int)) is None:
-        return
-    kind, studio_id = args
+    kind, studio_id = await LIST.read(update)
     await _show(update, context, kind, studio_id)
 
 
 async def _show(update: Update, context: BotContext, kind: str, studio_id: int) -> None:
-    code = CODE_OF[kind]
     ledger = Raw(context.t(f"ledger.{kind}"))
     async with context.session() as session:
         service = LedgerService(session)
@@ -76,7 +82,7 @@ async def _show(update: Update, context: BotContext, kind: str, studio_id: int) 
     note = revoked_note(context, studio)
     extra: list[Button] = []
     if deleted:
-        extra.append((context.t("btn.deleted_view", count=deleted), f"lr:{code}:{studio_id}"))
+        extra.append((context.t("btn.deleted_view", count=deleted), DELETED.pack(kind, studio_id)))
     if not records:
         key = "ledger.empty" if writable else "ledger.empty_read"
         text = context.t(key, ledger=ledger, command=f"/{kind}")
@@ -93,11 +99,11 @@ async def _show(update: Update, context: BotContext, kind: str, studio_id: int) 
             lines.append("    " + context.t("files.more", count=len(kept)))
         if r.id in mine:
             buttons += [
-                (context.t("btn.edit", n=n), f"le:{code}:{r.id}"),
-                (context.t("btn.delete", n=n), f"ld:{code}:{r.id}"),
+                (context.t("btn.edit", n=n), EDIT.pack(kind, r.id)),
+                (context.t("btn.delete", n=n), DELETE.pack(kind, r.id)),
             ]
             if getattr(r, "review_status", None) is ReviewStatus.RETURNED and kind == "achievement":
-                buttons.append((context.t("btn.replace_files", n=n), f"lf:{code}:{r.id}"))
+                buttons.append((context.t("btn.replace_files", n=n), REFILE.pack(kind, r.id)))
         buttons += file_buttons(context.t, kept[:FILES_SHOWN])
     hint = context.t(
         "ledger.hint_write" if mine else ("ledger.hint_revoked" if note else "ledger.hint_read")
@@ -117,24 +123,13 @@ def _with_note(text: str, note: str) -> str:
 
 
 def describe(context: BotContext, kind: str, r: Any) -> str:
-    if kind == "project":
-        return f"{r.year} {r.title}（{context.t(f'review.{r.review_status.value}')}）"
-    if kind == "achievement":
-        return f"{r.achieved_on} {r.title}（{context.t(f'review.{r.review_status.value}')}）"
-    if kind == "activity":
-        return f"{r.held_on} {context.t(f'enum.kind.{r.kind.value}')} {r.people_reached}人"
-    if kind == "member":
-        return f"{r.name} {r.specialty} {r.education} {r.birth_year or ''}"
-    sign = "+" if r.direction is FundDirection.INCOME else "-"
-    return f"{r.on_date} {sign}{format_fen(r.amount_fen)} {r.purpose}"
+    return SPECS[kind].line(context, r)
 
 
 # ------------------------------------------------------------- delete, asking first
 async def delete_button(update: Update, context: BotContext) -> None:
-    """ld:<ledger>:<record> — say what will be deleted and ask; nothing changes yet."""
-    if (args := await pressed(update, context, KIND_CODES.__getitem__, int)) is None:
-        return
-    kind, record_id = args
+    """Say what will be deleted and ask; nothing changes yet."""
+    kind, record_id = await DELETE.read(update)
     async with context.session() as session:
         record = await LedgerService(session).record_for_write(context.user_id, kind, record_id)
     text = context.t(
@@ -143,23 +138,23 @@ async def delete_button(update: Update, context: BotContext) -> None:
         item=describe(context, kind, record),
     )
     buttons = [
-        (context.t("btn.delete_yes"), f"lx:{CODE_OF[kind]}:{record_id}"),
-        (context.t("btn.delete_no"), "lx:no"),
+        (context.t("btn.delete_yes"), DELETE_YES.pack(kind, record_id)),
+        (context.t("btn.delete_no"), DELETE_NO),
     ]
     await answer(update, context, text, rows(buttons, 2))
 
 
 async def delete_confirmed(update: Update, context: BotContext) -> None:
     query = update.callback_query
-    if query is not None and query.data == "lx:no":
+    if query is not None and query.data == DELETE_NO:
         await query.answer()
         await answer(update, context, context.t("ledger.delete_kept"))
         return
-    if (args := await pressed(update, context, KIND_CODES.__getitem__, int)) is None:
-        return
-    kind, record_id = args
+    kind, record_id = await DELETE_YES.read(update)
     async with context.session() as session:
-        record = await LedgerService(session).delete(context.user_id, kind, record_id)
+        record = await LedgerService(session).delete(
+            context.user_id, kind, record_id, now=context.now()
+        )
     text = context.t(
         "ledger.deleted",
         ledger=Raw(context.t(f"ledger.{kind}")),
@@ -170,10 +165,8 @@ async def delete_confirmed(update: Update, context: BotContext) -> None:
 
 # ---------------------------------------------------------------- deleted, restored
 async def deleted_button(update: Update, context: BotContext) -> None:
-    """lr:<ledger>:<studio> — the entries taken out of a ledger, each with ♻ to restore."""
-    if (args := await pressed(update, context, KIND_CODES.__getitem__, int)) is None:
-        return
-    kind, studio_id = args
+    """The entries taken out of a ledger, each with ♻ to restore."""
+    kind, studio_id = await DELETED.read(update)
     async with context.session() as session:
         records = await LedgerService(session).records(
             context.user_id, studio_id, kind, deleted=True
@@ -193,8 +186,7 @@ async def deleted_button(update: Update, context: BotContext) -> None:
         for n, r in enumerate(shown, 1)
     ]
     buttons = [
-        (context.t("btn.restore", n=n), f"lu:{CODE_OF[kind]}:{r.id}")
-        for n, r in enumerate(shown, 1)
+        (context.t("btn.restore", n=n), RESTORE.pack(kind, r.id)) for n, r in enumerate(shown, 1)
     ]
     text = context.t(
         "ledger.deleted_list", ledger=ledger, count=len(records), items=Raw("\n".join(lines))
@@ -203,9 +195,7 @@ async def deleted_button(update: Update, context: BotContext) -> None:
 
 
 async def restore_button(update: Update, context: BotContext) -> None:
-    if (args := await pressed(update, context, KIND_CODES.__getitem__, int)) is None:
-        return
-    kind, record_id = args
+    kind, record_id = await RESTORE.read(update)
     async with context.session() as session:
         record = await LedgerService(session).restore(context.user_id, kind, record_id)
     text = context.t(
@@ -228,7 +218,7 @@ async def _refile_submit(
     kind = data["kind"]
     files = [FileData(**f) for f in data.get("attachments", [])]
     changed = await LedgerService(session).replace_files(
-        context.user_id, kind, int(data["record"]), files
+        context.user_id, kind, int(data["record"]), files, now=context.now()
     )
     text = context.t("ledger.refiled", title=data["title"], count=len(files))
     if changed.officers:
@@ -238,7 +228,7 @@ async def _refile_submit(
         await ask_ack(context, officer, kind, changed.record.id, changed.studio.name, data["title"])
 
 
-REFILE: Form = forms.register(
+REFILE_FORM: Form = forms.register(
     Form(
         name="refile",
         title="ledger.refile_title",
@@ -250,14 +240,12 @@ REFILE: Form = forms.register(
 
 
 async def replace_files_button(update: Update, context: BotContext) -> None:
-    """lf:<ledger>:<record> — the union returned it (e.g. a scan it could not read)."""
-    if (args := await pressed(update, context, KIND_CODES.__getitem__, int)) is None:
-        return
-    kind, record_id = args
+    """The union returned it (e.g. a scan it could not read): send its files again."""
+    kind, record_id = await REFILE.read(update)
     async with context.session() as session:
         record = await LedgerService(session).record_for_write(context.user_id, kind, record_id)
     if kind != "achievement" or record.review_status is not ReviewStatus.RETURNED:
         await answer(update, context, context.t("ledger.files_not_returned"))
         return
     data = {"kind": kind, "record": record_id, "title": record.title}
-    await forms.start(update, context, REFILE, data)
+    await forms.start(update, context, REFILE_FORM, data)

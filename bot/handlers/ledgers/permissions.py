@@ -6,7 +6,8 @@ from __future__ import annotations
 from telegram import InlineKeyboardMarkup, Update
 
 from bot.context import BotContext
-from bot.handlers.common import answer, language_of, pressed, tell
+from bot.handlers.common import answer, language_of, tell
+from bot.handlers.ledgers.buttons import PERMISSION
 from bot.i18n import Raw, t
 from bot.keyboards import Button, rows
 from storage.ledgers import LedgerService
@@ -49,7 +50,7 @@ def _panel(
     buttons: list[Button] = [
         (
             context.t("btn.perm_all_off" if everyone else "btn.perm_all_on"),
-            f"mp:{studio.id}:a:{0 if everyone else 1}",
+            PERMISSION.pack(studio.id, None, not everyone),
         )
     ]
     if not everyone:
@@ -59,26 +60,19 @@ def _panel(
                     "btn.perm_off" if grant.may_record_activities else "btn.perm_on",
                     name=(name or str(grant.user_id))[:16],
                 ),
-                f"mp:{studio.id}:{grant.id}:{0 if grant.may_record_activities else 1}",
+                PERMISSION.pack(studio.id, grant.id, not grant.may_record_activities),
             )
             for grant, name in members[:SHOWN]
         ]
     return text, rows(buttons, 2)
 
 
-def _target(value: str) -> int | None:
-    return None if value == "a" else int(value)
-
-
 async def permission_button(update: Update, context: BotContext) -> None:
-    """mp:<studio>:<grant, or a for all>:<1 allow, 0 withdraw> — re-checked: leader only."""
-    args = await pressed(update, context, int, _target, ("0", "1").index)
-    if args is None:
-        return
-    studio_id, grant_id, allowed = args
+    """Allow or withdraw, for one member or all — re-checked: leader only."""
+    studio_id, grant_id, allowed = await PERMISSION.read(update)
     async with context.session() as session:
         service = LedgerService(session)
-        await service.set_activity_permission(context.user_id, studio_id, grant_id, bool(allowed))
+        await service.set_activity_permission(context.user_id, studio_id, grant_id, allowed)
         studio, members = await service.activity_permissions(context.user_id, studio_id)
         told = [
             (g.user_id, await session.get(User, g.user_id))
