@@ -39,6 +39,7 @@ eval: install
 bench: install
 	$(PY) scripts/bench_policy.py
 	$(PY) scripts/bench_reminders.py
+	$(PY) scripts/bench_scale.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

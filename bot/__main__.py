@@ -50,6 +50,12 @@ def run_bot(settings: Settings) -> None:
 
     from bot.app import build_application
 
+    if settings.web_enabled:
+        # The dashboard runs in this process and loop; in webhook mode it takes the webhook.
+        from bot.web import run_with_web
+
+        asyncio.run(run_with_web(settings))
+        return
     app = build_application(settings)
     if settings.webhook_url:
         app.run_webhook(**settings.webhook_options(), allowed_updates=Update.ALL_TYPES)

@@ -41,6 +41,7 @@ from bot.handlers import (
     start,
     status,
     studios,
+    web,
 )
 from bot.handlers.common import chat_member_changed, private_only, remember_user
 from bot.handlers.reminders import render_reminders
@@ -153,10 +154,13 @@ def _register_handlers(app: BotApp) -> None:
     for kind in ledgers.FORMS:
         app.add_handler(CommandHandler(kind, ledgers.command(kind)))
     app.add_handler(CommandHandler("ledger", ledgers.ledger_command))
-    app.add_handler(CommandHandler("export", ledgers.export_command))
+    # Non-blocking: a prefecture's workbook takes a while; other updates go on meanwhile.
+    app.add_handler(CommandHandler("export", ledgers.export_command, block=False))
     app.add_handler(CommandHandler("assess", assessments.assess_command))
     app.add_handler(CommandHandler("report", assessments.report_command))
     app.add_handler(CommandHandler("reported", assessments.reported_command))
+    app.add_handler(CommandHandler("web", web.web_command))
+    app.add_handler(CommandHandler("dashboard", web.dashboard_command))
     app.add_handler(CommandHandler("cancel", private_only(fallback.cancel)))
 
     # Buttons: each pattern owns one prefix; the handler re-checks role and jurisdiction.
@@ -171,6 +175,7 @@ def _register_handlers(app: BotApp) -> None:
     app.add_handler(CallbackQueryHandler(studios.studio_button, pattern=r"^st:"))
     app.add_handler(CallbackQueryHandler(studios.card_button, pattern=r"^sc:"))
     app.add_handler(CallbackQueryHandler(status.status_button, pattern=r"^ss:"))
+    app.add_handler(CallbackQueryHandler(status.status_page_button, pattern=r"^s[gu]:"))
     app.add_handler(CallbackQueryHandler(ledgers.ack_button, pattern=r"^ak:"))
     app.add_handler(CallbackQueryHandler(ledgers.ledger_button, pattern=r"^lg:"))
     app.add_handler(CallbackQueryHandler(ledgers.delete_button, pattern=r"^ld:"))
@@ -181,8 +186,11 @@ def _register_handlers(app: BotApp) -> None:
     app.add_handler(CallbackQueryHandler(ledgers.permission_button, pattern=r"^mp:"))
     app.add_handler(CallbackQueryHandler(files.file_button, pattern=r"^af:"))
     app.add_handler(CallbackQueryHandler(ledgers.edit_button, pattern=r"^le:"))
-    app.add_handler(CallbackQueryHandler(ledgers.export_button, pattern=r"^ex:"))
+    app.add_handler(CallbackQueryHandler(ledgers.export_button, pattern=r"^ex:", block=False))
     app.add_handler(CallbackQueryHandler(assessments.grade_button, pattern=r"^as:"))
+    app.add_handler(CallbackQueryHandler(assessments.comment_button, pattern=r"^ac:"))
+    app.add_handler(CallbackQueryHandler(assessments.download_button, pattern=r"^rw:"))
+    app.add_handler(CallbackQueryHandler(assessments.assess_page_button, pattern=r"^a[py]:"))
     app.add_handler(CallbackQueryHandler(assessments.submit_button, pattern=r"^rp:"))
     app.add_handler(CallbackQueryHandler(assessments.reopen_button, pattern=r"^ro:"))
 

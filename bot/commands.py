@@ -23,6 +23,8 @@ COMMANDS: tuple[str, ...] = (
     "funds",
     "ledger",
     "export",
+    "dashboard",
+    "web",
     "review",
     "assess",
     "report",

@@ -9,9 +9,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import selectinload
 
 from policy.lifecycle import can_submit_ledgers
 from storage import audit
@@ -34,6 +33,7 @@ from storage.models import (
     Role,
     RoleGrant,
     Studio,
+    Union,
     User,
 )
 
@@ -110,7 +110,18 @@ class LedgerService:
     async def writable_studios(self, actor_id: int, kind: str | None = None) -> list[Studio]:
         """Studios this person may add to (to `kind`'s ledger, or to any ledger)."""
         access = await load_access(self.session, actor_id)
-        rows = await self.session.scalars(select(Studio).order_by(Studio.id))
+        # Only the studio's own people write: the database picks their studios, not a scan
+        # of the prefecture's.
+        rows = await self.session.scalars(
+            select(Studio)
+            .where(
+                or_(
+                    Studio.id.in_(access.leader_studios | access.member_studios),
+                    Studio.leader_user_id == actor_id,
+                )
+            )
+            .order_by(Studio.id)
+        )
         return [
             s
             for s in rows
@@ -123,8 +134,18 @@ class LedgerService:
         """Studios whose ledgers this person may view; a revoked studio's stay readable."""
         access = await load_access(self.session, actor_id)
         tree = await load_tree(self.session)
-        rows = await self.session.scalars(select(Studio).order_by(Studio.id))
-        return [s for s in rows if self._may_read(access, tree, s, actor_id)]
+        rows = await self.session.scalars(
+            select(Studio)
+            .where(
+                or_(
+                    access.governed_studios(tree),
+                    Studio.id.in_(access.leader_studios | access.member_studios),
+                    Studio.leader_user_id == actor_id,
+                )
+            )
+            .order_by(Studio.id)
+        )
+        return list(rows)
 
     async def refusal(self, actor_id: int, kind: str | None = None) -> DomainError:
         """Why this person can add nothing to `kind`'s ledger: who can, and how."""
@@ -549,20 +570,39 @@ def _revoked(studio: Studio) -> DomainError:
 
 @dataclass
 class StudioLedgers:
+    """What /export writes for one studio. Ledger rows are plain rows (attribute access, no
+    ORM identity): a prefecture's export reads ~220,000 of them, and builds the workbook in
+    a worker thread, where nothing may lazy-load."""
+
     studio: Studio
-    projects: list[Project]
-    achievements: list[Achievement]
-    activities: list[Activity]
-    members: list[Member]
-    funds: list[FundRecord]
-    events: list[tuple[str, MemberEvent]]
+    projects: list[Any]
+    achievements: list[Any]
+    activities: list[Any]
+    members: list[Any]
+    funds: list[Any]
+    events: list[tuple[str, Any]]
+    union_name: str = ""  # the studio's union, read with the rows (no lazy load in the worker)
     # File names kept with each achievement and activity, by (ledger, record id).
     files: dict[tuple[str, int], list[str]] = field(default_factory=dict)
+
+    @property
+    def row_count(self) -> int:
+        return 1 + sum(
+            len(rows)
+            for rows in (self.projects, self.achievements, self.activities, self.members,
+                         self.funds, self.events)
+        )  # fmt: skip
 
 
 async def _ledgers_of(session: AsyncSession, studios: Sequence[Studio]) -> list[StudioLedgers]:
     ids = [s.id for s in studios]
-    out = {s.id: StudioLedgers(s, [], [], [], [], [], []) for s in studios}
+    union_ids = {s.union_id for s in studios}
+    names = await session.execute(select(Union.id, Union.name).where(Union.id.in_(union_ids)))
+    unions: dict[int, str] = {union_id: name for union_id, name in names}
+    out = {
+        s.id: StudioLedgers(s, [], [], [], [], [], [], union_name=unions.get(s.union_id, ""))
+        for s in studios
+    }
     for model, attr in (
         (Project, "projects"),
         (Achievement, "achievements"),
@@ -571,17 +611,19 @@ async def _ledgers_of(session: AsyncSession, studios: Sequence[Studio]) -> list[
         (FundRecord, "funds"),
     ):
         m: Any = model
-        for row in await session.scalars(
-            select(m).where(m.studio_id.in_(ids), m.deleted_at.is_(None)).order_by(m.id)
+        for row in await session.execute(
+            select(*m.__table__.columns)
+            .where(m.studio_id.in_(ids), m.deleted_at.is_(None))
+            .order_by(m.id)
         ):
             getattr(out[row.studio_id], attr).append(row)
-    for studio_id, name, event in await session.execute(
-        select(Member.studio_id, Member.name, MemberEvent)
+    for row in await session.execute(
+        select(Member.studio_id, Member.name, *MemberEvent.__table__.columns)
         .join(MemberEvent, MemberEvent.member_id == Member.id)
         .where(Member.studio_id.in_(ids), MemberEvent.deleted_at.is_(None))
         .order_by(MemberEvent.on_date, MemberEvent.id)
     ):
-        out[studio_id].events.append((name, event))
+        out[row.studio_id].events.append((row.name, row))
     for studio_id, achievement_id, activity_id, file_name in await session.execute(
         select(
             func.coalesce(Achievement.studio_id, Activity.studio_id),
@@ -614,11 +656,7 @@ async def export_ledgers(
     tree = await load_tree(session)
     if not (access.is_admin or access.officer_unions):
         raise DomainError("errors.not_allowed")
-    studios = [
-        s
-        for s in await session.scalars(
-            select(Studio).options(selectinload(Studio.union)).order_by(Studio.union_id, Studio.id)
-        )
-        if access.governs_studio(tree, s)
-    ]
-    return await _ledgers_of(session, studios)
+    studios = await session.scalars(
+        select(Studio).where(access.governed_studios(tree)).order_by(Studio.union_id, Studio.id)
+    )
+    return await _ledgers_of(session, list(studios))

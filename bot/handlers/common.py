@@ -14,6 +14,7 @@ from telegram.error import BadRequest, TelegramError
 from bot.context import BotContext
 from bot.i18n import Raw, resolve_language
 from bot.keyboards import link
+from bot.paging import Page
 from bot.parsing import strip_unclean
 from policy.lifecycle import StudioStatus
 from storage.accounts import AccountService
@@ -76,6 +77,12 @@ async def show(
             if "not modified" in str(exc).lower():
                 return None
     return await answer(update, context, text, keyboard)
+
+
+def page_label(context: BotContext, shown: Page) -> str:
+    return (
+        context.t("paging.label", n=shown.number + 1, total=shown.total) if shown.total > 1 else ""
+    )
 
 
 async def chat_member_changed(update: Update, context: BotContext) -> None:
