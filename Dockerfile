@@ -10,7 +10,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 # SQLite by default, in the volume (/app/data); compose sets a PostgreSQL URL instead.
 ENV DATABASE_URL=sqlite+aiosqlite:///data/studio.db
 # The health endpoint, for the HEALTHCHECK below (inside the container only).
-ENV HEALTH_LISTEN=127.0.0.1 HEALTH_PORT=8080
+ENV HEALTH_LISTEN=127.0.0.1 HEALTH_PORT=8090
 
 WORKDIR /app
 

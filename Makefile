@@ -31,13 +31,15 @@ lint: install
 test: lint
 	$(VENV)/bin/pytest
 
-# Policy Q&A accuracy on the public dev set and our held-out set.
+# Policy Q&A accuracy per set, per kind (answered, silent, none, multi) and per language:
+# the public dev set, the held-out sets written blind, then our own tuning sets.
 eval: install
-	$(PY) -m policy.eval tests/policy/dev_questions.tsv tests/policy/heldout_questions.tsv tests/policy/heldout2_questions.tsv tests/policy/heldout3_questions.tsv
+	$(PY) -m policy.eval tests/policy/dev_questions.tsv tests/policy/heldout_questions.tsv tests/policy/heldout2_questions.tsv tests/policy/heldout3_questions.tsv tests/policy/blindA_questions.tsv $(sort $(wildcard tests/policy/tuning*_questions.tsv))
 
 bench: install
 	$(PY) scripts/bench_policy.py
 	$(PY) scripts/bench_reminders.py
+	$(PY) scripts/bench_scale.py
 	$(PY) scripts/bench_updates.py
 
 clean:

@@ -6,10 +6,13 @@ import argparse
 import asyncio
 import logging
 import sys
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
+from telegram.error import InvalidToken
+
 from bot.config import ConfigError, Settings, load_settings
+from bot.logs import install_token_filter
 from storage.accounts import AccountService
 from storage.db import make_engine, make_session_factory
 from storage.errors import DomainError
@@ -48,6 +51,12 @@ def run_bot(settings: Settings) -> None:
     from bot.app import build_application
     from bot.backup import run_lock
 
+    if settings.web_enabled:
+        # The dashboard runs in this process and loop; in webhook mode it takes the webhook.
+        from bot.web import run_with_web
+
+        asyncio.run(run_with_web(settings))
+        return
     app = build_application(settings)
     # Held while running, so `restore` will not swap the SQLite file under a live bot.
     with run_lock(settings) as held:
@@ -69,7 +78,7 @@ async def admin_command(settings: Settings, args: argparse.Namespace) -> int:
                 changed = await accounts.grant_admin(args.user_id)
                 print(f"{args.user_id}: {'已设为州总工会管理员' if changed else '已经是管理员'}")
             elif args.action == "revoke":
-                changed = await accounts.revoke_admin(args.user_id)
+                changed = await accounts.revoke_admin(args.user_id, now=datetime.now(UTC))
                 print(f"{args.user_id}: {'已撤销管理员' if changed else '不是管理员'}")
             else:
                 for user in await accounts.admins():
@@ -187,11 +196,13 @@ def main(argv: list[str] | None = None) -> int:
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
     logging.getLogger("httpx").setLevel(logging.WARNING)
+    install_token_filter(None)  # any token-shaped text, before the settings are even read
     try:
         settings = load_settings()
     except ConfigError as exc:
         print(exc, file=sys.stderr)
         return 2
+    install_token_filter(settings.token)
     command = args.command or "run"
     if command in ("backup", "restore"):
         from pathlib import Path
@@ -229,8 +240,23 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         run_bot(settings)
         return 0
+    except InvalidToken:
+        # PTB's message quotes the token: say what to do, and never print the token.
+        log.error(
+            "TELEGRAM_BOT_TOKEN was rejected by Telegram (bot id %s): check it with @BotFather"
+            " (/token), or that TELEGRAM_BASE_URL points at the right Bot API server",
+            (settings.token or "").partition(":")[0],
+        )
+        return 2
     except DomainError as exc:
-        print(f"error: {exc.key} {exc.params}", file=sys.stderr)
+        from bot.i18n import DEFAULT_LANGUAGE, t
+        from bot.telegram_html import to_plain
+
+        print(to_plain(t(DEFAULT_LANGUAGE, exc.key, **exc.params)), file=sys.stderr)
+        return 1
+    except Exception:
+        # Through logging, so the traceback is masked too (a URL in it carries the token).
+        log.critical("the bot stopped on an unexpected error", exc_info=True)
         return 1
 
 

@@ -29,10 +29,11 @@ from telegram.request import BaseRequest, HTTPXRequest
 from bot import forms
 from bot.commands import publish_commands
 from bot.config import Settings
-from bot.context import BotContext, BotData, Deps, UserData
+from bot.context import BotContext, BotData, Deps, UserData, wall_clock
 from bot.handlers import (
     assessments,
     fallback,
+    files,
     invite,
     ledgers,
     people,
@@ -41,6 +42,7 @@ from bot.handlers import (
     start,
     status,
     studios,
+    web,
 )
 from bot.handlers.common import chat_member_changed, private_only, remember_user
 from bot.handlers.reminders import render_reminders
@@ -59,7 +61,7 @@ from reminders import jobs as reminder_jobs
 from reminders.service import ReminderService
 from storage import drafts
 from storage.accounts import AccountService
-from storage.db import make_engine, make_session_factory, utcnow
+from storage.db import make_engine, make_session_factory
 from storage.seed import ensure_seeded
 
 log = logging.getLogger(__name__)
@@ -74,7 +76,7 @@ def build_application(
     settings: Settings,
     *,
     request: BaseRequest | None = None,
-    clock: Callable[[], datetime] = utcnow,
+    clock: Callable[[], datetime] = wall_clock,
     ticks: Callable[[], float] = time.monotonic,
     rate_limit: bool = True,
     qa: QAEngine | None = None,
@@ -181,10 +183,13 @@ def _register_handlers(app: BotApp) -> None:
     for kind in ledgers.FORMS:
         app.add_handler(CommandHandler(kind, ledgers.command(kind)))
     app.add_handler(CommandHandler("ledger", ledgers.ledger_command))
-    app.add_handler(CommandHandler("export", ledgers.export_command))
+    # Non-blocking: a prefecture's workbook takes a while; other updates go on meanwhile.
+    app.add_handler(CommandHandler("export", ledgers.export_command, block=False))
     app.add_handler(CommandHandler("assess", assessments.assess_command))
     app.add_handler(CommandHandler("report", assessments.report_command))
     app.add_handler(CommandHandler("reported", assessments.reported_command))
+    app.add_handler(CommandHandler("web", web.web_command))
+    app.add_handler(CommandHandler("dashboard", web.dashboard_command))
     app.add_handler(CommandHandler("cancel", private_only(fallback.cancel)))
 
     # Buttons: each pattern owns one prefix; the handler re-checks role and jurisdiction.
@@ -200,12 +205,22 @@ def _register_handlers(app: BotApp) -> None:
     app.add_handler(CallbackQueryHandler(studios.studio_button, pattern=r"^st:"))
     app.add_handler(CallbackQueryHandler(studios.card_button, pattern=r"^sc:"))
     app.add_handler(CallbackQueryHandler(status.status_button, pattern=r"^ss:"))
+    app.add_handler(CallbackQueryHandler(status.status_page_button, pattern=r"^s[gu]:"))
     app.add_handler(CallbackQueryHandler(ledgers.ack_button, pattern=r"^ak:"))
     app.add_handler(CallbackQueryHandler(ledgers.ledger_button, pattern=r"^lg:"))
     app.add_handler(CallbackQueryHandler(ledgers.delete_button, pattern=r"^ld:"))
+    app.add_handler(CallbackQueryHandler(ledgers.delete_confirmed, pattern=r"^lx:"))
+    app.add_handler(CallbackQueryHandler(ledgers.deleted_button, pattern=r"^lr:"))
+    app.add_handler(CallbackQueryHandler(ledgers.restore_button, pattern=r"^lu:"))
+    app.add_handler(CallbackQueryHandler(ledgers.replace_files_button, pattern=r"^lf:"))
+    app.add_handler(CallbackQueryHandler(ledgers.permission_button, pattern=r"^mp:"))
+    app.add_handler(CallbackQueryHandler(files.file_button, pattern=r"^af:"))
     app.add_handler(CallbackQueryHandler(ledgers.edit_button, pattern=r"^le:"))
-    app.add_handler(CallbackQueryHandler(ledgers.export_button, pattern=r"^ex:"))
+    app.add_handler(CallbackQueryHandler(ledgers.export_button, pattern=r"^ex:", block=False))
     app.add_handler(CallbackQueryHandler(assessments.grade_button, pattern=r"^as:"))
+    app.add_handler(CallbackQueryHandler(assessments.comment_button, pattern=r"^ac:"))
+    app.add_handler(CallbackQueryHandler(assessments.download_button, pattern=r"^rw:"))
+    app.add_handler(CallbackQueryHandler(assessments.assess_page_button, pattern=r"^a[py]:"))
     app.add_handler(CallbackQueryHandler(assessments.submit_button, pattern=r"^rp:"))
     app.add_handler(CallbackQueryHandler(assessments.reopen_button, pattern=r"^ro:"))
 

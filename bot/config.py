@@ -13,6 +13,7 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from reminders.schedule import ReminderSchedule, parse_days
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///data/studio.db"
+DEFAULT_WEB_PORT = 8080
 
 
 class Settings(BaseSettings):
@@ -42,6 +43,11 @@ class Settings(BaseSettings):
     error_chat_id: int | None = None
     health_listen: str = "127.0.0.1"
     health_port: int | None = Field(default=None, ge=1, le=65535)
+    # The dashboard (issue 13): served by this process when WEB_PORT or WEB_URL is set.
+    # WEB_URL is the public https base Telegram opens as a Mini App; login links use it too.
+    web_url: str | None = None
+    web_listen: str = "127.0.0.1"
+    web_port: int | None = Field(default=None, ge=1, le=65535)
 
     @field_validator("telegram_bot_token", mode="before")
     @classmethod
@@ -74,7 +80,7 @@ class Settings(BaseSettings):
             )
         return value
 
-    @field_validator("telegram_base_url", "telegram_proxy", "webhook_url", mode="before")
+    @field_validator("telegram_base_url", "telegram_proxy", "webhook_url", "web_url", mode="before")
     @classmethod
     def _url(cls, value: Any, info: Any) -> Any:
         if value is None or (isinstance(value, str) and not value.strip()):
@@ -183,6 +189,24 @@ class Settings(BaseSettings):
             "webhook_url": self.webhook_url,
             "secret_token": self.webhook_secret.get_secret_value(),
         }
+
+    @property
+    def web_enabled(self) -> bool:
+        return self.web_port is not None or self.web_url is not None
+
+    @property
+    def web_local_url(self) -> str:
+        return f"http://{self.web_listen}:{self.web_port or DEFAULT_WEB_PORT}/"
+
+    @property
+    def web_public_url(self) -> str:
+        """Where a person's browser finds the dashboard: WEB_URL, else the local address."""
+        return (self.web_url or self.web_local_url).rstrip("/") + "/"
+
+    @property
+    def mini_app_url(self) -> str | None:
+        # Telegram opens only https pages as Mini Apps.
+        return self.web_public_url if self.web_public_url.startswith("https://") else None
 
     @property
     def token(self) -> str | None:

@@ -41,9 +41,19 @@ async def run_console(settings: Settings, user_id: int, name: str) -> None:
     app = build_application(settings, request=OfflineRequest(fake), rate_limit=False)
     async with app:
         await on_startup(app)
+        server, serving = None, None
+        if settings.web_enabled:  # the dashboard beside the console chat, same loop
+            from bot.web import web_server
+
+            server = web_server(app, settings, signals=False)
+            serving = asyncio.create_task(server.serve())
+            print(f"看板 / dashboard: {settings.web_local_url}（发送 /web 获取登录链接）")
         try:
             await _chat_loop(app, fake, user_id, name)
         finally:
+            if server is not None and serving is not None:
+                server.should_exit = True
+                await serving
             await on_shutdown(app)
     print("再见！")
 

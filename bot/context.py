@@ -6,7 +6,7 @@ import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
@@ -18,7 +18,12 @@ from policy.deadlines import local_today
 from policy.qa import QAEngine
 from policy.regulation import Regulation
 from reminders.service import ReminderService
-from storage.db import utcnow
+
+
+def wall_clock() -> datetime:
+    """The real clock, injected at the composition root; everything below asks `Deps.clock`
+    (handlers through `context.now()`), so tests can stop it."""
+    return datetime.now(UTC)
 
 
 @dataclass
@@ -29,7 +34,7 @@ class Deps:
     regulation: Regulation
     qa: QAEngine
     reminders: ReminderService
-    clock: Callable[[], datetime] = field(default=utcnow)
+    clock: Callable[[], datetime] = field(default=wall_clock)
     ticks: Callable[[], float] = field(default=time.monotonic)
 
 
@@ -39,7 +44,8 @@ class BotData:
 
 
 class UserData:
-    """Per-update facts the pre-handler works out once (language), plus form state later."""
+    """Per-update facts the pre-handler works out once: who is talking, in which language.
+    Form state is not kept here but in the database (storage.drafts), shared by instances."""
 
     def __init__(self) -> None:
         self.lang: str = DEFAULT_LANGUAGE
@@ -48,9 +54,18 @@ class UserData:
         # (so an unchanged person is not rewritten on every update).
         self.seen: tuple[str, str | None, str | None] | None = None
         self.seen_until: float = 0.0
+        # The last policy question, so "那成果呢？" a moment later is understood.
+        self.last_question: LastQuestion | None = None
 
     def forget_seen(self) -> None:
         self.seen = None
+
+
+@dataclass(frozen=True)
+class LastQuestion:
+    chat_id: int
+    text: str
+    at: datetime
 
 
 class BotContext(CallbackContext[ExtBot[None], UserData, dict[Any, Any], BotData]):

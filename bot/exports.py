@@ -4,15 +4,16 @@ header row, sensible widths and formats, totals where they make sense."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date
+from functools import cache
 from io import BytesIO
 from typing import Any
 
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
 
 from storage.ledgers import StudioLedgers
 from storage.models import FundDirection
@@ -21,61 +22,101 @@ Label = Callable[[str], str]  # catalog lookup for enum values
 YUAN = "#,##0.00"
 DATE = "yyyy-mm-dd"
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
+BOLD = Font(bold=True)
+CENTRED = Alignment(horizontal="center", vertical="center")
+Progress = Callable[[int, int], None]  # rows written, rows in all; called from the worker
+PROGRESS_EVERY = 5_000
 FORMULA_STARTS = ("=", "+", "-", "@")
 # What the XML inside a workbook cannot hold (openpyxl refuses it): refused at intake too,
 # but an export must never fail because one old or imported record carries it.
 _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
-def _clean(value: Any) -> Any:
-    return _ILLEGAL.sub("", value) if isinstance(value, str) else value
+class _Book:
+    """A write-only workbook: rows stream to the file as they come, so a prefecture's
+    220,000 rows cost what writing them costs. (Appending to a normal worksheet and styling
+    `ws[ws.max_row]` made every row scan all earlier ones: quadratic.)"""
 
+    def __init__(self, total: int, progress: Progress | None) -> None:
+        self.wb = Workbook(write_only=True)
+        self.total, self.done, self.progress = max(total, 1), 0, progress
 
-def _sheet(
-    wb: Workbook,
-    title: str,
-    headers: Sequence[tuple[str, int, str | None]],
-    rows: Sequence[Sequence[Any]],
-    totals: dict[int, str] | None = None,
-) -> Worksheet:
-    """headers: (text, width, number format); totals: column index → formula kind 'sum'."""
-    ws = wb.create_sheet(title)
-    ws.append([h for h, _, _ in headers])
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
-        cell.fill = HEADER_FILL
-        cell.alignment = Alignment(horizontal="center", vertical="center")
-    for row in rows:
-        ws.append([_clean(v) for v in row])
-        for cell in ws[ws.max_row]:
+    def sheet(
+        self,
+        title: str,
+        headers: Sequence[tuple[str, int, str | None]],
+        rows: Iterable[Sequence[Any]],
+        totals: Sequence[int] = (),
+    ) -> None:
+        """headers: (text, width, number format); totals: 1-based columns summed at the end."""
+        ws = self.wb.create_sheet(title)
+        for col, (_, width, _fmt) in enumerate(headers, 1):
+            ws.column_dimensions[get_column_letter(col)].width = width
+        ws.freeze_panes = "A2"
+        ws.append([self._header(ws, text) for text, _, _ in headers])
+        # Dates get yyyy-mm-dd from openpyxl itself; other formats need a styled cell, and
+        # so does an empty cell of a formatted column (what is typed there later shows right).
+        styled = {i: fmt for i, (_, _, fmt) in enumerate(headers) if fmt}
+        count = 0
+        for row in rows:
+            ws.append([self._cell(ws, v, styled.get(i)) for i, v in enumerate(row)])
+            count += 1
+            self.done += 1
+            if self.progress is not None and self.done % PROGRESS_EVERY == 0:
+                self.progress(self.done, self.total)
+        if totals and count:
+            last = count + 1
+            line: list[Any] = [None] * len(headers)
+            line[0] = WriteOnlyCell(ws, "合计")
+            line[0].font = BOLD
+            for col in totals:
+                letter = get_column_letter(col)
+                cell = WriteOnlyCell(ws, f"=SUM({letter}2:{letter}{last})")
+                cell.font = BOLD
+                cell.number_format = headers[col - 1][2] or "General"
+                line[col - 1] = cell
+            ws.append(line)
+
+    @staticmethod
+    def _header(ws: Any, text: str) -> WriteOnlyCell:
+        cell = WriteOnlyCell(ws, text)
+        cell.font, cell.fill, cell.alignment = BOLD, HEADER_FILL, CENTRED
+        return cell
+
+    @staticmethod
+    def _cell(ws: Any, value: Any, fmt: str | None) -> Any:
+        if isinstance(value, str):
+            value = _ILLEGAL.sub("", value)
             # User text starting with = + - @ would be a live formula in Excel: keep it text.
-            if isinstance(cell.value, str) and cell.value[:1] in FORMULA_STARTS:
+            if value[:1] in FORMULA_STARTS:
+                cell = WriteOnlyCell(ws, value)
                 cell.data_type = "s"
-    for col, (_, width, fmt) in enumerate(headers, 1):
-        ws.column_dimensions[get_column_letter(col)].width = width
-        if fmt:
-            for (cell,) in ws.iter_rows(min_row=2, min_col=col, max_col=col):
-                cell.number_format = fmt
-    if totals and rows:
-        last = len(rows) + 1
-        total_row = last + 1
-        ws.cell(total_row, 1, "合计").font = Font(bold=True)
-        for col in totals:
-            letter = get_column_letter(col)
-            cell = ws.cell(total_row, col, f"=SUM({letter}2:{letter}{last})")
-            cell.font = Font(bold=True)
-            cell.number_format = headers[col - 1][2] or "General"
-    ws.freeze_panes = "A2"
-    return ws
+                return cell
+            return value
+        if fmt and (value is None or (fmt != DATE and not isinstance(value, date))):
+            cell = WriteOnlyCell(ws, value)
+            cell.number_format = fmt
+            return cell
+        return value
+
+
+def _files(item: StudioLedgers, kind: str, record_id: int) -> str:
+    # The files themselves stay in Telegram (/ledger sends them back); the sheet names them.
+    return "、".join(item.files.get((kind, record_id), []))
 
 
 def build_workbook(
-    ledgers: Sequence[StudioLedgers], label: Label, today: date, *, management: bool
+    ledgers: Sequence[StudioLedgers],
+    label: Label,
+    today: date,
+    *,
+    management: bool,
+    progress: Progress | None = None,
 ) -> bytes:
-    """`management`: the union's ledger over its studios, with an overview sheet first."""
-    wb = Workbook()
-    if wb.active is not None:
-        wb.remove(wb.active)
+    """`management`: the union's ledger over its studios, with an overview sheet first.
+    Pure and thread-safe: the bot runs it in a worker thread, off the event loop."""
+    label = cache(label)  # a few dozen distinct enum labels, looked up 220,000 times
+    book = _Book(sum(i.row_count for i in ledgers), progress)
     many = management
     studio_col: list[tuple[str, int, str | None]] = [("工作室", 24, None)] if many else []
 
@@ -84,8 +125,7 @@ def build_workbook(
 
     if many:
         # Art. 11: 所属工会应建立劳模创新工作室管理台帐
-        _sheet(
-            wb,
+        book.sheet(
             "管理台帐",
             [
                 ("工作室", 24, None),
@@ -100,13 +140,14 @@ def build_workbook(
                 ("成果数", 8, None),
                 ("活动数", 8, None),
                 ("经费结余（元）", 14, YUAN),
+                ("撤销日期", 12, DATE),
             ],
-            [
+            (
                 [
                     i.studio.name,
                     i.studio.leader_name,
                     label(f"honour.{i.studio.leader_honour.value}"),
-                    i.studio.union.name if i.studio.union else "",
+                    i.union_name,
                     label(f"status.{i.studio.status.value}"),
                     i.studio.named_on,
                     i.studio.naming_document or "",
@@ -115,13 +156,13 @@ def build_workbook(
                     len(i.achievements),
                     len(i.activities),
                     _balance(i) / 100,
+                    i.studio.revoked_on,
                 ]
                 for i in ledgers
-            ],
-            totals={8: "sum", 9: "sum", 10: "sum", 11: "sum", 12: "sum"},
+            ),
+            totals=(8, 9, 10, 11, 12),
         )
-    _sheet(
-        wb,
+    book.sheet(
         "攻关项目",
         [
             *studio_col,
@@ -133,7 +174,7 @@ def build_workbook(
             ("进展", 10, None),
             ("工会确认", 10, None),
         ],
-        [
+        (
             [
                 *lead(i),
                 p.year,
@@ -146,11 +187,10 @@ def build_workbook(
             ]
             for i in ledgers
             for p in i.projects
-        ],
+        ),
     )
     n = len(studio_col)
-    _sheet(
-        wb,
+    book.sheet(
         "创新成果",
         [
             *studio_col,
@@ -162,8 +202,9 @@ def build_workbook(
             ("经济效益（万元）", 14, "0.00"),
             ("社会效益", 30, None),
             ("工会确认", 10, None),
+            ("附件", 30, None),
         ],
-        [
+        (
             [
                 *lead(i),
                 a.title,
@@ -174,14 +215,14 @@ def build_workbook(
                 a.economic_benefit_fen / 1_000_000 if a.economic_benefit_fen is not None else None,
                 a.social_benefit,
                 label(f"review.{a.review_status.value}"),
+                _files(i, "achievement", a.id),
             ]
             for i in ledgers
             for a in i.achievements
-        ],
-        totals={n + 6: "sum"},
+        ),
+        totals=(n + 6,),
     )
-    _sheet(
-        wb,
+    book.sheet(
         "创建活动",
         [
             *studio_col,
@@ -189,16 +230,23 @@ def build_workbook(
             ("类型", 10, None),
             ("人数", 8, None),
             ("内容", 40, None),
+            ("照片", 30, None),
         ],
-        [
-            [*lead(i), v.held_on, label(f"enum.kind.{v.kind.value}"), v.people_reached, v.summary]
+        (
+            [
+                *lead(i),
+                v.held_on,
+                label(f"enum.kind.{v.kind.value}"),
+                v.people_reached,
+                v.summary,
+                _files(i, "activity", v.id),
+            ]
             for i in ledgers
             for v in i.activities
-        ],
-        totals={n + 3: "sum"},
+        ),
+        totals=(n + 3,),
     )
-    _sheet(
-        wb,
+    book.sheet(
         "成员发展",
         [
             *studio_col,
@@ -209,14 +257,13 @@ def build_workbook(
             ("加入日期", 12, DATE),
             ("离开日期", 12, DATE),
         ],
-        [
+        (
             [*lead(i), m.name, m.specialty, m.education, m.birth_year, m.joined_on, m.left_on]
             for i in ledgers
             for m in i.members
-        ],
+        ),
     )
-    _sheet(
-        wb,
+    book.sheet(
         "成员发展记录",
         [
             *studio_col,
@@ -225,14 +272,13 @@ def build_workbook(
             ("类别", 10, None),
             ("内容", 40, None),
         ],
-        [
+        (
             [*lead(i), name, e.on_date, label(_event_key(e.kind.value)), e.description]
             for i in ledgers
             for name, e in i.events
-        ],
+        ),
     )
-    _sheet(
-        wb,
+    book.sheet(
         "经费",
         [
             *studio_col,
@@ -243,7 +289,7 @@ def build_workbook(
             ("支出（元）", 14, YUAN),
             ("用途", 30, None),
         ],
-        [
+        (
             [
                 *lead(i),
                 f.on_date,
@@ -255,12 +301,20 @@ def build_workbook(
             ]
             for i in ledgers
             for f in sorted(i.funds, key=lambda r: (r.on_date, r.id))
-        ],
-        totals={n + 4: "sum", n + 5: "sum"},
+        ),
+        totals=(n + 4, n + 5),
     )
-    wb.properties.title = f"劳模创新工作室台帐 {today.isoformat()}"
+    revoked = [i.studio for i in ledgers if i.studio.revoked_on is not None]
+    if revoked and not many:
+        # Art. 17: the workbook of a revoked studio says so, like every other view of it.
+        note = book.wb.create_sheet("说明")
+        note.column_dimensions["A"].width = 60
+        note.append([f"称号已于 {revoked[0].revoked_on} 撤销（第十七条）。以上为历史台帐，只读。"])
+    book.wb.properties.title = f"劳模创新工作室台帐 {today.isoformat()}"
     out = BytesIO()
-    wb.save(out)
+    book.wb.save(out)
+    if progress is not None:
+        progress(book.total, book.total)
     return out.getvalue()
 
 

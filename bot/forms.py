@@ -29,7 +29,7 @@ from bot.callbacks import Codec, StaleButton
 from bot.context import BotContext
 from bot.handlers.common import answer
 from bot.i18n import Raw
-from bot.parsing import parse_date, parse_yuan_to_fen
+from bot.parsing import is_question, parse_date, parse_yuan_to_fen
 from storage import drafts
 from storage.drafts import Draft
 from storage.errors import DomainError
@@ -61,6 +61,7 @@ class Step:
     files: bool = False  # accepts a photo or document (PDF, Word, Excel) instead of text
     multi: bool = False  # with files: collect several, until the "done" button
     label: str | None = None  # catalog key naming the field on the summary; field.<name>
+    shown: Callable[[Any], str] | None = None  # the current value, as it would be typed
 
     @property
     def label_key(self) -> str:
@@ -116,9 +117,9 @@ async def _mine(update: Update, context: BotContext) -> list[Draft]:
         gone = [d for d in mine if d.expired or d.form not in FORMS]
         if gone:
             await drafts.forget(session, user_id, [d.token for d in gone])
-    told = [d for d in gone if d.form in FORMS and not d.state.get("pending")]
+    told = [d for d in gone if d.form in FORMS]
     if told:
-        titles = "、".join(sorted({context.t(FORMS[d.form].title) for d in told}))
+        titles = context.t("list.sep").join(sorted({context.t(FORMS[d.form].title) for d in told}))
         days = drafts.DRAFT_TTL.days
         await answer(update, context, context.t("form.expired", titles=titles, days=days))
     return [d for d in mine if d not in gone]
@@ -131,8 +132,15 @@ async def current(context: BotContext, update: Update) -> tuple[Form, Draft] | N
 
 
 async def start(
-    update: Update, context: BotContext, form: Form, data: dict[str, Any] | None = None
+    update: Update,
+    context: BotContext,
+    form: Form,
+    data: dict[str, Any] | None = None,
+    *,
+    at_summary: bool = False,
 ) -> None:
+    """Open `form` with `data` answered already; `at_summary` opens it on the summary, to
+    correct a record with ✏ (a step the data leaves unanswered is asked first)."""
     init = dict(data or {})
     mine = await _mine(update, context)
     active = next((d for d in mine if d.active), None)
@@ -148,6 +156,8 @@ async def start(
         await answer(update, context, text, InlineKeyboardMarkup(grid))
         return
     state = {"i": 0, "data": dict(init), "init": init}
+    if at_summary:
+        state |= {"ret": True, "at_summary": True}
     async with context.session() as session:
         draft = await drafts.create(session, _user_id(update), form.name, state, context.now())
     note = ""
@@ -170,7 +180,7 @@ async def cancel(update: Update, context: BotContext) -> bool:
 
 async def offer_resume(update: Update, context: BotContext) -> None:
     """After a form ends, offer back what was set aside for it."""
-    waiting = [d for d in await _mine(update, context) if not d.state.get("pending")]
+    waiting = await _mine(update, context)
     if not waiting or any(d.active for d in waiting):
         return
     grid = [
@@ -241,13 +251,15 @@ async def _shown_value(context: BotContext, step: Step, data: dict[str, Any]) ->
     value = data.get(step.name)
     if value in (None, "", []):
         return None
+    if step.shown is not None:
+        return step.shown(value)
     if step.options is not None:
         for option, label in await step.options(context, data):
             if option == value or (isinstance(value, int) and option == str(value)):
                 return label
     if isinstance(value, list):
-        return "、".join(str(v.get("file_name", v)) if isinstance(v, dict) else str(v)
-                        for v in value)  # fmt: skip
+        names = [str(v.get("file_name", v)) if isinstance(v, dict) else str(v) for v in value]
+        return context.t("list.sep").join(names)
     if isinstance(value, str | int):
         return str(value)
     return None
@@ -386,7 +398,8 @@ async def on_file(update: Update, context: BotContext) -> bool:
 
     def check() -> dict[str, Any]:
         if file["mime_type"] not in FILE_TYPES:
-            raise FieldError("form.file_type", kinds="、".join(sorted(set(FILE_TYPES.values()))))
+            kinds = context.t("list.sep").join(sorted(set(FILE_TYPES.values())))
+            raise FieldError("form.file_type", kinds=kinds)
         if (file["file_size"] or 0) > MAX_FILE_BYTES:
             raise FieldError("form.file_size", max=MAX_FILE_BYTES // (1024 * 1024))
         return file
@@ -542,6 +555,8 @@ async def on_button(update: Update, context: BotContext) -> None:
     elif action == RESTART:
         init = dict(draft.state.get("init", {}))
         state = {"i": 0, "data": dict(init), "init": init, "mid": draft.state.get("mid")}
+        if draft.state.get("at_summary"):  # back to the record as it was, on its summary
+            state |= {"ret": True, "at_summary": True}
         await _advance(update, context, form, draft, state, 0)
     elif action == BACK:
         await _back(update, context, form, draft)
@@ -638,6 +653,7 @@ async def _submit(update: Update, context: BotContext, form: Form, draft: Draft)
             state = await drafts.claim(session, user_id, draft)
             if state is not None:
                 await form.submit(update, context, session, state["data"])
+                await session.commit()  # the claim, even where the submit wrote nothing
     except DomainError:
         raise  # rolled back: the draft is still there, the refusal says what to change
     except Exception:
@@ -684,6 +700,17 @@ def text(max_len: int, *, optional: bool = False) -> Parse:
         if len(value) > max_len:
             raise FieldError("form.too_long", max=max_len)
         return value
+
+    return parse
+
+
+def person_name(max_len: int) -> Parse:
+    """A person's name: a question typed here ("一年要有几个项目？") is not one."""
+
+    def parse(value: str, context: BotContext, data: dict[str, Any]) -> str:
+        if is_question(value):
+            raise FieldError("form.not_a_name", text=value[:30])
+        return text(max_len)(value, context, data)
 
     return parse
 

@@ -8,10 +8,12 @@ into python-telegram-bot as its transport; `OfflineChat` plays the human side.
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import json
 import threading
 import time
+import warnings
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -207,6 +209,11 @@ class FakeTelegram:
         return True
 
     def _api_answerCallbackQuery(self, p: dict[str, Any]) -> bool:
+        # Telegram takes one answer per press; a second is refused.
+        if any(
+            a.get("callback_query_id") == p.get("callback_query_id") for a in self.callback_answers
+        ):
+            raise BadRequest("query is too old and response timeout expired or query id is invalid")
         self.callback_answers.append(p)
         return True
 
@@ -247,6 +254,9 @@ def _check_markup(p: dict[str, Any]) -> None:
                 raise BadRequest("BUTTON_DATA_INVALID")
             if not button.get("text"):
                 raise BadRequest("button text is empty")
+            web_app = button.get("web_app")
+            if web_app is not None and not str(web_app.get("url", "")).startswith("https://"):
+                raise BadRequest("BUTTON_URL_INVALID")  # Mini Apps open over https only
 
 
 class OfflineRequest(BaseRequest):
@@ -333,7 +343,16 @@ class OfflineChat:
     async def _process(self, data: dict[str, Any]) -> list[dict[str, Any]]:
         """The messages this update made the bot send, or edit in place (once each, in order)."""
         before = len(self.fake.touched)
-        await self.app.process_update(Update.de_json(data, self.app.bot))
+        running = asyncio.all_tasks()
+        with warnings.catch_warnings():
+            # The offline app is never "running" (no update fetcher, no job queue), so PTB
+            # warns that it will not await block=False handlers: we await them just below.
+            warnings.filterwarnings("ignore", "Tasks created via `Application.create_task`")
+            await self.app.process_update(Update.de_json(data, self.app.bot))
+        # Handlers registered with block=False run as tasks: a person waits for their answer.
+        if started := asyncio.all_tasks() - running - {asyncio.current_task()}:
+            # (an error in one already went to the error handler; PTB re-raises it on the task)
+            await asyncio.gather(*started, return_exceptions=True)
         seen: list[dict[str, Any]] = []
         for message in self.fake.touched[before:]:
             if not any(m is message for m in seen):

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from bot.context import BotContext
 from bot.keyboards import Button
 
 BUDGET = 3000  # characters of list per message, leaving room for the header and footer
@@ -45,3 +46,10 @@ def paginate(
     number = max(0, min(page, len(bounds) - 1))
     first, stop = bounds[number]
     return Page(number, len(bounds), first, stop)
+
+
+def page_label(context: BotContext, page: Page) -> str:
+    """'（第 2/5 页）' where there is more than one page, else nothing."""
+    if page.total <= 1:
+        return ""
+    return context.t("paging.label", n=page.number + 1, total=page.total)

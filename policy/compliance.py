@@ -2,7 +2,7 @@
 
 `assess()` turns the facts on record into five results (met / at risk / missing),
 each with a message key and the parameters the bot's catalogs need to state the
-fact behind it. Callers (storage/bot/reminders) build `StudioFacts` from their own
+fact behind it. Callers (storage/bot/reminders) build `ComplianceFacts` from their own
 models; nothing here knows about the database or Telegram.
 
 Where the regulation gives no number (Art. 6(2) "相对合理"), the thresholds below
@@ -46,7 +46,9 @@ class MemberInfo:
 
 
 @dataclass(frozen=True)
-class StudioFacts:
+class ComplianceFacts:
+    """What `assess()` reads about one studio: its Art. 6 record, not the studio itself."""
+
     leader_honour: str  # an Honour value, e.g. "provincial_model_worker"
     members: tuple[MemberInfo, ...] = ()  # the team besides the leader
     approved_project_years: tuple[int, ...] = ()  # one entry per approved (立项) project
@@ -66,16 +68,17 @@ MIN_AGE_SPREAD_YEARS = 10  # oldest minus youngest birth year; less is "at risk"
 
 # Art. 6(3) working threshold: from 1 October a year without an approved project
 # is "missing" rather than "at risk" — too late to get one approved in the year.
+# The leader's reminder goes out that day (reminders.schedule).
 PROJECT_LATE_FROM = (10, 1)
 
 # Art. 6(4) working threshold: a window with no achievement and this few days
-# left (or fewer) is "missing". Matches the reminders' lead time in spirit.
+# left (or fewer) is "missing"; the leader's reminder goes out that day (reminders.schedule).
 ACHIEVEMENT_WARNING_DAYS = 90
 
 HOST_UNIT = "host_unit"
 
 
-def assess(facts: StudioFacts, today: date) -> tuple[ConditionResult, ...]:
+def assess(facts: ComplianceFacts, today: date) -> tuple[ConditionResult, ...]:
     """The five Art. 6 conditions, in clause order, as of `today` (Asia/Shanghai)."""
     return (
         _leader(facts),
@@ -86,7 +89,7 @@ def assess(facts: StudioFacts, today: date) -> tuple[ConditionResult, ...]:
     )
 
 
-def _leader(facts: StudioFacts) -> ConditionResult:
+def _leader(facts: ComplianceFacts) -> ConditionResult:
     # Art. 6(1): 有劳模领衔. An honour is qualifying or not; there is no "at risk".
     honour = str(facts.leader_honour)
     if leader_qualifies(honour):
@@ -104,7 +107,7 @@ def _distinct(values: Iterable[str]) -> list[str]:
     return list(seen.values())
 
 
-def _team(facts: StudioFacts, today: date) -> ConditionResult:
+def _team(facts: ComplianceFacts, today: date) -> ConditionResult:
     # Art. 6(2): 专业技术结构、学历结构、年龄结构相对合理. Former members do not count.
     active = [m for m in facts.members if m.active]
     specialties = _distinct(m.specialty for m in active)
@@ -145,7 +148,7 @@ def _team(facts: StudioFacts, today: date) -> ConditionResult:
     return ConditionResult(2, Level.AT_RISK, key, params)
 
 
-def _projects(facts: StudioFacts, today: date) -> ConditionResult:
+def _projects(facts: ComplianceFacts, today: date) -> ConditionResult:
     # Art. 6(3): 每年至少有1个立项的创新课题或攻关项目 — per calendar year.
     year = today.year
     count = sum(1 for y in facts.approved_project_years if y == year)
@@ -162,7 +165,7 @@ def _projects(facts: StudioFacts, today: date) -> ConditionResult:
     return ConditionResult(3, Level.MISSING, "status.project.none", params)
 
 
-def _achievements(facts: StudioFacts, today: date) -> ConditionResult:
+def _achievements(facts: ComplianceFacts, today: date) -> ConditionResult:
     # Art. 6(4): 每两年至少有1-2项成果得到有关方面的认可或认定.
     # Windows count from naming; before naming, from the application (the clock
     # the studio is judged by once named starts when it applies).
@@ -197,7 +200,7 @@ def _achievements(facts: StudioFacts, today: date) -> ConditionResult:
     return ConditionResult(4, Level.AT_RISK, "status.achievement.pending", params)
 
 
-def _venue_and_funds(facts: StudioFacts) -> ConditionResult:
+def _venue_and_funds(facts: ComplianceFacts) -> ConditionResult:
     # Art. 6(5): 有相对固定的活动场所及专项经费.
     # Art. 9: every fund recorded; the host unit bears daily costs (any income counts here).
     venue = facts.venue.strip()

@@ -1,9 +1,21 @@
 """Score the engine on a TSV of questions: ``python -m policy.eval FILE [FILE...]``.
 
-TSV: a '#' header line, then question<TAB>articles<TAB>must-contain, where
-articles is a comma list whose first item is the expected first article,
-``0`` for "not covered" or ``notice`` for the notice header.  A non-empty
-must-contain must appear in the rendered Chinese answer.
+TSV: '#' lines are comments; then question<TAB>articles<TAB>must-contain[<TAB>kind[<TAB>note]].
+
+- articles: a comma list; its first item is the expected first article, ``0`` for
+  "not covered", ``notice`` for the notice header.
+- must-contain: text that must appear in the reply exactly as the chat shows it
+  (the same renderer, tags stripped).
+- kind (optional): answered | silent | none | multi.  Without it, ``0`` means "the
+  regulation does not answer this" (not covered, or related-but-silent with any
+  article) and anything else means answered.
+
+Scoring per kind:
+- answered: the first part is answered (not silent) and cites the first listed article;
+- silent: a silent part citing one of the listed articles (any article when only ``0``
+  is listed), or not covered — a near miss may be refused;
+- none: not covered; a silent answer citing an article is wrong;
+- multi: every listed article appears among the parts of the reply.
 """
 
 from __future__ import annotations
@@ -17,24 +29,45 @@ from datetime import date, datetime
 from pathlib import Path
 
 from policy.deadlines import local_today
-from policy.qa import Answer, QAEngine
-from policy.render import render_answer_zh
+from policy.english import is_english
+from policy.qa import ANSWERED, MULTI, NONE, SILENT, QAEngine, Reply
+from policy.render import render_reply, to_plain
 
 NOTICE_LABEL = "notice"
+KINDS = (ANSWERED, SILENT, NONE, MULTI)
+LEGACY_OUT = "legacy-0"  # a '0' row without a kind column
 
 
 @dataclass(frozen=True)
 class Case:
     question: str
-    expected: str  # "1".."19", "0" or "notice"
+    expected: str  # first listed: "1".."19", "0" or "notice"
     must_contain: str
     line: int
+    articles: tuple[str, ...] = ()
+    kind: str = ""  # as written, "" when the column is absent
+    note: str = ""
+
+    @property
+    def effective_kind(self) -> str:
+        if self.kind:
+            return self.kind
+        return LEGACY_OUT if self.expected == "0" else ANSWERED
+
+    @property
+    def report_kind(self) -> str:
+        kind = self.effective_kind
+        return NONE if kind == LEGACY_OUT else kind
+
+    @property
+    def lang(self) -> str:
+        return "en" if is_english(self.question) else "zh"
 
 
 @dataclass(frozen=True)
 class Outcome:
     case: Case
-    answer: Answer
+    reply: Reply
     correct: bool
     rendered: str
 
@@ -44,11 +77,15 @@ class Outcome:
 
     @property
     def got(self) -> str:
-        if not self.answer.covered:
-            return "0"
-        if self.answer.about_notice:
-            return NOTICE_LABEL
-        return str(self.answer.article)
+        labels = []
+        for part in self.reply.parts:
+            if part.kind == NONE:
+                labels.append("0")
+            elif part.about_notice:
+                labels.append(NOTICE_LABEL)
+            else:
+                labels.append(f"{part.article}" + ("(silent)" if part.kind == SILENT else ""))
+        return ",".join(labels)
 
 
 @dataclass(frozen=True)
@@ -56,21 +93,29 @@ class EvalResult:
     path: str
     outcomes: tuple[Outcome, ...]
 
-    def _count(self, in_scope: bool | None) -> tuple[int, int]:
-        chosen = [o for o in self.outcomes if in_scope is None or o.in_scope == in_scope]
+    def count(
+        self, in_scope: bool | None = None, kind: str = "", lang: str = ""
+    ) -> tuple[int, int]:
+        chosen = [
+            o
+            for o in self.outcomes
+            if (in_scope is None or o.in_scope == in_scope)
+            and (not kind or o.case.report_kind == kind)
+            and (not lang or o.case.lang == lang)
+        ]
         return sum(o.correct for o in chosen), len(chosen)
 
     @property
     def in_scope(self) -> tuple[int, int]:
-        return self._count(True)
+        return self.count(True)
 
     @property
     def out_of_scope(self) -> tuple[int, int]:
-        return self._count(False)
+        return self.count(False)
 
     @property
     def overall(self) -> tuple[int, int]:
-        return self._count(None)
+        return self.count()
 
     @property
     def accuracy(self) -> float:
@@ -88,12 +133,23 @@ def read_cases(path: str | Path) -> list[Case]:
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip() or line.startswith("#"):
             continue
-        fields = line.split("\t")
+        fields = line.split("\t") + [""] * 5
         question = fields[0].strip()
-        articles = fields[1].strip() if len(fields) > 1 else "0"
-        expected = articles.split(",")[0].strip().lower() or "0"
-        must = fields[2].strip() if len(fields) > 2 else ""
-        cases.append(Case(question=question, expected=expected, must_contain=must, line=number))
+        articles = tuple(a.strip().lower() for a in fields[1].split(",") if a.strip()) or ("0",)
+        kind = fields[3].strip().lower()
+        if kind and kind not in KINDS:
+            raise ValueError(f"{path}:{number}: unknown kind {kind!r}")
+        cases.append(
+            Case(
+                question=question,
+                expected=articles[0],
+                must_contain=fields[2].strip(),
+                line=number,
+                articles=articles,
+                kind=kind,
+                note=fields[4].strip(),
+            )
+        )
     return cases
 
 
@@ -102,15 +158,31 @@ def _fold(text: str) -> str:
     return unicodedata.normalize("NFKC", text).replace(" ", "")
 
 
-def judge(case: Case, answer: Answer, rendered: str) -> bool:
-    if case.expected == "0":
-        return not answer.covered and answer.article is None
-    if not answer.covered:
-        return False
-    if case.expected == NOTICE_LABEL:
-        right = answer.about_notice
+def _label(part_article: int | None, about_notice: bool) -> str:
+    return NOTICE_LABEL if about_notice else str(part_article)
+
+
+def judge(case: Case, reply: Reply, rendered: str) -> bool:
+    parts = reply.parts
+    first = parts[0]
+    kind = case.effective_kind
+    listed = [a for a in case.articles if a != "0"]
+    if kind in (NONE,):
+        right = all(p.kind == NONE for p in parts)
+    elif kind in (SILENT, LEGACY_OUT):
+        if first.kind == NONE:
+            right = len(parts) == 1
+        else:
+            right = first.kind == SILENT and (
+                not listed or _label(first.article, first.about_notice) in listed
+            )
+    elif kind == MULTI:
+        got = {_label(p.article, p.about_notice) for p in parts if p.kind != NONE}
+        right = bool(listed) and all(a in got for a in listed)
     else:
-        right = not answer.about_notice and str(answer.article) == case.expected
+        right = (
+            first.kind == ANSWERED and _label(first.article, first.about_notice) == case.expected
+        )
     if right and case.must_contain:
         right = _fold(case.must_contain) in _fold(rendered)
     return right
@@ -124,9 +196,9 @@ def evaluate(
     today = today if today is not None else local_today(datetime.now().astimezone())
     outcomes = []
     for case in read_cases(path):
-        answer = engine.answer(case.question)
-        rendered = render_answer_zh(answer, engine.regulation, today)
-        outcomes.append(Outcome(case, answer, judge(case, answer, rendered), rendered))
+        reply = engine.reply(case.question)
+        rendered = to_plain(render_reply(reply, engine.regulation, today, reply.lang).text)
+        outcomes.append(Outcome(case, reply, judge(case, reply, rendered), rendered))
     return EvalResult(path=str(path), outcomes=tuple(outcomes))
 
 
@@ -143,11 +215,18 @@ def format_result(result: EvalResult) -> str:
         f"out-of-scope (no article cited): {_pct(result.out_of_scope)}",
         f"overall: {_pct(result.overall)}",
     ]
+    per_kind = [f"{k} {_pct(result.count(kind=k))}" for k in KINDS if result.count(kind=k)[1]]
+    lines.append("by kind: " + " · ".join(per_kind))
+    per_lang = [
+        f"{x} {_pct(result.count(lang=x))}" for x in ("zh", "en") if result.count(lang=x)[1]
+    ]
+    lines.append("by language: " + " · ".join(per_lang))
     for miss in result.misses:
-        a = miss.answer
+        first = miss.reply.parts[0]
         lines.append(
-            f"  MISS line {miss.case.line}: {miss.case.question} | expected {miss.case.expected}"
-            f" | got {miss.got} | score {a.score:.3f} | {a.reason}"
+            f"  MISS line {miss.case.line}: {miss.case.question} | expected"
+            f" {miss.case.report_kind} {','.join(miss.case.articles)} | got {miss.got}"
+            f" | score {first.score:.3f} | {first.reason}"
         )
     return "\n".join(lines)
 
@@ -157,8 +236,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("files", nargs="+", help="TSV files of questions")
     args = parser.parse_args(argv)
     engine = QAEngine()
+    totals = [0, 0]
     for path in args.files:
-        print(format_result(evaluate(path, engine)))
+        result = evaluate(path, engine)
+        print(format_result(result))
+        right, total = result.overall
+        totals[0] += right
+        totals[1] += total
+    if len(args.files) > 1:
+        print(f"== all files: {_pct((totals[0], totals[1]))}")
     return 0
 
 

@@ -30,7 +30,7 @@ TOPICS: tuple[Topic, ...] = (
     _t(
         NOTICE,
         "通知 文号 发文 印发 发文单位 发文日期 落款 主送 下发 文件编号 红头文件 党组审议 党组 会议 "
-        "审议通过 哪年出的",
+        "审议通过 哪年出的 通过 程序通过",
         "这个文件的发文字号是什么",
         "通知是哪一天下发的",
         "管理办法哪年哪月印发的",
@@ -250,6 +250,8 @@ TOPICS: tuple[Topic, ...] = (
         "补助是一次性的还是年年有",
         "工作室平时的开支谁承担",
     ),
+    # What the money may be spent on: earmarked (专款专用), whatever the spending.
+    _t(9, "补助 经费 资金 专款专用 挪用 挪 挪去 用途 拿来 用来 用于 花在 派用场"),
     _t(
         10,
         "工作室 建立 管理办法 管理制度 规章制度 制度 制度化 规范化 学习交流 成果转化 人才培养 "
@@ -330,7 +332,7 @@ TOPICS: tuple[Topic, ...] = (
     _t(
         17,
         "考核 每年 年度考核 12月31日 上报 备案 县市区 系统行业工会 辖区 五年 复核 不达标 撤消 称号 "
-        "截止 时间 期限 几号 几月 什么时候报 还有几天 多少天 管理 终身 有效期 保留 一劳永逸",
+        "截止 时间 期限 几号 几月 什么时候报 还有几天 多少天 管理 终身 终身有效 保留 一劳永逸",
         "每年的考核结果什么时候交",
         "考核情况要报到哪里",
         "年度考核谁来组织",
@@ -367,7 +369,7 @@ TOPICS: tuple[Topic, ...] = (
     _t(
         19,
         "实施 施行 生效 发布之日 什么时候开始 实施时间 时间 日期 起 解释权 解释 有效 疑问 决定 "
-        "开始 最终解释",
+        "开始 最终解释 有效期",
         "办法什么时候开始生效",
         "办法从哪天起施行",
         "办法由谁来解释",
@@ -446,17 +448,17 @@ OUT_OF_SCOPE_SIGNALS: tuple[Signal, ...] = (
     # The regulation names a one-time subsidy but states no amount anywhere.
     _s(
         "amount",
-        r"(多少钱|几万|几千|几百块|多少万|多少元|万元|千元|块钱|金额|数额|额度|发多少|给多少|拨多少|"
-        r"补多少|(补助|补贴|经费|资金|钱|奖励|奖金|津贴|拨款)[^,，。?？]{0,6}"
+        r"(多少钱|几万|几千|几百块|多少万|多少元|万元|千元|块钱|金额|数额|额度|"
+        r"[发给拨补]多少(?!次|个|项|年)|(补助|补贴|经费|资金|钱|奖励|奖金|津贴|拨款)[^,，。?？]{0,6}"
         r"(多少(?!次|个|项|年|级|种|方面|渠道)|标准|数目)|"
         r"(多少(?!次|个|项|年|级|种)|标准)[^,，。?？]{0,4}(补助|补贴|经费|资金|钱|津贴))",
     ),
     _s(
         "employment",
-        r"(工资|薪水|薪酬|薪资|绩效工资|绩效奖|奖金|加班|请假|休假|年假|病假|产假|婚假|丧假|探亲假|陪产假|"
+        r"(工资|薪水|薪酬|薪资|绩效工资|绩效奖|奖金|年终奖|加班|请假|休假|年假|病假|产假|婚假|丧假|探亲假|陪产假|"
         r"[休请放][^,，。?？]{0,4}假|疗养假|假期|退下来|内退|离岗|"
         r"(疗休养|疗养|休养)[^,，。?？]{0,6}(几次|几天|多少天|多久|多长时间)|"
-        r"放假|放几天|调休|社保|医保|养老|退休|公积金|工伤|劳动合同|辞职|离职|辞退|解聘|招聘|入职|"
+        r"放假|放几天|调休|社保|医保|养老|退了?休|公积金|工伤|劳动合同|辞职|离职|辞退|解聘|招聘|入职|"
         r"试用期|转正|职称|考编|考公|晋升|升职|津贴)",
     ),
     _s(
@@ -470,7 +472,7 @@ OUT_OF_SCOPE_SIGNALS: tuple[Signal, ...] = (
     _s(
         "money_timing",
         r"(到账|打款|打到卡|到卡上|到手|拨付时间|发放时间|"
-        r"(补助|补贴|经费|资金|钱|款|拨款|奖励|奖金)[^,，。?？]{0,8}"
+        r"(补助|补贴|经费|资金|钱|(?<!落)款|拨款|奖励|奖金)[^,，。?？]{0,8}"
         r"(什么时候|何时|啥时候|几月|哪天|几号|到位|拨下来|发下来|批下来|下拨|"
         r"(多久|多长时间|几天)[^,，。?？]{0,3}(批|到|发|拨|给|下来))|"
         r"(什么时候|何时|啥时候|几月)[^,，。?？]{0,6}(发|拨|给|到)[^,，。?？]{0,4}"
@@ -501,7 +503,7 @@ OUT_OF_SCOPE_SIGNALS: tuple[Signal, ...] = (
     _s(
         "everyday",
         r"(天气|下雨|气温|温度|景点|旅游|美食|餐厅|酒店|火车|高铁|航班|机场|挂号|"
-        r"写诗|写一首|笑话|唱歌|翻译|你是谁|好玩|好吃|特产|风景|购物|视频|拍照|照片|海报|抖音|"
+        r"写诗|写一首|帮我写|写个|写一份|写篇|起草|代写|润色|预订|预定|订房|停车|笑话|唱歌|翻译|你是谁|好玩|好吃|特产|风景|购物|视频|拍照|照片|海报|抖音|"
         r"直播|录像|宣传片|横幅|展板|大会|仪式|典礼|颁奖|在哪开|在哪里开)",
     ),
     _s(
@@ -519,8 +521,8 @@ OUT_OF_SCOPE_SIGNALS: tuple[Signal, ...] = (
         r"(名单|哪几家|多少家|多少个工作室|多少个[^,，。?？]{0,8}工作室|"
         r"(全州|全国|一共|总共|目前|现在|已经)[^,，。?？]{0,8}(多少|几个|几家)|几个工作室|几家工作室|排名|电话|联系方式|地址|在哪办公|"
         r"在哪里办公|邮箱|公众号|表格|模板|填写|怎么填|填表|考核表|申报表|申请表|申请书|申报书|格式|"
-        r"字数|多少字|截图|几楼|哪栋|门牌|(州总工会|州总|州里|州工会|工会|县总工会)"
-        r"[^,，。?？]{0,2}(在哪|地址|在什么地方|怎么走|位置)|内设机构|科室|处室|(有|设)(几个|多少个?|哪些|啥)部门|去年|前年|往年|历年|第几批|上一批|名额|"
+        r"字数|多少字|截图|牌匾|铭牌|(发|做|制作)牌子|再发牌|换牌|重新发牌|牌子(由谁|谁|怎么|在哪|去哪)|(州总工会|州总|工会)[^,，。?？]{0,3}(哪个部门|哪个处|哪个科|什么部门)|上班时间|办公时间|几点上班|几点下班|作息|几楼|哪栋|门牌|(州总工会|州总|州里|州工会|工会|县总工会)"
+        r"[^,，。?？]{0,2}(在哪(?!些|个方面|方面)|地址|在什么地方|怎么走|位置)|内设机构|科室|处室|(有|设)(几个|多少个?|哪些|啥)部门|(去年|前年|往年|历年)[^,，。?？]{0,8}(评|命名|批|名单|几家|多少家|多少个)|第几批|上一批|名额|"
         r"网上|线上|几份|份数|复印件|原件|盖章|"
         r"(申报|申请|准备|提交|交|提供|带)[^,，。?？]{0,6}(材料|资料)|"
         r"(材料|资料)[^,，。?？]{0,4}(哪些|什么(?!时候)|几份|清单))",
@@ -557,18 +559,50 @@ _MODEL_WORKER_SELECTION = re.compile(
     r"(评选|评上|评出|评定|怎么评|如何评|怎样评|评为|选出|当选|授予|申请|申报|推荐|当上|成为|"
     r"称号|荣誉|待遇|津贴|补贴|奖励|名额|条件|标准|证书|奖章)"
 )
+_TRAVEL = re.compile(r"(学习|考察|培训|交流|疗休养|疗养|进修)")
 _APPLICABILITY = re.compile(r"(适用|算不算|算是|属于|包括|特指|范围)")
 _STUDIO_CONTEXT = re.compile(
-    r"(工作室|负责人|带头人|牵头|领衔|领军|领办|命名|名字|名称|负责|团队|资格|带头)"
+    r"(工作室|负责人|带头人|牵头|领衔|领军|领办|命名|名字|名称|负责|团队|资格|带头|享受劳模待遇|"
+    r"劳模待遇的|算不算劳模|算劳模|"
+    # "县级劳模可以申请吗" asks whether such a model worker may apply for a studio (Art. 3)
+    r"(县级|州级|市级|厂级|区级|乡级|镇级)[^,，。?？]{0,6}(可以|能|能不能|可不可以)?(申请|申报))"
 )
+
+
+# Signals of a question that names a topic of the regulation but asks for a fact it
+# never states; the answer is "related but silent" when the topic is found, with the
+# facet (policy.answers) the regulation leaves open.
+NEAR_MISS_SIGNALS: dict[str, str] = {
+    "amount": "amount",
+    "money_timing": "time",
+    "application_timing": "time",
+    "unstated_limit": "headcount",
+    "fees": "fee",
+    "ip_filing": "procedure",
+}
+
+
+# "补助的钱拿来发过节福利行不行": what the money may be spent on is Art. 9's earmarking
+# (专款专用), whatever it would be spent on; the topics of the spending do not decide.
+_FUND_USE = re.compile(
+    r"(补助|补贴|经费|资金|钱|款)[^,，。?？]{0,6}(拿来|用来|用于|挪|拿去|用去|花在|花到|"
+    r"能不能用|可不可以用|能用|可以用|用作|当作|当成)"
+)
+# Signals about the money itself (how much, when, paid back) still hold.
+_MONEY_SIGNALS = {"amount", "money_timing", "fees", "refund", "application_timing"}
 
 
 def out_of_scope_signal(question: str) -> str | None:
     """Name of the first out-of-scope signal in a normalised question, if any."""
+    fund_use = _FUND_USE.search(question) is not None
     for signal in OUT_OF_SCOPE_SIGNALS:
+        if fund_use and signal.name not in _MONEY_SIGNALS:
+            continue
         if signal.pattern.search(question):
             if signal.name == "elsewhere" and _APPLICABILITY.search(question):
                 continue  # "does this regulation apply to X's studios?" is Art. 2
+            if signal.name == "elsewhere" and _TRAVEL.search(question):
+                continue  # going elsewhere to learn is Art. 13, not another place's rules
             return signal.name
     if (
         _MODEL_WORKER.search(question)
@@ -613,7 +647,13 @@ RE_REVIEW_WORDS = re.compile(r"(复核|五年|几年|多少年|撤消|称号|不
 NOTICE_WORDS = re.compile(
     r"(通知|文号|字号|发文|印发|下发|发布|颁布|出台|落款|主送|发给|发到|哪个单位发|谁发|"
     r"文件编号|编号|文件号|哪年|几几年|审议|西工发|文件|发的|哪天发|什么时候发|签发|会议|党组|"
-    r"会上通过|哪个会)"
+    r"会上通过|哪个会|经[^,，。?？]{0,6}通过)"
 )
 # "What does the notice say" rather than "what does the regulation say".
-ADDRESSEE_WORDS = re.compile(r"(发给|主送|哪些单位|下发给|发到|对象)")
+ADDRESSEE_WORDS = re.compile(
+    r"(发给|主送|哪些单位|下发给|发到|对象|范围|教育工会|州直|区工会|县市区工会|各县|哪些工会)"
+)
+# The notice's own title, and what it asks of those it is sent to.
+TITLE_WORDS = re.compile(r"(标题|题目|名称|叫什么|全称)")
+# How the regulation was adopted: the notice body says the federation's Party group passed it.
+ADOPTION_WORDS = re.compile(r"(审议|会议|会上|党组|通过|哪个会|批准|要求|怎么做|遵照|执行|内容)")

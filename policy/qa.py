@@ -15,13 +15,23 @@ import logging
 import math
 import re
 import threading
+import unicodedata
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
-from policy import knowledge
+from policy import answers, english, knowledge
+from policy.answers import ART6_ALL, NOTICE_UNIT, Unit, clause_unit
 from policy.knowledge import NOTICE, OUT_OF_SCOPE
 from policy.regulation import ARTICLE_COUNT, Regulation, load_regulation, parse_article_number
-from policy.text import Tokenizer, apply_synonyms, normalize
+from policy.text import (
+    DOMAIN_WORDS,
+    MAX_QUESTION_CHARS,
+    SYNONYMS,
+    PhoneText,
+    Tokenizer,
+    apply_synonyms,
+    normalize,
+)
 
 log = logging.getLogger(__name__)
 
@@ -51,6 +61,16 @@ _CLAUSE_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5}
 _SENTENCE_END = re.compile(r"(?<=。)")
 
 
+ANSWERED = "answered"
+SILENT = "silent"
+NONE = "none"
+MULTI = "multi"
+MAX_PARTS = 3
+WEAK_SPLIT_CONFIDENCE = 0.9  # each piece of an unpunctuated run-on must be this clear
+CLEAR = 0.5  # the whole's article must explain this share of the last clause to keep it
+CLEAR_PIECE = 0.8  # a run-on piece the whole leaves unexplained must be this well explained
+
+
 @dataclass(frozen=True)
 class Answer:
     covered: bool
@@ -65,6 +85,29 @@ class Answer:
     note: str = ""
     # Why the engine decided so; for debugging and the eval's miss list.
     reason: str = ""
+    # answered | silent (the article covers the topic, not the point asked) | none
+    kind: str = ANSWERED
+    # The facet asked for that the cited text does not state (silent answers).
+    missing: str = ""
+    # The parts of the regulation quoted, for their one-sentence gist (policy.answers).
+    units: tuple[Unit, ...] = ()
+    # The question (or the part of a message) this answers, as understood.
+    question: str = ""
+
+
+@dataclass(frozen=True)
+class Reply:
+    """Everything said in answer to one message: one part per question in it."""
+
+    parts: tuple[Answer, ...]
+    lang: str  # "zh" or "en": the language of the question
+    # The question as understood (a follow-up completed from the previous one);
+    # the chat keeps it to understand the next follow-up.
+    question: str
+
+    @property
+    def kind(self) -> str:
+        return MULTI if len(self.parts) > 1 else self.parts[0].kind
 
 
 @dataclass
@@ -97,6 +140,7 @@ class QAEngine:
     def __init__(self, regulation: Regulation | None = None) -> None:
         self.regulation = regulation if regulation is not None else load_regulation()
         self._tokenizer = Tokenizer()
+        self._phone = PhoneText()
         self._index: _Index | None = None
         self._lock = threading.Lock()
 
@@ -108,7 +152,19 @@ class QAEngine:
         with self._lock:
             if self._index is None:
                 self._tokenizer.warm()
-                self._index = self._build()
+                index = self._build()
+                words = {t[2:] for t in index.idf if t.startswith("w:")}
+                self._phone.warm(self._terms(), words | set(SYNONYMS) | set(SYNONYMS.values()))
+                self._index = index
+
+    def _terms(self) -> set[str]:
+        """The regulation's own words and the curated topic words: what a typo may mean."""
+        reg = self.regulation
+        texts = [a.text for a in reg.articles] + [t.keywords for t in knowledge.TOPICS]
+        terms = set(DOMAIN_WORDS)
+        for text in texts:
+            terms.update(self._tokenizer.words(apply_synonyms(normalize(text))))
+        return terms
 
     def _tokens(self, text: str) -> list[str]:
         return self._tokenizer.tokens(apply_synonyms(normalize(text)))
@@ -159,18 +215,153 @@ class QAEngine:
 
     # -- answering --------------------------------------------------------
 
-    def answer(self, question: str) -> Answer:
-        try:
-            return self._answer(question)
-        except Exception:  # the chat must always get a reply
-            log.exception("policy Q&A failed on %r", question[:100])
-            return _not_covered("error")
+    def prepare(self, question: str) -> tuple[str, str]:
+        """The question's language and its plain, simplified Chinese text.
 
-    def _answer(self, question: str) -> Answer:
+        English is carried into the regulation's vocabulary (policy.english);
+        traditional characters, emoji, dialect and pinyin typos are made plain.
+        """
+        self.warm()
+        text = normalize(question)
+        lang = "en" if english.is_english(text) else "zh"
+        if lang == "en":
+            text = normalize(english.to_chinese(text))
+        return lang, normalize(self._phone.clean(text))
+
+    def answer(self, question: str) -> Answer:
+        """One question, answered as one part (no splitting, no follow-up)."""
         self.warm()
         if not isinstance(question, str):
             return _not_covered("not text")
-        text = normalize(question)
+        _, text = self.prepare(question)
+        return replace(self._answer(text), question=text)
+
+    def reply(self, message: str, previous: str | None = None) -> Reply:
+        """A whole chat message: up to three questions, or a follow-up to ``previous``."""
+        self.warm()
+        if not isinstance(message, str):
+            return Reply((_not_covered("not text"),), "zh", "")
+        # As typed (NFKC, spaces collapsed, case kept): what each part is headed with.
+        raw = re.sub(r"\s+", " ", unicodedata.normalize("NFKC", message)).strip()
+        raw = raw[:MAX_QUESTION_CHARS]
+        lang, text = self.prepare(message)
+        if previous:
+            topic = _follow_up_topic(raw, lang, text)
+            if topic is not None:
+                _, before = self.prepare(previous)
+                for candidate in _follow_up_candidates(topic, before):
+                    answer = self._answer(candidate)
+                    if answer.kind != NONE:
+                        return Reply((replace(answer, question=raw),), lang, candidate)
+        whole = self._answer(text)
+        parts = self._split(raw, lang, whole)
+        if parts:
+            return Reply(parts, lang, parts[-1].question)
+        return Reply((replace(whole, question=raw),), lang, raw)
+
+    def _split(self, raw: str, lang: str, whole: Answer) -> tuple[Answer, ...]:
+        """Two or three distinct questions in one message, each answered; () if not."""
+        strong = _strong_split(raw)
+        candidates = [strong]
+        if lang == "zh":
+            candidates.append(_weak_split(raw))
+        for weak, pieces in enumerate(candidates):
+            if len(pieces) < 2:
+                continue
+            found: list[Answer] = []
+            seen: set[tuple[object, ...]] = set()
+            for piece in pieces:
+                _, text = self.prepare(piece)
+                answer = replace(self._answer(text), question=piece)
+                groups = len(self._tokenizer.groups(apply_synonyms(text)))
+                refused = answer.kind == NONE and answer.reason.startswith("signal:")
+                if groups == 0 or (weak and answer.kind == NONE and groups < 2 and not refused):
+                    continue  # "谢谢", "请问一下": not a question of its own
+                if (
+                    weak
+                    and not refused  # clearly outside the regulation is clear too
+                    and answer.score < WEAK_SPLIT_CONFIDENCE
+                    and not (answer.kind != NONE and _same_topic(answer, whole))
+                    and not self._unexplained(answer, whole, text)
+                ):
+                    # Without punctuation, a split is believed only when every piece is
+                    # clearly a question of its own, or one the answer to the whole
+                    # message leaves unexplained; "门槛高不高 要具备啥" is one question.
+                    found = []
+                    break
+                # "补助有多少 什么时候发": one article silent on two different things
+                key: tuple[object, ...] = (answer.article, answer.clause, answer.about_notice)
+                key += (answer.kind, answer.missing)
+                if key in seen:
+                    continue
+                seen.add(key)
+                found.append(answer)
+            answered = [a for a in found if a.kind != NONE]
+            refusals = [a for a in found if a.kind == NONE and a.reason.startswith("signal:")]
+            # "先找谁推荐 要准备啥材料": one part the regulation answers, one it does not
+            if len(answered) >= 2 or (answered and len(answered) + len(refusals) >= 2):
+                return tuple(found[:MAX_PARTS])
+        if lang == "zh" and whole.kind != NONE:
+            return self._split_alternatives(raw, whole)
+        return ()
+
+    def _split_alternatives(self, raw: str, whole: Answer) -> tuple[Answer, ...]:
+        """ "A还是B" asks which one, answered by one article, unless it asks "or both?"."""
+        if not _BOTH.search(raw):
+            return ()
+        found: list[Answer] = []
+        for option in _alternatives(raw):
+            _, text = self.prepare(option)
+            answer = replace(self._answer(text), question=option)
+            if answer.kind == NONE or any(
+                (a.article, a.about_notice) == (answer.article, answer.about_notice) for a in found
+            ):
+                continue
+            found.append(answer)
+        return tuple(found[:MAX_PARTS]) if len(found) > 1 else ()
+
+    def _unexplained(self, piece: Answer, whole: Answer, text: str) -> bool:
+        """A piece answered elsewhere than the whole, whose words the whole's article lacks."""
+        if piece.kind == NONE or _same_topic(piece, whole):
+            return False
+        whole_explains = 0.0 if whole.kind == NONE else self._explains(whole, text)
+        return whole_explains < CLEAR and self._explains(piece, text) >= CLEAR_PIECE
+
+    def _answer(self, text: str) -> Answer:
+        """A question, possibly after a description of the asker's situation.
+
+        "我们是县总工会，要建什么台账": the last clause asks, the ones before describe;
+        their words dilute (or, like "申请了专利", mislead) the whole.  The last clause
+        alone wins when it is clearer, and decides alone when it is out of scope.
+        """
+        whole = self._answer_one(text)
+        clauses = [c.strip() for c in _CLAUSE_BREAK.split(text) if len(c.strip()) >= 4]
+        if len(clauses) < 2:
+            return whole
+        if not self._tokenizer.groups(apply_synonyms(_GENERIC_ASK.sub(" ", clauses[-1]))):
+            return whole  # "……，办法有何要求？": the topic is in the clauses before
+        last = self._answer_one(clauses[-1])
+        if last.kind == NONE:
+            return last if last.reason.startswith("signal:") else whole
+        same_topic = (last.article, last.about_notice) == (whole.article, whole.about_notice)
+        if (
+            whole.kind == NONE
+            or (same_topic and last.kind != whole.kind)  # the question decides what is asked
+            or (last.score > whole.score and self._explains(whole, clauses[-1]) < CLEAR)
+        ):
+            # The situation, not the question, chose the whole's article.
+            return replace(last, reason=f"last clause: {last.reason}")
+        return whole
+
+    def _explains(self, answer: Answer, text: str) -> float:
+        """How much of ``text`` the vocabulary of the answer's article explains."""
+        label = NOTICE if answer.about_notice else answer.article
+        if label is None:
+            return 0.0
+        groups = list(dict.fromkeys(self._tokenizer.groups(apply_synonyms(text))))
+        return self._coverage(groups, label)
+
+    def _answer_one(self, text: str) -> Answer:
         if not text:
             return _not_covered("empty")
 
@@ -179,9 +370,54 @@ class QAEngine:
             return explicit
 
         signal = knowledge.out_of_scope_signal(text)
+        facets = answers.asked_facets(text)
+        if signal == "unstated_limit" and not _LIMIT_FACETS & set(facets):
+            signal = None  # "随便拉几个人行不行" asks whether, not how many
+        if signal in knowledge.NEAR_MISS_SIGNALS:
+            # The question names a topic of the regulation and asks for what it never
+            # states: find the topic without the asking words, then say what is missing.
+            topic = _without(text, answers.facet_spans(text))
+            found = self._retrieve(topic)
+            if found.kind == NONE or found.about_notice:
+                return _not_covered(f"signal:{signal}")
+            facet = knowledge.NEAR_MISS_SIGNALS[signal]
+            return self._judge(found, (*facets, facet), f"signal:{signal}")
         if signal is not None:
             return _not_covered(f"signal:{signal}")
+        found = self._retrieve(text)
+        if facets:
+            # The asking words ("一年几次", "哪个部门") can pull towards an article that
+            # states such a fact about something else; the topic alone decides then.
+            alone = self._retrieve(_without(text, answers.facet_spans(text)))
+            if (
+                alone.kind != NONE
+                and not alone.about_notice  # the header is chosen by its own words only
+                and alone.article != found.article
+                and alone.score > found.score
+            ):
+                found = replace(alone, reason=f"topic: {alone.reason}")
+        if found.kind == NONE:
+            return found
+        if found.about_notice:
+            return found  # the header's facts are what they are: its date, issuer, number
+        return self._judge(found, facets, "")
 
+    def _judge(self, found: Answer, facets: tuple[str, ...], why: str) -> Answer:
+        present: set[str] = set()
+        for unit in found.units:
+            present |= answers.DIRECT[unit].present
+        for facet in facets:
+            if facet not in present:
+                return replace(
+                    found,
+                    kind=SILENT,
+                    missing=facet,
+                    asks_deadline=False,
+                    reason=f"silent on {facet} {why}; {found.reason}".strip(),
+                )
+        return found
+
+    def _retrieve(self, text: str) -> Answer:
         mapped = apply_synonyms(text)
         groups = list(dict.fromkeys(self._tokenizer.groups(mapped)))
         tokens = {t for group in groups for t in group}
@@ -236,11 +472,13 @@ class QAEngine:
         clause = best.unit.clause if number == 6 else None
         asks_deadline = number == 17 and _asks_deadline(mapped)
         related = self._related(number, ranked)
+        quote, units = self._quote(number, clause, tokens, asks_deadline)
         return Answer(
             covered=True,
             article=number,
             about_notice=False,
-            quote=self._quote(number, clause, tokens, asks_deadline),
+            quote=quote,
+            units=units,
             clause=clause,
             related=related,
             asks_deadline=asks_deadline,
@@ -333,8 +571,9 @@ class QAEngine:
         asks_deadline = number == 17 and _asks_deadline(mapped)
         article = self.regulation.article(number)
         quote = article.clause(clause).text if clause else article.text
+        units = self._all_units(number, clause)
         if asks_deadline:
-            quote = self._quote(17, None, set(), True)
+            quote, units = self._quote(17, None, set(), True)
         return Answer(
             covered=True,
             article=number,
@@ -346,14 +585,19 @@ class QAEngine:
             score=1.0,
             note=self._note(number),
             reason="article reference",
+            units=units,
         )
 
     def _notice_answer(self, mapped: str, confidence: float) -> Answer:
         notice = self.regulation.notice
         issued = f"{notice.issued_on.year}年{notice.issued_on.month}月{notice.issued_on.day}日"
         quote = f"{notice.issuer} {issued} 印发，文号{notice.doc_number}"
+        if knowledge.TITLE_WORDS.search(mapped):
+            quote = f"《{notice.title}》：" + quote
         if knowledge.ADDRESSEE_WORDS.search(mapped):
             quote += f"；发至{notice.addressees}"
+        if knowledge.ADOPTION_WORDS.search(mapped):
+            quote += f"；{notice.body}"
         return Answer(
             covered=True,
             article=None,
@@ -364,24 +608,35 @@ class QAEngine:
             asks_deadline=False,
             score=confidence,
             reason="notice",
+            units=(NOTICE_UNIT,),
         )
 
-    def _quote(self, number: int, clause: int | None, tokens: set[str], deadline: bool) -> str:
+    def _all_units(self, number: int, clause: int | None) -> tuple[Unit, ...]:
+        assert self._index is not None
+        if number == 6:
+            return (clause_unit(clause),) if clause else (ART6_ALL,)
+        return tuple((number, i) for i in range(len(self._index.sentences[number])))
+
+    def _quote(
+        self, number: int, clause: int | None, tokens: set[str], deadline: bool
+    ) -> tuple[str, tuple[Unit, ...]]:
         assert self._index is not None
         article = self.regulation.article(number)
         if clause is not None:
-            return article.clause(clause).text
+            return article.clause(clause).text, (clause_unit(clause),)
         sentences = self._index.sentences[number]
         if deadline:
-            return sentences[0][0]
+            return sentences[0][0], ((number, 0),)
+        whole = article.text, self._all_units(number, None)
         if len(sentences) <= 1 or article.clauses:
-            return article.text
+            return whole
         idf = self._index.idf
         scores = [sum(idf.get(t, 0.0) for t in tokens & words) for _, words in sentences]
         top = max(scores)
         if top <= 0:
-            return article.text
-        return "".join(s for (s, _), v in zip(sentences, scores, strict=True) if v >= 0.75 * top)
+            return whole
+        chosen = [i for i, v in enumerate(scores) if v >= 0.75 * top]
+        return "".join(sentences[i][0] for i in chosen), tuple((number, i) for i in chosen)
 
     def _related(self, number: int, ranked: list[_Ranked]) -> tuple[int, ...]:
         # A close runner-up from retrieval first (the question may be about it
@@ -405,6 +660,10 @@ class QAEngine:
         return f"本办法由{notice.issuer}于{issued}以{notice.doc_number}印发。"
 
 
+def _same_topic(a: Answer, b: Answer) -> bool:
+    return (a.article, a.about_notice) == (b.article, b.about_notice)
+
+
 def _asks_deadline(mapped: str) -> bool:
     return bool(knowledge.DEADLINE_WORDS.search(mapped)) and not knowledge.RE_REVIEW_WORDS.search(
         mapped
@@ -413,6 +672,7 @@ def _asks_deadline(mapped: str) -> bool:
 
 def _not_covered(reason: str, score: float = 0.0) -> Answer:
     return Answer(
+        kind=NONE,
         covered=False,
         article=None,
         about_notice=False,
@@ -423,3 +683,122 @@ def _not_covered(reason: str, score: float = 0.0) -> Answer:
         score=score,
         reason=reason,
     )
+
+
+_CLAUSE_BREAK = re.compile(r"[,，;；:：]")
+# A last clause made only of these asks about what came before it.
+_GENERIC_ASK = re.compile(
+    r"本办法|这个办法|办法|管理办法|规定|文件|有何|有什么|有哪些|什么|哪些|啥|怎么|如何|要求|说|讲|"
+    r"对此|这方面|这个|具体|吗|呢|是"
+)
+# Words that make a piece of a message ask something (as typed, dialect included;
+# a final 没有 is as often "not yet" as a question).
+_ASKS = re.compile(
+    r"吗|呢|么|嘛|多少|好多|几|谁|什么|啥|哪|怎|咋|如何|是否|能否|要不要|能不能|可不可以|有没有|"
+    r"是不是|行不行|得不得|要得|[不噻撒哈咩没得]\s*$|[?？]"
+)
+_LIMIT_FACETS = {"headcount", "count", "max", "minimum", "threshold"}
+
+
+def _without(text: str, spans: list[tuple[int, int]]) -> str:
+    chars = list(text)
+    for start, end in spans:
+        for i in range(start, end):
+            chars[i] = " "
+    return re.sub(r"\s+", " ", "".join(chars)).strip()
+
+
+# Where one question ends and the next begins: punctuation and connectives ...
+_STRONG_SPLIT = re.compile(
+    r"[?？!！。;；\n]+|(?:还有就是|另外|再问一下|再问|还想问|顺便问一下|顺便问|其次|"
+    # after a pause (a space in voice input, a comma), "还有 / 然后 / 以及" start a new question
+    r"(?:(?<=\s)|(?<=[,，]))(?:还有|然后|以及|再一个|再就是)(?!几天|多少天|多久|效|没有)(?=\S{4,})|"
+    r"[,，]?(?:一是|二是|三是|第一个|第二个|第三个))"
+    r"|,?\s+(?:and|also)\s+(?=(?:who|what|how|when|which|where|why|is|are|do|does|can|must|should)\b)",
+    re.IGNORECASE,
+)
+# ... and, in voice input without punctuation, spaces and question particles.
+_WEAK_SPLIT = re.compile(r"\s+|(?:(?<=[吗呢嘛])|(?<=[^什怎那这多要]么)|(?<=[^有]没有))(?=\S{4,})")
+
+
+def _pieces(pattern: re.Pattern[str], text: str) -> list[str]:
+    return [p.strip(" ,，、") for p in pattern.split(text) if len(p.strip(" ,，、")) >= 3]
+
+
+def _strong_split(text: str) -> list[str]:
+    return _pieces(_STRONG_SPLIT, text)
+
+
+# "县总是要每年考核还是要自己订办法": an alternative question whose options may be two
+# questions; the second option inherits the subject the first one names.
+_ALTERNATIVE = re.compile(r"\s*还是\s*")
+_BOTH = re.compile(r"还是[^,，。?？]{0,3}(?:两样|两个|两者|二者|两项|都要|都得|都)")
+_SUBJECT = re.compile(r"^(\S{1,6}?)(?:是要|是不是要|到底是|是|要|得|需要)")
+
+
+def _alternatives(text: str) -> list[str]:
+    options = [p.strip(" ,，、") for p in _ALTERNATIVE.split(text) if p.strip(" ,，、")]
+    if len(options) < 2:
+        return []
+    subject = _SUBJECT.match(options[0])
+    prefix = subject.group(1) if subject else ""
+    rest = [prefix + option for option in options[1:] if not _BOTH.search("还是" + option)]
+    return [options[0], *rest]
+
+
+def _weak_split(text: str) -> list[str]:
+    pieces: list[str] = []
+    for piece in _strong_split(text) or [text]:
+        pieces.extend(_pieces(_WEAK_SPLIT, piece))
+    # A piece that asks nothing ("工作室除了劳模本人", "我们今年还没有") describes the
+    # situation of the question after it: it stays with that question.
+    # Joined by a comma, so that the question, not the situation, decides (_answer).
+    merged: list[str] = []
+    pending = ""
+    for piece in pieces:
+        if _ASKS.search(piece):
+            merged.append(f"{pending}，{piece}" if pending else piece)
+            pending = ""
+        else:
+            pending = f"{pending}，{piece}" if pending else piece
+    if pending:
+        if merged:
+            merged[-1] = f"{merged[-1]}，{pending}"
+        else:
+            merged.append(pending)
+    return merged
+
+
+_FOLLOW_UP_ZH = re.compile(
+    r"^(?:那么|那|还有|那还有|要是|如果是|换成)?\s*(?P<topic>[^?？。!！]{1,12}?)\s*"
+    r"(?:呢|咧|嘞|怎么样|咋样|如何|又怎么样)?[?？。!！\s]*$"
+)
+_FOLLOW_UP_MARK_ZH = re.compile(r"^(?:那么|那|还有|要是|如果是|换成)|(?:呢|咧|嘞)[?？。!！\s]*$")
+_FOLLOW_UP_EN = re.compile(
+    r"^(?:and|what about|how about|and what about|and for|same for)\b", re.IGNORECASE
+)
+
+
+def _follow_up_topic(raw: str, lang: str, text: str) -> str | None:
+    """The new topic of an elliptical follow-up ("那成果呢？" -> "成果"), else None."""
+    if lang == "en":
+        return text if _FOLLOW_UP_EN.search(raw) and text else None
+    if not _FOLLOW_UP_MARK_ZH.search(text):
+        return None
+    match = _FOLLOW_UP_ZH.match(text)
+    return match.group("topic") if match else None
+
+
+_PERIOD = re.compile(r"每年|一年|每两年|两年|五年|今年|明年|去年|本年度")
+
+
+def _follow_up_candidates(topic: str, previous: str) -> list[str]:
+    """The new topic with what the previous question asked for; then the topic alone."""
+    spans = sorted(set(answers.facet_spans(previous)))
+    # What was asked ("几个", "谁"), not when ("每年"): the new topic has its own period.
+    asked = [previous[a:b] for a, b in spans if not _PERIOD.fullmatch(previous[a:b])]
+    candidates = []
+    if asked:
+        candidates.append(" ".join([topic, *asked]))
+    candidates.append(topic)
+    return candidates

@@ -32,6 +32,15 @@ SYNONYMS: Mapping[str, str] = {
     "定这套规矩": "制定本办法",
     "定这个办法": "制定本办法",
     "定这办法": "制定本办法",
+    # drawing up one's own measures is Art. 18 (a studio's own rules are Art. 10)
+    "定办法": "制定管理办法",
+    "订办法": "制定管理办法",
+    "定个办法": "制定管理办法",
+    "订个办法": "制定管理办法",
+    "出个办法": "制定管理办法",
+    "出个管理办法": "制定管理办法",
+    "搞个办法": "制定管理办法",
+    "弄个办法": "制定管理办法",
     "出这个办法": "制定本办法",
     "出这办法": "制定本办法",
     "这规矩": "本办法",
@@ -73,6 +82,8 @@ SYNONYMS: Mapping[str, str] = {
     "县里": "县市区",
     "县上": "县市区",
     "县总工会": "县市区工会",
+    "县总": "县市区工会",
+    "市总": "县市区工会",
     "市总工会": "县市区工会",
     "区工会": "县市区工会",
     "系统(行业)": "系统行业",
@@ -93,6 +104,10 @@ SYNONYMS: Mapping[str, str] = {
     "层层": "逐级",
     # money
     "钱": "经费",
+    "拿钱支持": "资金支持",
+    "出钱支持": "资金支持",
+    "给钱支持": "资金支持",
+    "拿钱": "资金支持",
     "出钱": "承担经费",
     "掏钱": "承担经费",
     "谁出": "谁承担",
@@ -152,6 +167,56 @@ SYNONYMS: Mapping[str, str] = {
     "资助": "资金支持",
     "经费支持": "资金支持",
     "挪用": "挪作他用",
+    "难题": "难点",
+    "难处": "难点",
+    "老大难": "难点",
+    "拿去用": "应用",
+    "拿来用": "应用",
+    "用起来": "应用",
+    "一直是": "终身",
+    "一直都是": "终身",
+    "永远是": "终身",
+    "摘掉": "撤消",
+    "拿来买": "专款专用",
+    "用来买": "专款专用",
+    "买设备": "专款专用",
+    "购置设备": "专款专用",
+    "厂名": "单位名字",
+    "单位名": "单位名字",
+    "公司名": "单位名字",
+    "企业名": "单位名字",
+    "亮点": "品牌",
+    "硬杠杠": "条件",
+    "硬杠子": "条件",
+    "硬性条件": "条件",
+    "评出来": "考评命名",
+    "评选出来": "考评命名",
+    "透明": "公开透明",
+    "公开透明": "公开透明",
+    "档案": "台帐",
+    "建档": "建立台帐",
+    "满五年": "五年复核",
+    "五年后": "五年复核",
+    "五年以后": "五年复核",
+    "五年到期": "五年复核",
+    "自己的办法": "自己的管理办法",
+    "本地的办法": "本地的管理办法",
+    "配套办法": "配套的管理办法",
+    "挂名": "负责",
+    "照着": "参照",
+    "比照": "参照",
+    "依照": "参照",
+    "归个人": "归属",
+    "归单位": "归属",
+    "归集体": "归属",
+    "批下来": "审批",
+    "批复": "审批",
+    "用于别的": "挪作他用",
+    "用在别的": "挪作他用",
+    "用到别的": "挪作他用",
+    "挪到别的": "挪作他用",
+    "其他用途": "挪作他用",
+    "别的用途": "挪作他用",
     # leader
     "带头人": "负责人",
     "牵头人": "负责人",
@@ -289,9 +354,10 @@ SYNONYMS: Mapping[str, str] = {
     "解释": "解释权",
     "解释权": "解释权",
     # names and conditions
-    "起名": "命名",
-    "取名": "命名",
-    "冠名": "命名",
+    # choosing the studio's name is Art. 3; 命名 (conferring the title) is Art. 8
+    "起名": "名字",
+    "取名": "名字",
+    "冠名": "名字",
     "名称": "名字",
     "门槛": "条件",
     "资格": "条件",
@@ -438,8 +504,10 @@ STOPWORDS = _words(
     第一步 样子 不行 行吗 可不可以 管不管 归不归 算数 作数 一直 再 真的 能够 务必 多久 多长
     多长时间 时候 是不是 有没有 了没 没了 还能 还要 还得 还会 主要 平时 究竟 这事 这件事 那事
     这块 这方面 方面 东西 事情 事儿 咋样 啥样 啥样子 好不好 对不对 成不成 中不中 靠谱 管
-    除了 还有 其他 其它 另外 以外 之外 最终 最后 到底 究竟 大概 一般
+    除了 还有 其他 其它 另外 以外 之外 最终 最后 到底 究竟 大概 一般 不要 要不
     几本 几种 几类 几样 哪几 哪几本 几个 哪几个 几项 几次 多少个 多少项 记 咱 俺 搞 整 弄 呀 嘞 啦
+    谢谢 感谢 多谢 你好 您好 麻烦 辛苦 老师 领导 同志 师傅 在吗 打扰
+    不能 不会 能不 只是 仅仅 光是 几年 多少年
     what is the a an of for to do does how when which who are be by in on it this that
     """
 )
@@ -456,7 +524,7 @@ _ASCII_WORD = re.compile(r"[a-z][a-z0-9]*|[0-9]+")
 
 _DICT_FILE = "data/jieba_small.dict"
 # Extra words so jieba keeps the programme's terms whole.
-_DOMAIN_WORDS = _words(
+DOMAIN_WORDS = _words(
     """
     劳模创新工作室 工作室 管理办法 什么人 负责人 台帐 复核 撤消 疗休养 知识产权 州总工会 解释权
     专款专用 传帮带 高师带徒 攻关项目 创新课题 领军人物 一次性补助 考评 命名 备案 不达标 创新团队
@@ -474,8 +542,132 @@ def normalize(text: str) -> str:
     return text[:MAX_QUESTION_CHARS]
 
 
+# How people type on phones in Yunnan and Sichuan: dialect words and sentence-final
+# particles, rewritten to standard Mandarin before anything else reads the question.
+_DIALECT: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"要得不要得|要不要得|要得不|要得么|要得吗|得不得行|得行不|得不得"), "可以吗"),
+    # voice input hears 工作室 as 工作是 ("劳模工作是想报上去", "工作是是所有…")
+    (
+        re.compile(
+            r"(?:(?<=劳模|创新|创建|这个|那个)|(?<=的))工作是(?=是|想|要|能|可以|搞|还|都|也|[吗不?？\s]|$)"
+        ),
+        "工作室",
+    ),
+    (re.compile(r"咋个|啷个|咋子|咋样子"), "怎么"),
+    (re.compile(r"啥子|哪样|什么子"), "什么"),
+    (re.compile(r"莫得|没得|冇得|冇"), "没有"),
+    (re.compile(r"得行"), "可以"),
+    # south-western 哪个 is "who" unless it picks a thing (哪个部门, 哪个月)
+    (
+        re.compile(
+            r"哪个(?!单位|部门|工会|级|机构|地方|条|文件|会|项|省|州|县|市|区|月|年|季度|时候|阶段|"
+            r"工作室|方面|领域|规定|办法|人|专业|学历|结构|平台|网站|楼|渠道|环节)"
+        ),
+        "谁",
+    ),
+    (re.compile(r"好久(?=能|才|可以|会|批|下|一次|到|给|发|复核|考核|申报|报)"), "多久"),
+    (re.compile(r"好多(?=钱|个|项|次|天|年|人|本|块|补助|补贴|经费|资金|万|[?？吗呢]|$)"), "多少"),
+    (re.compile(r"晓得"), "知道"),
+    (re.compile(r"(?<=怎么)整|整(?=[不吗么嘛哈呢?？,，。\s]|$)"), "做"),
+    (
+        re.compile(
+            r"(?<=[\u4e00-\u9fff])(?:不|嘛|噻|撒|哈|喃|啵|咯|嘞|咧|哇|不咯|没得|没有|没)(?=[?？!！。,，.\s]|$)"
+        ),
+        "吗",
+    ),
+    (re.compile(r"吗吗+"), "吗"),
+)
+
+
+def _is_symbol(char: str) -> bool:
+    category = unicodedata.category(char)
+    return category in {"So", "Sk", "Cs", "Co", "Cn"} or (
+        category == "Mn" and 0xFE00 <= ord(char) <= 0xFE0F
+    )
+
+
+# Characters of function and question words: a window holding one is not a typo.
+_FUNCTION_CHARS = frozenset(
+    "的了吗呢吧啊呀么嘛哦是有在和与及或对把被给要会能可这那个一什怎哪些我你他她它们请问几多谁啥咋不没也都还就"
+)
+
+
+class PhoneText:
+    """Traditional characters, emoji, dialect and pinyin-level typos, made plain.
+
+    Typos are fixed against the index's own words: a 2-4 character window the
+    index has never seen, whose toneless pinyin equals that of an index word
+    sharing at least one character in the same place, becomes that word
+    (复合 -> 复核, 老模 -> 劳模, 工做室 -> 工作室).
+    """
+
+    def __init__(self) -> None:
+        self._converter: Any = None
+        self._pinyin: Any = None
+        self._vocab: frozenset[str] = frozenset()
+        self._by_sound: dict[tuple[str, ...], list[str]] = {}
+
+    def warm(self, targets: Iterable[str], known: Iterable[str]) -> None:
+        """``targets``: the regulation's own terms a typo may stand for; ``known``: every
+        word the index knows, which is never "corrected"."""
+        from opencc import OpenCC
+        from pypinyin import lazy_pinyin
+
+        self._converter = OpenCC("t2s")
+        self._pinyin = lazy_pinyin
+        words = {w for w in targets if 2 <= len(w) <= 4 and _CJK_RUN.fullmatch(w)}
+        self._vocab = frozenset(
+            words | {w for w in known if 2 <= len(w) <= 6} | {w for w in STOPWORDS if len(w) >= 2}
+        )
+        by_sound: dict[tuple[str, ...], list[str]] = {}
+        for word in sorted(words):
+            by_sound.setdefault(tuple(lazy_pinyin(word)), []).append(word)
+        self._by_sound = by_sound
+
+    def clean(self, text: str) -> str:
+        text = "".join(" " if _is_symbol(c) else c for c in text)
+        if self._converter is not None:
+            text = self._converter.convert(text)
+        text = re.sub(r"\s+", " ", text).strip()
+        for pattern, replacement in _DIALECT:
+            text = pattern.sub(replacement, text)
+        if self._pinyin is not None:
+            text = _CJK_RUN.sub(lambda m: self._fix_run(m.group(0)), text)
+        return text
+
+    def _fix_run(self, run: str) -> str:
+        if len(run) < 2:
+            return run
+        sounds = self._pinyin(run)
+        if len(sounds) != len(run):
+            return run
+        # Characters inside a word the index knows are right as typed.
+        covered = [False] * len(run)
+        for i in range(len(run)):
+            for size in range(2, 7):
+                if run[i : i + size] in self._vocab:
+                    covered[i : i + size] = [True] * size
+        out = list(run)
+        i = 0
+        while i < len(out) - 1:
+            for size in (4, 3, 2):
+                if i + size > len(out) or any(covered[i : i + size]):
+                    continue
+                window = "".join(out[i : i + size])
+                if any(c in _FUNCTION_CHARS for c in window):
+                    continue  # "是用", "几本": function words typed right
+                for word in self._by_sound.get(tuple(sounds[i : i + size]), ()):
+                    same = sum(a == b for a, b in zip(word, window, strict=True))
+                    if same >= max(1, size - 2):
+                        out[i : i + size] = list(word)
+                        covered[i : i + size] = [True] * size
+                        break
+            i += 1
+        return "".join(out)
+
+
 # Phrasings a word list cannot catch, rewritten before the synonyms when the
-# question contains the context word (or always, for an empty context).
+# question matches the context pattern (always, for an empty one).
 _REWRITES: tuple[tuple[re.Pattern[str], str, str], ...] = (
     # Having (or lacking) a model worker at the head is the Art. 6(1) condition;
     # a "劳模带头人" is still the person of Art. 3.
@@ -488,6 +680,33 @@ _REWRITES: tuple[tuple[re.Pattern[str], str, str], ...] = (
         "",
     ),
     (re.compile(r"(?:劳模|劳动模范)(?:领头|带头|牵头|挂帅)(?!人)"), "劳模领衔", ""),
+    # helping members along when honours are recommended is Art. 13's 扶持
+    (re.compile(r"推一把|拉一把|帮着推|帮忙推|帮一把|帮忙"), "扶持", "先进"),
+    # What money may be spent on is Art. 9's earmarking (专款专用), whatever the spending.
+    (
+        re.compile(r"(拿来|用来|用于|挪去|挪用|拿去|用去|花在|花到|用作|当作|当成)"),
+        r"\1 专款专用 ",
+        r"(补助|补贴|经费|资金|钱|款)[^,，。?？]{0,6}"
+        r"(拿来|用来|用于|挪|拿去|用去|花在|花到|用作|当作|当成)",
+    ),
+    # Whether a kind of studio "counts" is the scope of the measures (Art. 2).
+    (
+        re.compile(
+            r"(工作室[^,，。?？]{0,3}?)(?:算不算|算数|才算|都算|只算|算是|算)(?!劳模|创新|工作)"
+        ),
+        r"\1适用",
+        # ... unless it asks about studios from before the measures took effect (Art. 19)
+        r"^(?!.*(?:发布|实施|施行|以前|之前)).*工作室",
+    ),
+    # "整成啥样子", "搞成什么样": what the studio should become is its goal (Art. 5)
+    (re.compile(r"(?:整|弄|搞|做|建)成(?=啥|什么|哪样|怎样|样子|一个)"), "办成", ""),
+    # How long a title lasts is the five-yearly re-review (Art. 17); how long the
+    # measures last is Art. 19's.
+    (
+        re.compile(r"(?:一直|永远|永久|长期|终身)[^,，。?？]{0,3}有效"),
+        "终身有效",
+        "",
+    ),
     # A union body "管不管" the studios asks about management (Art. 17), not scope.
     (
         re.compile(
@@ -502,7 +721,7 @@ _REWRITES: tuple[tuple[re.Pattern[str], str, str], ...] = (
 
 def apply_synonyms(text: str) -> str:
     for pattern, replacement, context in _REWRITES:
-        if context in text:
+        if re.search(context, text):
             text = pattern.sub(replacement, text)
     return _SYNONYM_RE.sub(lambda m: SYNONYMS[m.group(0)], text)
 
@@ -533,7 +752,7 @@ class Tokenizer:
                 )
                 tokenizer = jieba.Tokenizer(dictionary=str(path))
                 tokenizer.initialize()
-            for word in _DOMAIN_WORDS:
+            for word in DOMAIN_WORDS:
                 tokenizer.add_word(word, freq=2000)
             self._jieba = tokenizer
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
+from policy.compliance import ACHIEVEMENT_WARNING_DAYS, PROJECT_LATE_FROM
 from policy.deadlines import REPORT_TZ
 
 DEADLINE = "deadline"  # Art. 17: report by 31 December
@@ -28,9 +29,10 @@ class ReminderSchedule:
     hour: int = 9
     # (month, day) of each year-end reminder before the 31 December deadline.
     deadline_days: tuple[tuple[int, int], ...] = ((12, 1), (12, 15), (12, 24), (12, 29), (12, 31))
-    duty_day: tuple[int, int] = (10, 1)  # studio duties reminder (Art. 6(3))
+    # Reminded when /status turns from "at risk" to "missing": the same constants.
+    duty_day: tuple[int, int] = PROJECT_LATE_FROM  # no approved project yet (Art. 6(3))
     overdue_until: tuple[int, int] = (1, 31)  # an overdue notice still goes out until then
-    achievement_lead_days: int = 90
+    achievement_lead_days: int = ACHIEVEMENT_WARNING_DAYS  # window closing (Art. 6(4))
     rereview_lead_days: tuple[int, ...] = (90, 30)
 
     def at(self, day: date) -> datetime:

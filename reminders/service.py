@@ -6,7 +6,7 @@ import logging
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import httpx
@@ -14,18 +14,11 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from telegram import Bot
 from telegram.error import BadRequest, Forbidden, NetworkError, TelegramError, TimedOut
 
-from policy.cycles import achievement_window, next_rereview
-from policy.deadlines import report_deadline
+from reminders import planner
 from reminders.planner import Due, plan, years_needed
 from reminders.schedule import (
-    ACHIEVEMENT_WINDOW,
-    DEADLINE,
     DELIVERY,
-    NO_PROJECT,
     OPTIONAL,
-    OVERDUE,
-    OVERDUE_SUMMARY,
-    REREVIEW,
     ReminderSchedule,
 )
 from storage import reminders as store
@@ -240,42 +233,15 @@ class ReminderService:
     async def upcoming(
         self, user_id: int, horizon: timedelta = timedelta(days=366)
     ) -> list[Upcoming]:
-        """What is scheduled for this person from now on, soonest first."""
+        """What the daily job will send this person from now on, soonest first: the planner's
+        own answer at each moment ahead, so /reminders and the dry run cannot disagree."""
         now = self.clock()
-        snap = await self.snapshot(now)
-        s = self.schedule
-        today = now.astimezone(s.tz).date()
-        year = today.year
-        out: list[Upcoming] = []
-
-        def add(kind: str, when: datetime, subject: str) -> None:
-            if now < when <= now + horizon:
-                out.append(Upcoming(kind, when, subject))
-
-        for union in snap.unions:
-            if user_id not in snap.officers.get(union.id, []):
-                continue
-            if snap.reporting_union_of(union.id) != union.id:
-                continue
-            for y in (year, year + 1):
-                if (union.id, y) in snap.submitted:
-                    continue
-                for m, d in s.deadline_days:
-                    add(DEADLINE, s.at(date(y, m, d)), union.name)
-                add(OVERDUE, s.at(report_deadline(y) + timedelta(days=1)), union.name)
-        for studio in snap.studios:
-            if user_id in studio.leaders:
-                for y in (year, year + 1):
-                    if (studio.id, y) not in snap.approved_projects:
-                        add(NO_PROJECT, s.at(date(y, *s.duty_day)), studio.name)
-                if studio.named_on:
-                    _, end = achievement_window(studio.named_on, today)
-                    lead = timedelta(days=s.achievement_lead_days)
-                    add(ACHIEVEMENT_WINDOW, s.at(end - lead), studio.name)
-            if user_id in snap.admins and studio.named_on:
-                anniversary = next_rereview(studio.named_on, today)
-                for lead_days in s.rereview_lead_days:
-                    add(REREVIEW, s.at(anniversary - timedelta(days=lead_days)), studio.name)
-        if user_id in snap.admins:
-            add(OVERDUE_SUMMARY, s.at(date(year + 1, 1, 1)), "")
-        return sorted(out, key=lambda u: u.fires_at)
+        until = now + horizon
+        tz = self.schedule.tz
+        years = range(now.astimezone(tz).year - 1, until.astimezone(tz).year + 1)
+        async with self.sessions() as session:
+            snapshot = await store.load_snapshot(session, tuple(years))
+        return [
+            Upcoming(d.kind, d.fires_at, str(d.payload.get("union") or d.payload.get("studio", "")))
+            for d in planner.upcoming(snapshot, user_id, now, until, self.schedule)
+        ]

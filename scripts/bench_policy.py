@@ -1,4 +1,4 @@
-"""Benchmark the policy Q&A engine: cold start and warm answer latency.
+"""Benchmark the policy Q&A engine: cold start, warm answer latency and resident memory.
 
 Usage: python scripts/bench_policy.py [--rounds N]
 
@@ -35,29 +35,37 @@ QUESTIONS = (
     "第十七条",
     "",
     "工作室" * 500,
+    "How many projects does a studio need every year?",
+    "Who pays the day-to-day running costs?",
+    "工作室一年要几个项目 成果两年要几项 日常经费谁出",
+    "復核不達標會怎樣",
+    "老模要带徒弟不",
+    "专利申请费由谁承担？",
 )
 
 COLD = """
-import time
+import resource, time
+before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 t0 = time.perf_counter()
 from policy.qa import QAEngine
 engine = QAEngine()
 engine.warm()
 t1 = time.perf_counter()
-engine.answer("考核什么时候报?")
+engine.reply("考核什么时候报?")
 t2 = time.perf_counter()
-print(f"{t1 - t0:.4f} {t2 - t1:.4f}")
+after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+print(f"{t1 - t0:.4f} {t2 - t1:.4f} {(after - before) / 1024:.1f}")
 """
 
 
-def cold_start(runs: int) -> list[tuple[float, float]]:
+def cold_start(runs: int) -> list[tuple[float, float, float]]:
     out = []
     for _ in range(runs):
         proc = subprocess.run(
             [sys.executable, "-c", COLD], cwd=ROOT, capture_output=True, text=True, check=True
         )
-        start, first = proc.stdout.split()
-        out.append((float(start), float(first)))
+        start, first, grown = proc.stdout.split()
+        out.append((float(start), float(first), float(grown)))
     return out
 
 
@@ -79,9 +87,11 @@ def main() -> int:
     print(
         f"cold start (import + warm), {len(colds)} fresh processes: "
         f"min {min(starts) * 1000:.0f} ms, max {max(starts) * 1000:.0f} ms"
-        f" (budget 2000 ms)"
+        f" (budget 3000 ms)"
     )
     print(f"first answer after warm: max {max(firsts) * 1000:.1f} ms")
+    grown = max(c[2] for c in colds)
+    print(f"resident memory grown by importing and warming the engine: {grown:.0f} MB (budget 250)")
 
     from policy.qa import QAEngine
 
@@ -91,12 +101,12 @@ def main() -> int:
     for _ in range(args.rounds):
         for question in QUESTIONS:
             t = time.perf_counter()
-            engine.answer(question)
+            engine.reply(question)
             timings.append(time.perf_counter() - t)
     ms = [t * 1000 for t in timings]
     print(
         f"warm answer over {len(ms)} questions: p50 {statistics.median(ms):.2f} ms, "
-        f"p95 {percentile(ms, 95):.2f} ms, max {max(ms):.2f} ms (budget p95 30 ms)"
+        f"p95 {percentile(ms, 95):.2f} ms, max {max(ms):.2f} ms (budget p95 50 ms)"
     )
     return 0
 

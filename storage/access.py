@@ -5,12 +5,17 @@ Every command and every button press goes through here on the server side.
 
 from __future__ import annotations
 
+import time
+import weakref
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, event, false, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session
 
 from storage.models import Role, RoleGrant, Studio, Union, UnionKind
 
@@ -46,6 +51,25 @@ class UnionTree:
     def within(self, union_id: int, root_id: int) -> bool:
         return root_id in self.ancestors_or_self(union_id)
 
+    @cached_property
+    def _children(self) -> dict[int, list[int]]:
+        children: dict[int, list[int]] = defaultdict(list)
+        for union_id, parent_id in self.parent.items():
+            if parent_id is not None:
+                children[parent_id].append(union_id)
+        return children
+
+    def below(self, roots: Iterable[int]) -> frozenset[int]:
+        """The roots and every union under them: a jurisdiction as a set a query can use."""
+        out: set[int] = set()
+        stack = [r for r in roots if r in self.parent]
+        while stack:
+            current = stack.pop()
+            if current not in out:
+                out.add(current)
+                stack.extend(self._children.get(current, ()))
+        return frozenset(out)
+
     def reporting_union(self, union_id: int) -> int | None:
         """The county/system union that reports for this one to the prefecture (Art. 17)."""
         for candidate in self.ancestors_or_self(union_id):
@@ -76,6 +100,26 @@ class Access:
 
     def governs_studio(self, tree: UnionTree, studio: Studio) -> bool:
         return self.governs_union(tree, studio.union_id)
+
+    def union_scope(self, tree: UnionTree) -> frozenset[int] | None:
+        """The unions this person governs; None for the admin (all of them)."""
+        return None if self.is_admin else tree.below(self.officer_unions)
+
+    def governed_studios(self, tree: UnionTree) -> ColumnElement[bool]:
+        """`governs_studio` as a WHERE clause, so the database picks the rows."""
+        scope = self.union_scope(tree)
+        if scope is None:
+            return Studio.id.is_not(None)
+        return Studio.union_id.in_(scope) if scope else false()
+
+    def visible_studios(self, tree: UnionTree) -> ColumnElement[bool]:
+        """Governed, led, joined, or applied for by this person."""
+        return or_(
+            self.governed_studios(tree),
+            Studio.id.in_(self.leader_studios | self.member_studios),
+            Studio.leader_user_id == self.user_id,
+            Studio.created_by == self.user_id,
+        )
 
     def reports_for(self, tree: UnionTree, union_id: int) -> bool:
         """An officer of the county/system union above `union_id` (or the prefecture)."""
@@ -140,7 +184,20 @@ async def active_grants(session: AsyncSession, user_id: int) -> list[RoleGrant]:
     return list(rows)
 
 
+_ACCESS = "access"  # session.info key: Access by user id, for the life of the unit of work
+
+
 async def load_access(session: AsyncSession, user_id: int) -> Access:
+    """Read once per unit of work (one update or job opens one); a flush that changes a
+    role grant forgets it, so a grant made in the same session is seen at once."""
+    cache: dict[int, Access] = session.info.setdefault(_ACCESS, {})
+    if (cached := cache.get(user_id)) is not None:
+        return cached
+    cache[user_id] = access = await _read_access(session, user_id)
+    return access
+
+
+async def _read_access(session: AsyncSession, user_id: int) -> Access:
     grants = await active_grants(session, user_id)
     return Access(
         user_id=user_id,
@@ -157,8 +214,49 @@ async def load_access(session: AsyncSession, user_id: int) -> Access:
     )
 
 
+# The union tree changes rarely (a union added or renamed), but is needed at nearly every
+# step: keep it per engine, drop it whenever this process writes a union, and re-read it at
+# least every TREE_TTL seconds for what another process (the CLI, a second instance) wrote.
+TREE_TTL = 60.0
+_trees: weakref.WeakKeyDictionary[Any, tuple[int, float, UnionTree]] = weakref.WeakKeyDictionary()
+_tree_generation = 0
+
+
 async def load_tree(session: AsyncSession) -> UnionTree:
-    return UnionTree.of(await session.scalars(select(Union).where(Union.active.is_(True))))
+    engine = session.bind.sync_engine if session.bind is not None else None
+    cached = _trees.get(engine) if engine is not None else None
+    now = time.monotonic()
+    if cached is not None and cached[0] == _tree_generation and now - cached[1] < TREE_TTL:
+        return cached[2]
+    generation = _tree_generation
+    tree = UnionTree.of(await session.scalars(select(Union).where(Union.active.is_(True))))
+    if engine is not None:
+        _trees[engine] = (generation, now, tree)
+    return tree
+
+
+def forget_trees() -> None:
+    global _tree_generation
+    _tree_generation += 1
+
+
+@event.listens_for(Session, "after_flush")
+def _forget_on_write(session: Session, _context: Any) -> None:
+    changed = [*session.new, *session.dirty, *session.deleted]
+    if any(isinstance(o, Union) for o in changed):
+        forget_trees()
+    if any(isinstance(o, RoleGrant) for o in changed):
+        session.info.pop(_ACCESS, None)
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _forget_on_bulk_write(state: Any) -> None:
+    if state.is_insert or state.is_update or state.is_delete:
+        mapper = state.bind_mapper
+        if mapper is not None and mapper.class_ is Union:
+            forget_trees()
+        elif mapper is not None and mapper.class_ is RoleGrant:
+            state.session.info.pop(_ACCESS, None)
 
 
 async def admin_ids(session: AsyncSession) -> list[int]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -10,7 +11,6 @@ from sqlalchemy.orm import selectinload
 
 from storage import audit
 from storage.access import active_grants
-from storage.db import utcnow
 from storage.errors import DomainError
 from storage.invitations import revoke_unbacked
 from storage.models import Role, RoleGrant, User
@@ -32,11 +32,16 @@ class AccountService:
         self.session = session
 
     async def touch(
-        self, user_id: int, full_name: str, username: str | None, telegram_language: str | None
+        self,
+        user_id: int,
+        full_name: str,
+        username: str | None,
+        telegram_language: str | None,
+        *,
+        now: datetime,
     ) -> User:
         """Record that a person talked to the bot; it evidently has not been blocked."""
         user = await self.session.get(User, user_id)
-        now = utcnow()
         if user is None:
             user = User(id=user_id, created_at=now)
             self.session.add(user)
@@ -65,10 +70,10 @@ class AccountService:
             grants=tuple(grants),
         )
 
-    async def set_blocked(self, user_id: int, blocked: bool) -> None:
+    async def set_blocked(self, user_id: int, blocked: bool, *, now: datetime) -> None:
         user = await self.session.get(User, user_id)
         if user is not None:
-            user.blocked_bot_at = utcnow() if blocked else None
+            user.blocked_bot_at = now if blocked else None
             await self.session.commit()
 
     async def set_language(self, user_id: int, language: str) -> None:
@@ -98,19 +103,21 @@ class AccountService:
         await self.session.commit()
         return True
 
-    async def revoke_admin(self, user_id: int, *, actor_id: int | None = None) -> bool:
+    async def revoke_admin(
+        self, user_id: int, *, now: datetime, actor_id: int | None = None
+    ) -> bool:
         grants = [
             g for g in await active_grants(self.session, user_id) if g.role is Role.PREFECTURE_ADMIN
         ]
         for grant in grants:
             before = audit.snapshot(grant)
-            grant.revoked_at = utcnow()
+            grant.revoked_at = now
             audit.record(
                 self.session, actor_id=actor_id, action="role.revoke", entity=grant, before=before
             )
         if grants:
             await self.session.flush()
-            await revoke_unbacked(self.session, user_id, actor_id)
+            await revoke_unbacked(self.session, user_id, actor_id, now)
         await self.session.commit()
         return bool(grants)
 

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import DateTime, MetaData, event
@@ -13,8 +13,6 @@ from sqlalchemy.ext.asyncio import (
 )
 from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.types import TypeDecorator
-
-from policy import deadlines
 
 # Deterministic constraint names, so Alembic migrations are stable across SQLite and PostgreSQL.
 NAMING_CONVENTION = {
@@ -32,11 +30,6 @@ class Base(DeclarativeBase):
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
-
-
-def local_today() -> date:
-    """Today in the programme's time zone (Asia/Shanghai), not in UTC."""
-    return deadlines.local_today(utcnow())
 
 
 class UTCDateTime(TypeDecorator[datetime]):

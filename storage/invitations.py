@@ -6,7 +6,7 @@ import hashlib
 import re
 import secrets
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -14,7 +14,6 @@ from sqlalchemy.orm import selectinload
 
 from storage import audit
 from storage.access import Access, load_access, load_tree
-from storage.db import utcnow
 from storage.errors import DomainError
 from storage.models import Invitation, Role, RoleGrant, Studio, StudioStatus, Union, User
 
@@ -40,15 +39,9 @@ class InvitationService:
 
     async def _target(self, union_id: int | None, studio_id: int | None) -> Union | Studio | None:
         if studio_id is not None:
-            studio = await self.session.get(Studio, studio_id)
-            if studio is None or studio.status is StudioStatus.REVOKED:
-                raise DomainError("invite.no_target")
-            return studio
+            return await self.session.get(Studio, studio_id)
         if union_id is not None:
-            union = await self.session.get(Union, union_id)
-            if union is None or not union.active:
-                raise DomainError("invite.no_target")
-            return union
+            return await self.session.get(Union, union_id)
         return None
 
     async def create(
@@ -59,13 +52,21 @@ class InvitationService:
         union_id: int | None = None,
         studio_id: int | None = None,
         ttl: timedelta = DEFAULT_TTL,
+        now: datetime,
     ) -> NewInvitation:
         access = await load_access(self.session, actor_id)
         target = await self._target(union_id, studio_id)
+        # Rights first, one answer for "no such target" and "not yours": a forged button
+        # learns nothing. Only someone who may invite there hears that it was revoked.
+        if (union_id is not None or studio_id is not None) and target is None:
+            raise DomainError("invite.not_allowed")
         if not access.may_invite(await load_tree(self.session), role, target):
             raise DomainError("invite.not_allowed")
+        if (isinstance(target, Studio) and target.status is StudioStatus.REVOKED) or (
+            isinstance(target, Union) and not target.active
+        ):
+            raise DomainError("invite.no_target")
         code = secrets.token_urlsafe(_CODE_BYTES)
-        now = utcnow()
         invitation = Invitation(
             code_hash=hash_code(code),
             role=role,
@@ -97,7 +98,7 @@ class InvitationService:
             )
         )
 
-    async def accept(self, user_id: int, code: str) -> RoleGrant:
+    async def accept(self, user_id: int, code: str, *, now: datetime) -> RoleGrant:
         """Bind the invited role; the code is spent atomically, so it works once only."""
         if not _CODE_SHAPE.match(code):
             raise DomainError("invite.invalid")
@@ -115,7 +116,6 @@ class InvitationService:
             if invitation.used_by == user_id and await self._held(user_id, invitation):
                 raise DomainError("invite.already_has")
             raise DomainError("invite.used")
-        now = utcnow()
         if invitation.expires_at <= now:
             raise DomainError("invite.expired")
         if invitation.studio is not None and invitation.studio.status is StudioStatus.REVOKED:
@@ -164,7 +164,7 @@ class InvitationService:
         await self.session.refresh(grant, ["union", "studio"])
         return grant
 
-    async def open_for(self, actor_id: int) -> list[Invitation]:
+    async def open_for(self, actor_id: int, *, now: datetime) -> list[Invitation]:
         """Unused, unrevoked, unexpired invitations this person may still revoke."""
         access = await load_access(self.session, actor_id)
         query = (
@@ -172,7 +172,7 @@ class InvitationService:
             .where(
                 Invitation.used_at.is_(None),
                 Invitation.revoked_at.is_(None),
-                Invitation.expires_at > utcnow(),
+                Invitation.expires_at > now,
             )
             .options(selectinload(Invitation.union), selectinload(Invitation.studio))
             .order_by(Invitation.id)
@@ -181,7 +181,7 @@ class InvitationService:
             query = query.where(Invitation.created_by == actor_id)
         return list(await self.session.scalars(query))
 
-    async def revoke(self, actor_id: int, invitation_id: int) -> Invitation:
+    async def revoke(self, actor_id: int, invitation_id: int, *, now: datetime) -> Invitation:
         invitation = await self.session.get(Invitation, invitation_id)
         access = await load_access(self.session, actor_id)
         if invitation is None or not _may_revoke(access, invitation):
@@ -191,7 +191,7 @@ class InvitationService:
         if invitation.revoked_at is not None:
             raise DomainError("invite.revoked")
         before = audit.snapshot(invitation)
-        invitation.revoked_at = utcnow()
+        invitation.revoked_at = now
         audit.record(
             self.session,
             actor_id=actor_id,
@@ -207,7 +207,9 @@ def _may_revoke(access: Access, invitation: Invitation) -> bool:
     return access.is_admin or invitation.created_by == access.user_id
 
 
-async def revoke_unbacked(session: AsyncSession, user_id: int, actor_id: int | None) -> int:
+async def revoke_unbacked(
+    session: AsyncSession, user_id: int, actor_id: int | None, now: datetime
+) -> int:
     """After `user_id` lost a role: revoke their open invitations they may no longer issue.
     Part of the caller's unit of work (not committed here); returns how many."""
     access = await load_access(session, user_id)
@@ -222,7 +224,6 @@ async def revoke_unbacked(session: AsyncSession, user_id: int, actor_id: int | N
         .options(selectinload(Invitation.union), selectinload(Invitation.studio))
     )
     count = 0
-    now = utcnow()
     for invitation in rows:
         if access.may_invite(tree, invitation.role, invitation.studio or invitation.union):
             continue

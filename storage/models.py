@@ -21,6 +21,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -190,6 +191,9 @@ class RoleGrant(Base):
     invitation_id: Mapped[int | None] = mapped_column(ForeignKey("invitations.id"))
     granted_at: Mapped[datetime] = _ts()
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # A studio member whom the leader allows to record activities (DESIGN: "when the leader
+    # allows"); the studio-wide switch is Studio.members_record_activities.
+    may_record_activities: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     union: Mapped[Union | None] = relationship(foreign_keys=[union_id])
     studio: Mapped[Studio | None] = relationship(foreign_keys=[studio_id])
@@ -240,6 +244,8 @@ class Studio(Base):
     # Set while the application is in progress, None after: the unique constraint keeps one
     # pending application per person even when two instances take two /apply at once.
     pending_key: Mapped[str | None] = mapped_column(String(120), unique=True)
+    # The leader lets every member of the studio record activities.
+    members_record_activities: Mapped[bool] = mapped_column(default=False, server_default=false())
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = _ts()
     updated_at: Mapped[datetime] = _ts(onupdate=lambda: utcnow())
@@ -261,11 +267,27 @@ class StudioStatusChange(Base):
     effective_on: Mapped[date | None] = mapped_column(Date)
 
 
-class Member(Base):
+class LedgerRow:
+    """The columns every ledger table shares (Art. 11): the studio it belongs to, when it was
+    written, and the soft delete that /ledger's 「已删除」 view restores. Declared first in
+    each table (sort_order), as the migrations have them."""
+
+    id: Mapped[int] = mapped_column(primary_key=True, sort_order=-3)
+    studio_id: Mapped[int] = mapped_column(ForeignKey("studios.id"), index=True, sort_order=-2)
+    created_at: Mapped[datetime] = _ts()
+    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class AuthoredLedgerRow(LedgerRow):
+    """A ledger row entered by someone, who may then change it (a member's own row records
+    who it is, not who wrote it)."""
+
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+
+class Member(LedgerRow, Base):
     __tablename__ = "members"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    studio_id: Mapped[int] = mapped_column(ForeignKey("studios.id"), index=True)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     name: Mapped[str] = mapped_column(String(50))
     specialty: Mapped[str] = mapped_column(String(100), default="")
@@ -273,8 +295,6 @@ class Member(Base):
     birth_year: Mapped[int | None] = mapped_column(Integer)
     joined_on: Mapped[date | None] = mapped_column(Date)
     left_on: Mapped[date | None] = mapped_column(Date)
-    created_at: Mapped[datetime] = _ts()
-    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class MemberEvent(Base):
@@ -291,12 +311,10 @@ class MemberEvent(Base):
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
-class Project(Base):
+class Project(AuthoredLedgerRow, Base):
     # Art. 6(3): at least one approved (立项) project every calendar year.
     __tablename__ = "projects"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    studio_id: Mapped[int] = mapped_column(ForeignKey("studios.id"), index=True)
     title: Mapped[str] = mapped_column(String(200))
     year: Mapped[int] = mapped_column(Integer)
     kind: Mapped[ProjectKind] = mapped_column(_enum(ProjectKind, "project_kind"))
@@ -309,12 +327,9 @@ class Project(Base):
         _enum(ReviewStatus, "review_status"), default=ReviewStatus.PENDING
     )
     review_reason: Mapped[str] = mapped_column(Text, default="")
-    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    created_at: Mapped[datetime] = _ts()
-    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
-class Achievement(Base):
+class Achievement(AuthoredLedgerRow, Base):
     # Art. 6(4) and Art. 7: recognised achievements, by category, with their benefits.
     __tablename__ = "achievements"
     __table_args__ = (
@@ -323,8 +338,6 @@ class Achievement(Base):
         ),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    studio_id: Mapped[int] = mapped_column(ForeignKey("studios.id"), index=True)
     title: Mapped[str] = mapped_column(String(200))
     category: Mapped[AchievementCategory] = mapped_column(
         _enum(AchievementCategory, "achievement_category")
@@ -338,41 +351,28 @@ class Achievement(Base):
         _enum(ReviewStatus, "review_status"), default=ReviewStatus.PENDING
     )
     review_reason: Mapped[str] = mapped_column(Text, default="")
-    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    created_at: Mapped[datetime] = _ts()
-    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
-class Activity(Base):
+class Activity(AuthoredLedgerRow, Base):
     # Art. 11: 创建活动台帐.
     __tablename__ = "activities"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    studio_id: Mapped[int] = mapped_column(ForeignKey("studios.id"), index=True)
     held_on: Mapped[date] = mapped_column(Date)
     kind: Mapped[ActivityKind] = mapped_column(_enum(ActivityKind, "activity_kind"))
     people_reached: Mapped[int] = mapped_column(Integer, default=0)
     summary: Mapped[str] = mapped_column(Text, default="")
-    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    created_at: Mapped[datetime] = _ts()
-    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
-class FundRecord(Base):
+class FundRecord(AuthoredLedgerRow, Base):
     # Art. 9: earmarked and transparent; every subsidy and expense is a record.
     __tablename__ = "fund_records"
     __table_args__ = (CheckConstraint("amount_fen > 0", name="amount_positive"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    studio_id: Mapped[int] = mapped_column(ForeignKey("studios.id"), index=True)
     direction: Mapped[FundDirection] = mapped_column(_enum(FundDirection, "fund_direction"))
     source: Mapped[FundSource | None] = mapped_column(_enum(FundSource, "fund_source"))
     amount_fen: Mapped[int] = mapped_column(BigInteger)
     on_date: Mapped[date] = mapped_column(Date)
     purpose: Mapped[str] = mapped_column(Text, default="")
-    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    created_at: Mapped[datetime] = _ts()
-    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class Attachment(Base):
@@ -390,6 +390,8 @@ class Attachment(Base):
     status_change_id: Mapped[int | None] = mapped_column(ForeignKey("studio_status_changes.id"))
     uploaded_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = _ts()
+    # Set when the leader replaces a returned entry's files: kept, no longer shown.
+    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class AnnualAssessment(Base):
@@ -491,6 +493,36 @@ class FormDraft(Base):
     version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = _ts()
     updated_at: Mapped[datetime] = _ts(index=True)
+
+
+class WebLogin(Base):
+    """A one-time link into the dashboard, sent in the chat (/web): single use, ten minutes,
+    only its SHA-256 kept."""
+
+    __tablename__ = "web_logins"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    created_at: Mapped[datetime] = _ts()
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class WebSession(Base):
+    """A browser signed in through a login link, for a working day; the cookie holds the
+    token, the database only its SHA-256. Ended by logout, by the person, or by time."""
+
+    __tablename__ = "web_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    agent: Mapped[str] = mapped_column(String(200), default="")
+    created_at: Mapped[datetime] = _ts()
+    last_seen_at: Mapped[datetime] = _ts()
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class AuditLog(Base):

@@ -5,6 +5,7 @@ role backed are revoked with it."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -12,7 +13,6 @@ from sqlalchemy.orm import selectinload
 
 from storage import audit
 from storage.access import Access, UnionTree, load_access, load_tree
-from storage.db import utcnow
 from storage.errors import DomainError
 from storage.invitations import revoke_unbacked
 from storage.models import Role, RoleGrant, User
@@ -85,7 +85,7 @@ class PeopleService:
         user = await self.session.get(User, grant.user_id)
         return Holder(grant, (user.full_name if user else "") or str(grant.user_id))
 
-    async def remove(self, actor_id: int, grant_id: int, reason: str) -> Removal:
+    async def remove(self, actor_id: int, grant_id: int, reason: str, *, now: datetime) -> Removal:
         reason = reason.strip()
         if not reason:
             raise DomainError("studio.reason_required")
@@ -94,7 +94,7 @@ class PeopleService:
         holder = await self.check(actor_id, grant_id)
         grant = holder.grant
         before = audit.snapshot(grant)
-        grant.revoked_at = utcnow()
+        grant.revoked_at = now
         audit.record(
             self.session,
             actor_id=actor_id,
@@ -103,7 +103,14 @@ class PeopleService:
             before=before,
             after={**audit.snapshot(grant), "reason": reason},
         )
+        studio = grant.studio
+        if grant.role is Role.STUDIO_LEADER and studio and studio.leader_user_id == grant.user_id:
+            # The applicant-leader link also opens the ledgers: it goes with the role.
+            before_studio = audit.snapshot(studio)
+            studio.leader_user_id = None
+            audit.record(self.session, actor_id=actor_id, action="studio.leader_unset",
+                         entity=studio, before=before_studio)  # fmt: skip
         await self.session.flush()
-        revoked = await revoke_unbacked(self.session, grant.user_id, actor_id)
+        revoked = await revoke_unbacked(self.session, grant.user_id, actor_id, now)
         await self.session.commit()
         return Removal(grant, holder.name, revoked)

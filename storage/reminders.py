@@ -16,7 +16,8 @@ from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.access import REPORTING_KINDS
+from storage.access import UnionTree
+from storage.compliance import COUNTED_ACHIEVEMENT, COUNTED_PROJECT
 from storage.models import (
     Achievement,
     AnnualAssessment,
@@ -26,7 +27,6 @@ from storage.models import (
     ReminderMute,
     ReminderStatus,
     ReportStatus,
-    ReviewStatus,
     Role,
     RoleGrant,
     Studio,
@@ -50,7 +50,10 @@ class UnionFacts:
 
 
 @dataclass(frozen=True)
-class StudioFacts:
+class ReminderStudio:
+    """A studio as the planner needs it: whom to remind (its leaders), where it reports,
+    and when it was named (the five-yearly re-review, Art. 17)."""
+
     id: int
     name: str
     union_id: int
@@ -65,38 +68,27 @@ class Snapshot:
     unions: list[UnionFacts]
     officers: dict[int, list[int]]
     admins: list[int]
-    studios: list[StudioFacts]
+    studios: list[ReminderStudio]
     submitted: set[tuple[int, int]]  # (union_id, year)
     assessed: set[tuple[int, int]]  # (studio_id, year)
     approved_projects: set[tuple[int, int]]  # (studio_id, year)
-    achievements: dict[int, list[date]]
+    achievements: dict[int, list[date]]  # recognised ones only (COUNTED_ACHIEVEMENT)
     muted: set[tuple[int, str]]
     blocked: set[int]
-    names: dict[int, str] = field(default_factory=dict)
-    _reporting: dict[int, int] | None = field(default=None, repr=False)
-    _by_reporting: dict[int, list[StudioFacts]] | None = field(default=None, repr=False)
+    tree: UnionTree = field(default_factory=lambda: UnionTree({}, {}))
+    _by_reporting: dict[int, list[ReminderStudio]] | None = field(
+        default=None, init=False, repr=False
+    )
 
-    def reporting_union_of(self, union_id: int) -> int | None:
-        """The county/system union that reports for this union (itself, or an ancestor)."""
-        if self._reporting is None:
-            self._reporting = {}
-            by_id = {u.id: u for u in self.unions}
-            for union in self.unions:
-                current: UnionFacts | None = union
-                seen: set[int] = set()
-                while current is not None and current.id not in seen:
-                    if current.kind in REPORTING_KINDS:
-                        self._reporting[union.id] = current.id
-                        break
-                    seen.add(current.id)
-                    current = by_id.get(current.parent_id) if current.parent_id else None
-        return self._reporting.get(union_id)
+    @property
+    def names(self) -> dict[int, str]:
+        return self.tree.names
 
-    def studios_reporting_to(self, union_id: int) -> list[StudioFacts]:
+    def studios_reporting_to(self, union_id: int) -> list[ReminderStudio]:
         if self._by_reporting is None:
             self._by_reporting = defaultdict(list)
             for studio in self.studios:
-                top = self.reporting_union_of(studio.union_id)
+                top = self.tree.reporting_union(studio.union_id)
                 if top is not None:
                     self._by_reporting[top].append(studio)
         return self._by_reporting.get(union_id, [])
@@ -128,7 +120,7 @@ async def load_snapshot(session: AsyncSession, years: Sequence[int]) -> Snapshot
         elif role is Role.PREFECTURE_ADMIN:
             admins.append(user_id)
     studios = [
-        StudioFacts(sid, name, union_id, named_on, tuple(sorted(set(leaders[sid]))))
+        ReminderStudio(sid, name, union_id, named_on, tuple(sorted(set(leaders[sid]))))
         for sid, name, union_id, named_on in await session.execute(
             select(Studio.id, Studio.name, Studio.union_id, Studio.named_on).where(
                 Studio.status.in_(ACTIVE_STUDIO)
@@ -153,15 +145,11 @@ async def load_snapshot(session: AsyncSession, years: Sequence[int]) -> Snapshot
             )
         ).all()
     )
-    # Art. 6(3): a project counts once it is approved (立项) and not withdrawn or returned.
     approved = set(
         (
             await session.execute(
                 select(Project.studio_id, Project.year).where(
-                    Project.year.in_(years),
-                    Project.approved_on.is_not(None),
-                    Project.deleted_at.is_(None),
-                    Project.review_status != ReviewStatus.RETURNED,
+                    Project.year.in_(years), COUNTED_PROJECT
                 )
             )
         ).all()
@@ -169,10 +157,7 @@ async def load_snapshot(session: AsyncSession, years: Sequence[int]) -> Snapshot
     achievements: dict[int, list[date]] = defaultdict(list)
     for studio_id, achieved_on in (
         await session.execute(
-            select(Achievement.studio_id, Achievement.achieved_on).where(
-                Achievement.deleted_at.is_(None),
-                Achievement.review_status != ReviewStatus.RETURNED,
-            )
+            select(Achievement.studio_id, Achievement.achieved_on).where(COUNTED_ACHIEVEMENT)
         )
     ).all():
         achievements[studio_id].append(achieved_on)
@@ -189,7 +174,11 @@ async def load_snapshot(session: AsyncSession, years: Sequence[int]) -> Snapshot
         achievements=dict(achievements),
         muted={(a, b) for a, b in muted},
         blocked=blocked,
-        names={u.id: u.name for u in unions},
+        tree=UnionTree(
+            {u.id: u.parent_id for u in unions},
+            {u.id: u.name for u in unions},
+            {u.id: u.kind for u in unions},
+        ),
     )
 
 

@@ -1,6 +1,6 @@
 """The prefecture's own unions: the bodies the 2018 notice (西工发〔2018〕56号) is addressed to.
 
-Inserted once on an empty database; edit them later with ``python -m bot admin union``.
+Inserted once on an empty database; add more later with ``python -m bot union add``.
 """
 
 from __future__ import annotations

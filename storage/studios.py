@@ -5,9 +5,9 @@ jurisdiction here, on the server, and lands in the status history and the audit 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
@@ -36,11 +36,11 @@ from storage.access import (
     load_tree,
     nearest_officers,
 )
-from storage.db import local_today, utcnow
 from storage.errors import DomainError
 from storage.files import FileData
 from storage.models import (
     Attachment,
+    AuditLog,
     FundDirection,
     FundRecord,
     FundSource,
@@ -71,7 +71,9 @@ class MemberData:
 
 
 @dataclass(frozen=True)
-class Application:
+class StudioApplication:
+    """What an application for a studio states (Art. 3, 8), as filed or as corrected."""
+
     leader_name: str
     honour: Honour
     host_unit: str
@@ -107,26 +109,62 @@ class Outcome:
     notify_reviewers: list[int] = field(default_factory=list)
     # Next steps the actor may take themselves (e.g. recommend, then record the endorsement).
     actor_next: tuple[Action, ...] = ()
+    version: int = 0  # the studio's version after this transition (see `version`)
+    # A corrected resubmission: the StudioApplication fields that changed, and the reason of the
+    # return it answers (None for anything else).
+    changed: tuple[str, ...] | None = None
+    answers: str = ""
+
+
+@dataclass(frozen=True)
+class Correction:
+    """A returned application as it stands, for its applicant to correct and resubmit."""
+
+    studio: Studio
+    application: StudioApplication
+    reason: str  # of the return it answers
+    version: int
+
+
+class StaleResubmission(DomainError):
+    """A resubmission of a round that is over: resubmitted already, withdrawn, or returned
+    again since (the old button must not answer the new return)."""
+
+
+# StudioApplication fields as the studio stores them.
+COLUMNS = {
+    "leader_name": "leader_name",
+    "honour": "leader_honour",
+    "host_unit": "host_unit",
+    "union_id": "union_id",
+    "specialty": "specialty",
+    "venue": "venue",
+    "funding": "funding_arrangement",
+    "plan": "plan",
+    "name": "name",
+}
 
 
 class StudioService:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
-    async def check_apply_quota(self, actor_id: int) -> None:
+    async def check_apply_quota(self, actor_id: int, now: datetime) -> None:
         """Raises apply.too_many when a visitor has filed APPLY_LIMIT in APPLY_WINDOW."""
         access = await load_access(self.session, actor_id)
         if access.officer_unions or access.is_admin:
             return
         filed = await self.session.scalar(
             select(func.count(Studio.id)).where(
-                Studio.created_by == actor_id, Studio.created_at >= utcnow() - APPLY_WINDOW
+                Studio.created_by == actor_id, Studio.created_at >= now - APPLY_WINDOW
             )
         )
         if (filed or 0) >= APPLY_LIMIT:
             raise DomainError("apply.too_many", limit=APPLY_LIMIT, days=APPLY_WINDOW.days)
 
-    async def apply(self, actor_id: int, app: Application) -> Outcome:
+    async def apply(
+        self, actor_id: int, app: StudioApplication, *, today: date, now: datetime
+    ) -> Outcome:
         # Art. 3: provincial/ministerial-level model workers or above lead studios.
         if not leader_qualifies(app.honour):
             raise DomainError("apply.honour_too_low")
@@ -138,7 +176,7 @@ class StudioService:
         access = await load_access(self.session, actor_id)
         on_behalf = bool(access.officer_unions or access.is_admin)
         if not on_behalf:
-            await self.check_apply_quota(actor_id)
+            await self.check_apply_quota(actor_id, now)
         leader_name = app.leader_name.strip()
         if await self.duplicate_of(actor_id, union.id, leader_name, access):
             raise DomainError("apply.duplicate")
@@ -155,6 +193,7 @@ class StudioService:
             plan=app.plan,
             status=StudioStatus.DRAFT,
             created_by=actor_id,
+            created_at=now,
             # One pending application per model worker: the person themselves, or a name
             # within a union when an officer files for someone not in the bot.
             pending_key=f"n:{union.id}:{leader_name}" if on_behalf else f"u:{actor_id}",
@@ -175,12 +214,187 @@ class StudioService:
                 specialty=m.specialty,
                 education=m.education,
                 birth_year=m.birth_year,
-                joined_on=local_today(),
+                joined_on=today,
             )
             for m in app.members
         )
         audit.record(self.session, actor_id=actor_id, action="studio.create", entity=studio)
-        return await self._move(actor_id, studio, Action.SUBMIT, access=access)
+        return await self._move(
+            actor_id, studio, Action.SUBMIT, today=today, now=now, access=access
+        )
+
+    async def returned(self, actor_id: int, studio_id: int, version: int | None) -> Correction:
+        """The returned application as it stands, to open for correction; refused (and
+        nothing changes) when that round is over or the person may not resubmit it."""
+        studio = await self.session.get(Studio, studio_id, options=[selectinload(Studio.union)])
+        if studio is None:
+            raise DomainError("studio.not_found")
+        current = await self._still_returned(studio, version)
+        access = await load_access(self.session, actor_id)
+        self._guard(access, await load_tree(self.session), studio, Action.SUBMIT, actor_id)
+        members = await self._application_members(studio.id)
+        application = StudioApplication(
+            leader_name=studio.leader_name,
+            honour=studio.leader_honour,
+            host_unit=studio.host_unit,
+            union_id=studio.union_id,
+            specialty=studio.specialty,
+            venue=studio.venue,
+            funding=studio.funding_arrangement,
+            plan=studio.plan,
+            name=studio.name,
+            members=tuple(_member_data(m) for m in members),
+        )
+        return Correction(studio, application, await self._return_reason(studio.id), current)
+
+    async def resubmit(
+        self,
+        actor_id: int,
+        studio_id: int,
+        app: StudioApplication,
+        expected_version: int,
+        *,
+        today: date,
+        now: datetime,
+    ) -> Outcome:
+        """Apply the applicant's corrections to a returned application and submit it again
+        (Art. 8), in one transaction; the audit log keeps before, after and what changed."""
+        # A compare-and-set on the status comes first: it locks the row (the database, on
+        # SQLite), so a double press or a second instance waits here, then finds the round
+        # over.
+        await self.session.execute(
+            update(Studio)
+            .where(Studio.id == studio_id, Studio.status == StudioStatus.RETURNED)
+            .values(updated_at=now)
+            .execution_options(synchronize_session=False)
+        )
+        studio = await self.session.get(Studio, studio_id, populate_existing=True)
+        if studio is None:
+            raise DomainError("studio.not_found")
+        await self._still_returned(studio, expected_version)
+        access = await load_access(self.session, actor_id)
+        tree = await load_tree(self.session)
+        self._guard(access, tree, studio, Action.SUBMIT, actor_id)
+        # The same checks as a first application (Art. 3).
+        if not leader_qualifies(app.honour):
+            raise DomainError("apply.honour_too_low")
+        if not name_is_acceptable(app.name, app.leader_name):
+            raise DomainError("apply.bad_name", leader=app.leader_name)
+        union = await self.session.get(Union, app.union_id)
+        if union is None or not union.active or union.kind is UnionKind.PREFECTURE:
+            raise DomainError("apply.bad_union")
+        leader_name = app.leader_name.strip()
+        if await self.duplicate_of(actor_id, union.id, leader_name, access, exclude=studio.id):
+            raise DomainError("apply.duplicate")
+        answers = await self._return_reason(studio.id)
+        members = await self._application_members(studio.id)
+        before = {**audit.snapshot(studio), "members": [_member_json(m) for m in members]}
+
+        changed = [f for f, column in COLUMNS.items() if getattr(studio, column) != getattr(app, f)]
+        for f in changed:
+            setattr(studio, COLUMNS[f], getattr(app, f))
+        if studio.pending_key and studio.pending_key.startswith("n:"):
+            # Filed by an officer under a name within a union: the key follows both.
+            studio.pending_key = f"n:{union.id}:{leader_name}"
+        # Team members: those unchanged stay as they are; removed ones are soft-deleted,
+        # new ones added.
+        wanted = list(app.members)
+        for member in members:
+            if (data := _member_data(member)) in wanted:
+                wanted.remove(data)
+            else:
+                member.deleted_at = now
+        removed = [m for m in members if m.deleted_at is not None]
+        self.session.add_all(
+            Member(studio_id=studio.id, name=m.name, specialty=m.specialty,
+                   education=m.education, birth_year=m.birth_year, joined_on=today)
+            for m in wanted
+        )  # fmt: skip
+        if removed or wanted:
+            changed.append("members")
+        try:
+            await self.session.flush()
+        except IntegrityError as exc:
+            await self.session.rollback()
+            if "pending_key" in str(exc.orig):
+                raise DomainError("apply.duplicate") from exc
+            raise
+        after_members = await self._application_members(studio.id)
+        audit.record(
+            self.session,
+            actor_id=actor_id,
+            action="studio.correct",
+            entity=studio,
+            before=before,
+            after={
+                **audit.snapshot(studio),
+                "members": [_member_json(m) for m in after_members],
+                "changed": changed,
+                "answers": answers,
+            },
+        )
+        outcome = await self._move(
+            actor_id, studio, Action.SUBMIT, access=access, today=today, now=now
+        )
+        outcome.changed, outcome.answers = tuple(changed), answers
+        return outcome
+
+    async def correction(self, studio: Studio) -> tuple[tuple[str, ...], str] | None:
+        """For an application waiting again after a return: the fields its correction
+        changed and the return reason it answers (what the reviewer needs to see)."""
+        latest = await self.session.scalar(
+            select(StudioStatusChange)
+            .where(StudioStatusChange.studio_id == studio.id)
+            .order_by(StudioStatusChange.id.desc())
+            .limit(1)
+        )
+        if latest is None or latest.from_status is not StudioStatus.RETURNED:
+            return None
+        entry = await self.session.scalar(
+            select(AuditLog)
+            .where(
+                AuditLog.action == "studio.correct",
+                AuditLog.entity_type == Studio.__tablename__,
+                AuditLog.entity_id == str(studio.id),
+            )
+            .order_by(AuditLog.id.desc())
+            .limit(1)
+        )
+        after = entry.after if entry is not None and isinstance(entry.after, dict) else {}
+        return tuple(after.get("changed", ())), str(after.get("answers", ""))
+
+    async def _still_returned(self, studio: Studio, version: int | None) -> int:
+        """The studio's version if it is still the returned round the button was shown in."""
+        current = await self.version(studio.id)
+        if studio.status is not StudioStatus.RETURNED:
+            # Resubmitted already (a double press, or the card's button after the notice's),
+            # or withdrawn: nothing to resubmit.
+            pending = studio.status in PENDING
+            raise StaleResubmission("apply.resubmitted_already" if pending else "apply.closed")
+        if version is not None and version != current:
+            raise StaleResubmission("apply.returned_again")
+        return current
+
+    async def _return_reason(self, studio_id: int) -> str:
+        reason = await self.session.scalar(
+            select(StudioStatusChange.reason)
+            .where(
+                StudioStatusChange.studio_id == studio_id,
+                StudioStatusChange.to_status == StudioStatus.RETURNED,
+            )
+            .order_by(StudioStatusChange.id.desc())
+            .limit(1)
+        )
+        return reason or ""
+
+    async def _application_members(self, studio_id: int) -> list[Member]:
+        return list(
+            await self.session.scalars(
+                select(Member)
+                .where(Member.studio_id == studio_id, Member.deleted_at.is_(None))
+                .order_by(Member.id)
+            )
+        )
 
     async def act(
         self,
@@ -188,6 +402,8 @@ class StudioService:
         studio_id: int,
         action: Action,
         *,
+        today: date,
+        now: datetime,
         expected: StudioStatus | None = None,
         expected_version: int | None = None,
         details: Details = NO_DETAILS,
@@ -195,15 +411,15 @@ class StudioService:
         # FOR UPDATE: two instances handling two presses serialise here, and the second
         # sees the new state and is refused as a double press.
         studio = await self.session.get(Studio, studio_id, with_for_update=True)
-        if studio is None:
-            raise DomainError("studio.not_found")
+        await self._visible_or_not_found(actor_id, studio)
+        assert studio is not None
         if expected is not None and studio.status is not expected:
             # A second press, or a button from an old message: the studio has moved on.
             raise DomainError("studio.moved_on", status=studio.status.value)
         if expected_version is not None and await self.version(studio_id) != expected_version:
             # Returned and resubmitted since: back in the same state, but not the one shown.
             raise DomainError("studio.moved_on", status=studio.status.value)
-        return await self._move(actor_id, studio, action, details=details)
+        return await self._move(actor_id, studio, action, today=today, now=now, details=details)
 
     async def _move(
         self,
@@ -211,6 +427,8 @@ class StudioService:
         studio: Studio,
         action: Action,
         *,
+        today: date,  # the caller's (Asia/Shanghai): the default naming or revocation date
+        now: datetime,  # when the transition is recorded (the history's own date)
         access: Access | None = None,
         details: Details = NO_DETAILS,
     ) -> Outcome:
@@ -223,7 +441,6 @@ class StudioService:
             raise DomainError("studio.reason_required")
         if len(reason) > MAX_REASON:
             raise DomainError("studio.reason_too_long", max=MAX_REASON)
-        today = local_today()
         if effective_on is not None:
             await self._check_date(studio, action, effective_on, today)
         before = audit.snapshot(studio)
@@ -258,12 +475,14 @@ class StudioService:
             reason=reason,
             document_number=document,
             effective_on=effective_on,
+            at=now,
         )
         studio.status = to_status
         if to_status not in PENDING:
             studio.pending_key = None  # named, withdrawn: the person may apply again
         self.session.add(change)
         await self.session.flush()
+        version = change.id
         if attachment is not None:
             # e.g. the scanned endorsement of the host unit's party/administration (Art. 8)
             self.session.add(
@@ -276,7 +495,7 @@ class StudioService:
             entity=studio,
             before=before,
         )
-        outcome = Outcome(studio, action, to_status)
+        outcome = Outcome(studio, action, to_status, version=version)
         outcome.notify_applicant = sorted(
             {u for u in (studio.leader_user_id, studio.created_by) if u and u != actor_id}
         )
@@ -328,7 +547,13 @@ class StudioService:
             raise DomainError(f"studio.date_after.{bound[1].value}", date=bound[0].isoformat())
 
     async def duplicate_of(
-        self, actor_id: int, union_id: int, leader_name: str, access: Access | None = None
+        self,
+        actor_id: int,
+        union_id: int,
+        leader_name: str,
+        access: Access | None = None,
+        *,
+        exclude: int | None = None,
     ) -> Studio | None:
         """The same model worker's application still in progress, if any: the applicant's
         own, or one filed under the same name in the same union."""
@@ -339,7 +564,7 @@ class StudioService:
         who = same_name if on_behalf else or_(Studio.leader_user_id == actor_id, same_name)
         return await self.session.scalar(
             select(Studio)
-            .where(Studio.status.in_(list(PENDING)), who)
+            .where(Studio.status.in_(list(PENDING)), who, Studio.id != (exclude or 0))
             .options(selectinload(Studio.union))
             .order_by(Studio.id)
             .limit(1)
@@ -372,13 +597,22 @@ class StudioService:
     ) -> Studio:
         """Refuse now, before asking for a reason or a date, what `act` would refuse later."""
         studio = await self.session.get(Studio, studio_id, options=[selectinload(Studio.union)])
-        if studio is None:
-            raise DomainError("studio.not_found")
+        await self._visible_or_not_found(actor_id, studio)
+        assert studio is not None
         if studio.status is not expected:
             raise DomainError("studio.moved_on", status=studio.status.value)
         access = await load_access(self.session, actor_id)
         self._guard(access, await load_tree(self.session), studio, action, actor_id)
         return studio
+
+    async def _visible_or_not_found(self, actor_id: int, studio: Studio | None) -> None:
+        # One answer for a studio that does not exist and one this person may not see, before
+        # anything about its state: a forged button must not map studios or their status.
+        if studio is None or not self._may_see(
+            await load_access(self.session, actor_id), await load_tree(self.session), studio,
+            actor_id,
+        ):  # fmt: skip
+            raise DomainError("studio.not_found")
 
     def _guard(
         self, access: Access, tree: UnionTree, studio: Studio, action: Action, actor_id: int
@@ -477,8 +711,11 @@ class StudioService:
     async def visible(self, actor_id: int) -> list[Studio]:
         access = await load_access(self.session, actor_id)
         tree = await load_tree(self.session)
-        rows = await self.session.scalars(select(Studio).order_by(Studio.id))
-        return [s for s in rows if self._may_see(access, tree, s, actor_id)]
+        # The database picks the rows: work grows with this person's studios, not the prefecture's.
+        rows = await self.session.scalars(
+            select(Studio).where(access.visible_studios(tree)).order_by(Studio.id)
+        )
+        return list(rows)
 
     @staticmethod
     def _may_see(access: Access, tree: UnionTree, studio: Studio, actor_id: int) -> bool:
@@ -553,3 +790,12 @@ class StudioService:
             .order_by(Union.id)
         )
         return list(rows)
+
+
+def _member_data(member: Member) -> MemberData:
+    return MemberData(member.name, member.specialty, member.education, member.birth_year)
+
+
+def _member_json(member: Member) -> dict[str, object]:
+    return {"name": member.name, "specialty": member.specialty,
+            "education": member.education, "birth_year": member.birth_year}  # fmt: skip

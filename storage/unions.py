@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage import audit
@@ -29,9 +29,14 @@ class UnionService:
     async def studios_governed_by(self, access: Access) -> list[Studio]:
         tree = await self.tree()
         rows = await self.session.scalars(
-            select(Studio).where(Studio.status != StudioStatus.REVOKED).order_by(Studio.id)
+            select(Studio)
+            .where(
+                Studio.status != StudioStatus.REVOKED,
+                or_(access.governed_studios(tree), Studio.id.in_(access.leader_studios)),
+            )
+            .order_by(Studio.id)
         )
-        return [s for s in rows if access.governs_studio(tree, s) or s.id in access.leader_studios]
+        return list(rows)
 
     async def add(
         self, name: str, kind: UnionKind, parent_name: str | None, *, actor_id: int | None = None

@@ -17,6 +17,7 @@ import os
 import shutil
 import uuid
 from collections.abc import AsyncIterator
+from datetime import datetime
 from pathlib import Path
 
 import asyncpg
@@ -162,6 +163,13 @@ async def session(database: Database) -> AsyncIterator[AsyncSession]:
 
 
 @pytest.fixture
-async def bot(database: Database) -> AsyncIterator[BotHarness]:
-    async with BotHarness.started(database) as harness:
+def now() -> datetime | None:
+    """Where the bot's injected clock stands; a test module overrides this fixture to stop
+    it at a moment of its own (None: wall time)."""
+    return None
+
+
+@pytest.fixture
+async def bot(database: Database, now: datetime | None) -> AsyncIterator[BotHarness]:
+    async with BotHarness.started(database, now) as harness:
         yield harness

@@ -8,12 +8,14 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from bot.app import BotApp, build_application, on_shutdown, on_startup
 from bot.config import Settings
+from bot.context import wall_clock
 from bot.offline import FakeTelegram, OfflineChat, OfflineRequest, Person
 from policy.qa import QAEngine
 from storage.db import make_session_factory
@@ -55,6 +57,20 @@ class ManualClock:
         self.now += seconds
 
 
+class Clock:
+    """The bot's injected clock (handlers, forms, reminders): wall time until a test stops it
+    at a moment (`at`), after which it moves only when told (`shift`)."""
+
+    def __init__(self, at: datetime | None = None) -> None:
+        self.at = at
+
+    def __call__(self) -> datetime:
+        return self.at if self.at is not None else wall_clock()
+
+    def shift(self, delta: timedelta) -> None:
+        self.at = self() + delta
+
+
 @dataclass
 class Database:
     url: str
@@ -82,23 +98,32 @@ def settings_for(db: Database, **overrides: Any) -> Settings:
 
 
 class BotHarness:
-    def __init__(self, app: BotApp, fake: FakeTelegram, db: Database) -> None:
+    def __init__(self, app: BotApp, fake: FakeTelegram, db: Database, clock: Clock) -> None:
         self.app = app
         self.fake = fake
         self.db = db
+        self.clock = clock
         self.chat = OfflineChat(app, fake)
 
     @classmethod
     @asynccontextmanager
     async def started(
-        cls, db: Database, *, ticks: Callable[[], float] | None = None, **overrides: Any
+        cls,
+        db: Database,
+        now: datetime | None = None,
+        *,
+        ticks: Callable[[], float] | None = None,
+        **overrides: Any,
     ) -> AsyncIterator[BotHarness]:
-        """`ticks`: the monotonic clock of flood control and caches. By default each reading
+        """`now`: the moment the bot's clock stands at (default: wall time, running).
+        `ticks`: the monotonic clock of flood control and caches. By default each reading
         is a second later than the last: scripted people act at human speed, never flooding."""
-        fake = FakeTelegram()
+        clock = Clock(now)
+        fake = FakeTelegram(clock=lambda: clock().timestamp())
         app = build_application(
             settings_for(db, **overrides),
             request=OfflineRequest(fake),
+            clock=clock,
             rate_limit=False,
             qa=shared_qa(),
             ticks=ticks or HumanPace(),
@@ -106,7 +131,7 @@ class BotHarness:
         async with app:
             await on_startup(app)
             try:
-                yield cls(app, fake, db)
+                yield cls(app, fake, db, clock)
             finally:
                 await on_shutdown(app)
 

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from bot.i18n import t
 from bot.offline import Person
 from storage.accounts import AccountService
-from storage.db import Base
+from storage.db import Base, utcnow
 from storage.invitations import InvitationService
 from tests.factories import union_named
 from tests.harness import BotHarness
@@ -53,8 +53,11 @@ async def test_me_shows_roles_and_id(bot: BotHarness) -> None:
 async def test_language_follows_telegram_and_can_be_changed(bot: BotHarness) -> None:
     assert "Hello, Anna" in (await bot.send(ENGLISH, "/start"))[0]
     await bot.send(GUEST, "/language")
+    picker = bot.last_message(GUEST)
     await bot.press(GUEST, "English")
     assert "English" in bot.last(GUEST)
+    # The choice replaces the picker in place: no dead keyboard left behind.
+    assert bot.last_message(GUEST) is picker and not bot.chat.buttons(picker)
     assert "What the" in (await bot.send(GUEST, "/help"))[0]
     await bot.send(GUEST, "/language")
     await bot.press(GUEST, "简体中文")
@@ -120,7 +123,7 @@ async def test_stale_or_forged_buttons_are_answered(bot: BotHarness, data: str, 
 
         union = await union_named(session, "勐海县总工会")
         pending = await InvitationService(session).create(
-            ADMIN.id, Role.UNION_OFFICER, union_id=union.id
+            ADMIN.id, Role.UNION_OFFICER, union_id=union.id, now=utcnow()
         )
     await bot.send(GUEST, "/start")
     before = await _rows(bot)
@@ -145,7 +148,7 @@ async def test_inviter_name_with_markup_is_escaped_in_notice(bot: BotHarness) ->
     async with bot.session() as session:
         from storage.models import Role
 
-        new = await InvitationService(session).create(ADMIN.id, Role.PREFECTURE_ADMIN)
+        new = await InvitationService(session).create(ADMIN.id, Role.PREFECTURE_ADMIN, now=utcnow())
     await bot.send(Person(8008, "<i>x&y"), f"/start {new.code}")
     assert "<i>x&y 已接受你的邀请" in bot.last(ADMIN)
 

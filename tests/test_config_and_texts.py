@@ -57,8 +57,22 @@ def test_each_mistake_is_named(field: str, value: Any, message: str) -> None:
 def test_catalogs_have_the_same_keys_and_placeholders() -> None:
     zh, en = CATALOGS["zh"], CATALOGS["en"]
     assert zh.keys() == en.keys()
+    placeholder = r"{(\w+)(?::[^{}]*)?}"  # {days} or {days:day|days}
     for key in zh:
-        assert set(re.findall(r"{(\w+)}", zh[key])) == set(re.findall(r"{(\w+)}", en[key])), key
+        assert set(re.findall(placeholder, zh[key])) == set(re.findall(placeholder, en[key])), key
+
+
+def test_english_counts_agree_with_their_nouns() -> None:
+    reminder = {"union": "Mengla", "year": 2026, "deadline": "2026-12-31"}
+    assert "<b>1</b> day left." in t("en", "rem.deadline", days=1, **reminder)
+    assert "<b>2</b> days left." in t("en", "rem.deadline", days=2, **reminder)
+    assert "<b>0</b> days left." in t("en", "rem.deadline", days=0, **reminder)
+    assert t("en", "report.unassessed", count=1).startswith("1 studio is not assessed")
+    assert t("en", "report.unassessed", count=3).startswith("3 studios are not assessed")
+    every_count = {n: 1 for n in re.findall(r"{(\w+)", " ".join(CATALOGS["en"].values()))}
+    for key in CATALOGS["en"]:  # no "1 days" anywhere, whatever the count
+        rendered = t("en", key, **every_count)
+        assert not re.search(r"\b1 (days|studios|unions|members|achievements)\b", rendered), key
 
 
 def test_placeholders_are_escaped_unless_raw() -> None:

@@ -9,7 +9,6 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-import time_machine
 from sqlalchemy import func, select
 
 from bot.offline import Person
@@ -34,10 +33,9 @@ OFFICER = Person(902, "李强")
 NOW = datetime(2026, 11, 27, 2, 0, tzinfo=UTC)
 
 
-@pytest.fixture(autouse=True)
-def frozen() -> Any:
-    with time_machine.travel(NOW, tick=False) as traveller:
-        yield traveller
+@pytest.fixture
+def now() -> datetime:
+    return NOW
 
 
 async def setup(bot: BotHarness) -> int:
@@ -243,13 +241,12 @@ async def test_changing_an_answer_asks_the_steps_it_opens(bot: BotHarness) -> No
 
 
 async def test_a_form_left_for_two_weeks_is_removed_and_the_owner_told_once(
-    bot: BotHarness, frozen: Any
+    bot: BotHarness,
 ) -> None:
     await setup(bot)
     await bot.send(LEADER, "/project")
     await bot.send(LEADER, "配网降损")
-    bot.app.bot_data.deps.clock = lambda: NOW + timedelta(days=15)
-    frozen.shift(timedelta(days=15))
+    bot.clock.shift(timedelta(days=15))
     replies = await bot.send(LEADER, "2026")
     assert any("超过 14 天" in r for r in replies), replies
     assert await drafts_of(bot, LEADER) == []
@@ -290,8 +287,8 @@ async def test_a_double_pressed_submit_saves_once(bot: BotHarness) -> None:
 @pytest.mark.postgres
 async def test_two_instances_pressing_the_same_submit_save_once(database: Database) -> None:
     async with (
-        BotHarness.started(database) as first,
-        BotHarness.started(database) as second,
+        BotHarness.started(database, NOW) as first,
+        BotHarness.started(database, NOW) as second,
     ):
         await setup(first)
         await fill_project(first)
@@ -352,8 +349,8 @@ async def test_two_instances_acknowledging_the_same_entry_review_it_once(
     database: Database,
 ) -> None:
     async with (
-        BotHarness.started(database) as first,
-        BotHarness.started(database) as second,
+        BotHarness.started(database, NOW) as first,
+        BotHarness.started(database, NOW) as second,
     ):
         await setup(first)
         await fill_project(first)
@@ -376,3 +373,17 @@ async def test_two_instances_acknowledging_the_same_entry_review_it_once(
             if "已确认" in m.get("text", "")
         ]
         assert reviews == 1 and len(told) == 1, told
+
+
+async def test_an_old_step_button_is_refused_with_a_reply(bot: BotHarness) -> None:
+    # The press is answered once (Telegram refuses a second answer), and the refusal still
+    # reaches the person as a message.
+    await setup(bot)
+    await bot.send(LEADER, "/project")
+    await bot.send(LEADER, "配网降损")
+    _, year_2026 = button_data(bot, LEADER, "2026")
+    await bot.press(LEADER, "2026")
+    replies = await bot.press_data(LEADER, year_2026)
+    assert any("按钮已失效" in r for r in replies), replies
+    (draft,) = await drafts_of(bot, LEADER)
+    assert draft.state["data"]["year"] in (2026, "2026") and "kind" not in draft.state["data"]

@@ -83,6 +83,13 @@ async def test_nul_zero_width_and_control_characters_are_refused_everywhere(
     assert "控制字符" not in (await bot.send(VISITOR, "张三"))[-1]
 
 
+async def test_a_file_named_with_a_bidi_override_is_refused(bot: BotHarness) -> None:
+    document = {"file_id": "f1", "file_unique_id": "u1", "mime_type": "application/pdf",
+                "file_name": "invoice\u202efdp.exe", "file_size": 1000}  # fmt: skip
+    replies = await bot.send_other(VISITOR, {"document": document})
+    assert len(replies) == 1 and "U+202E" in replies[0]
+
+
 async def test_a_display_name_with_a_bidi_override_is_stored_without_it(bot: BotHarness) -> None:
     await bot.send(Person(5104, "Ali\u202ecod"), "/me")
     async with bot.session() as session:

@@ -6,12 +6,10 @@ import re
 from datetime import timedelta
 
 import pytest
-import time_machine
 from sqlalchemy import func, select
 
 from bot.offline import Person
 from storage.accounts import AccountService
-from storage.db import utcnow
 from storage.models import AuditLog, Invitation, Role, RoleGrant
 from tests.factories import add_grassroots, add_studio, union_named
 from tests.harness import BotHarness
@@ -100,8 +98,8 @@ async def test_forged_codes_are_refused(bot: BotHarness) -> None:
 async def test_expired_code_is_refused(bot: BotHarness) -> None:
     await make_admin(bot, ADMIN)
     code = await invite_officer(bot)
-    with time_machine.travel(utcnow() + timedelta(days=7, minutes=1)):
-        replies = await bot.send(OFFICER, f"/start {code}")
+    bot.clock.shift(timedelta(days=7, minutes=1))
+    replies = await bot.send(OFFICER, f"/start {code}")
     assert "已过期" in replies[0]
 
 

@@ -6,7 +6,6 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
-import time_machine
 from sqlalchemy import func, select
 
 from bot.offline import Person
@@ -34,10 +33,9 @@ OTHER_LEADER = Person(803, "玉香")
 NOW = datetime(2026, 11, 27, 2, 0, tzinfo=UTC)
 
 
-@pytest.fixture(autouse=True)
-def frozen() -> Any:
-    with time_machine.travel(NOW, tick=False):
-        yield
+@pytest.fixture
+def now() -> datetime:
+    return NOW
 
 
 def document(name: str, mime: str = "application/pdf") -> dict[str, Any]:
@@ -210,7 +208,7 @@ async def test_list_and_soft_delete_are_audited_and_guarded(bot: BotHarness) -> 
 
     # Another studio's leader can neither see nor delete it, even with forged buttons.
     assert "找不到这个工作室" in (await bot.press_data(OTHER_LEADER, f"lg:f:{mine}"))[0]
-    assert "没有权限" in (await bot.press_data(OTHER_LEADER, f"ld:f:{record.id}"))[0]
+    assert "已经删除或不存在" in (await bot.press_data(OTHER_LEADER, f"ld:f:{record.id}"))[0]
 
     await bot.send(LEADER, "/ledger")
     await bot.press(LEADER, "经费")
@@ -220,6 +218,7 @@ async def test_list_and_soft_delete_are_audited_and_guarded(bot: BotHarness) -> 
     assert wb["经费"]["F2"].value == '=HYPERLINK("http://x")'
     assert wb["经费"]["F2"].data_type == "s"  # text, never a live formula
     await bot.press(LEADER, "🗑 1")
+    await bot.press(LEADER, "确认删除")
     assert "已从经费台帐删除" in bot.last(LEADER)
     assert "已经删除" in (await bot.press_data(LEADER, f"ld:f:{record.id}"))[0]
     await bot.send(LEADER, "/ledger")
@@ -247,8 +246,8 @@ async def test_revoked_studio_can_no_longer_submit(bot: BotHarness) -> None:
         row.status = StudioStatus.REVOKED
         await s.commit()
     await bot.press(LEADER, "确认提交")
-    assert "已被撤销称号，不能再登记台帐" in bot.last(LEADER)
-    assert "已撤销称号的工作室不能再登记" in (await bot.send(LEADER, "/project"))[0]
+    assert "称号已于" in bot.last(LEADER) and "台帐只读，不能再登记" in bot.last(LEADER)
+    assert "台帐只读，不能再登记" in (await bot.send(LEADER, "/project"))[0]
 
 
 def _workbook(bot: BotHarness) -> Any:
@@ -327,7 +326,7 @@ async def test_edit_is_audited_and_sends_changed_work_back_to_the_union(bot: Bot
         project = await s.scalar(select(Project))
     assert project is not None
 
-    assert "没有权限" in (await bot.press_data(OTHER_LEADER, f"le:p:{project.id}"))[0]
+    assert "已经删除或不存在" in (await bot.press_data(OTHER_LEADER, f"le:p:{project.id}"))[0]
     await bot.send(LEADER, "/ledger")
     await bot.press(LEADER, "攻关项目")
     await bot.press(LEADER, "✏ 1")
@@ -356,3 +355,21 @@ async def test_edit_is_audited_and_sends_changed_work_back_to_the_union(bot: Bot
     assert edited.kind.value == "invention" and edited.review_status is ReviewStatus.PENDING
     assert log[0].before["approved_on"] == "2026-03-05"
     assert log[0].after["approved_on"] == "2026-04-01"
+
+
+async def test_a_question_at_the_member_name_step_is_not_a_name(bot: BotHarness) -> None:
+    await setup(bot)
+    await bot.send(LEADER, "/member")
+    await bot.press(LEADER, "新成员加入")
+    refusal = (await bot.send(LEADER, "一年要有几个项目？"))[0]
+    assert "像是一个问题" in refusal and "/cancel" in refusal
+    await bot.send(LEADER, "玉罕")  # the same step, still open
+    await bot.send(LEADER, "电气")
+    await bot.press(LEADER, "本科")
+    await bot.send(LEADER, "1990")
+    await bot.send(LEADER, "2026-01-10")
+    assert "玉罕" in bot.last(LEADER) and "一年要有" not in bot.last(LEADER)
+    await bot.press(LEADER, "确认提交")
+    async with bot.session() as s:
+        names = list(await s.scalars(select(Member.name)))
+    assert names == ["玉罕"]

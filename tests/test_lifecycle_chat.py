@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
-import time_machine
 from sqlalchemy import func, select
 
 from bot.offline import Person
@@ -15,8 +16,10 @@ from storage.accounts import AccountService
 from storage.models import (
     Attachment,
     AuditLog,
+    FormDraft,
     FundRecord,
     FundSource,
+    Member,
     Role,
     RoleGrant,
     Studio,
@@ -24,6 +27,7 @@ from storage.models import (
     Union,
     UnionKind,
 )
+from storage.studios import StaleResubmission, StudioApplication, StudioService
 from tests.factories import add_grassroots, add_studio, union_named
 from tests.harness import BotHarness
 
@@ -37,10 +41,9 @@ MEMBERS = "玉罕 电气 本科 1988\n<b>岩光 机械 大专 1975"
 NOW = datetime(2026, 11, 27, 2, 0, tzinfo=UTC)  # 10:00 in Xishuangbanna
 
 
-@pytest.fixture(autouse=True)
-def frozen() -> Any:
-    with time_machine.travel(NOW, tick=False):
-        yield
+@pytest.fixture
+def now() -> datetime:
+    return NOW
 
 
 def document(name: str, mime: str = "application/pdf", size: int = 120_000) -> dict[str, Any]:
@@ -55,7 +58,7 @@ async def officers(bot: BotHarness) -> None:
         county = await union_named(s, "景洪市总工会")
         menghai = await union_named(s, "勐海县总工会")
         for person, union in ((GRASSROOTS, grassroots), (COUNTY, county), (OUTSIDER, menghai)):
-            await AccountService(s).touch(person.id, person.first_name, None, "zh")
+            await AccountService(s).touch(person.id, person.first_name, None, "zh", now=NOW)
             s.add(RoleGrant(user_id=person.id, role=Role.UNION_OFFICER, union_id=union.id))
         await s.commit()
 
@@ -74,6 +77,15 @@ async def apply(bot: BotHarness, leader: Person = LEADER) -> None:
     await bot.press(leader, "岩温劳模创新工作室")
     assert "请核对申请" in bot.last(leader)
     await bot.press(leader, "确认提交")
+
+
+def button_data(bot: BotHarness, person: Person, label: str) -> str:
+    """The newest button whose label contains `label`, to press again later."""
+    for message in reversed(bot.fake.sent.get(person.id, [])):
+        for button in bot.chat.buttons(message):
+            if label in button["text"]:
+                return str(button["callback_data"])
+    raise AssertionError(f"no button {label!r}")
 
 
 async def studio(bot: BotHarness) -> Studio:
@@ -205,7 +217,7 @@ async def test_form_survives_a_restart(bot: BotHarness) -> None:
     await officers(bot)
     await bot.send(LEADER, "/apply")
     await bot.send(LEADER, "岩温")
-    async with BotHarness.started(bot.db) as restarted:  # a new process on the same database
+    async with BotHarness.started(bot.db, NOW) as restarted:  # a new process on the same database
         replies = await restarted.send(LEADER, "我不知道")
         assert "请点下面的按钮" in replies[0] and "第 2/10 步" in restarted.last(LEADER)
 
@@ -218,7 +230,8 @@ async def test_refusals_wrong_role_jurisdiction_state_and_double_press(bot: BotH
     applied = f"st:r:{target.id}:1"  # recommend, as shown while "applied"
     # The applicant, an officer of another county, and the county officer (wrong level)…
     assert "没有权限" in (await bot.press_data(LEADER, applied))[0]
-    assert "没有权限" in (await bot.press_data(OUTSIDER, applied))[0]
+    # (one who cannot see the studio hears what a missing studio would: nothing leaks)
+    assert "找不到这个工作室" in (await bot.press_data(OUTSIDER, applied))[0]
     # Naming straight from "applied" skips Art. 8's steps: the wrong state, even for an admin.
     assert "不能做这一步" in (await bot.press_data(ADMIN, f"st:n:{target.id}:1"))[0]
     # …the right officer confirms twice (the second press is a stale button).
@@ -244,7 +257,7 @@ async def test_refusals_wrong_role_jurisdiction_state_and_double_press(bot: BotH
         row.status = StudioStatus.ENDORSED
         await s.commit()
     assert "没有权限" in (await bot.press_data(GRASSROOTS, f"st:d:{target.id}:3"))[0]
-    assert "没有权限" in (await bot.press_data(OUTSIDER, f"st:d:{target.id}:3"))[0]
+    assert "找不到这个工作室" in (await bot.press_data(OUTSIDER, f"st:d:{target.id}:3"))[0]
     assert "申报不能撤回" in (await bot.press_data(COUNTY, f"st:d:{target.id}:3"))[0]
     assert (await studio(bot)).status is StudioStatus.ENDORSED  # asked, not done
     await bot.press(COUNTY, "确认同意申报")
@@ -255,18 +268,125 @@ async def test_refusals_wrong_role_jurisdiction_state_and_double_press(bot: BotH
         assert replies and ("失效" in replies[0] or "找不到" in replies[0]), forged
 
 
-async def test_returned_application_is_resubmitted(bot: BotHarness) -> None:
-    await officers(bot)
-    await apply(bot)
+async def return_it(bot: BotHarness, reason: str) -> None:
+    await bot.send(GRASSROOTS, "/review")
     await bot.press(GRASSROOTS, "退回")
     assert "请写明理由" in bot.last(GRASSROOTS)
-    await bot.send(GRASSROOTS, "请补充团队成员的学历证明")
+    await bot.send(GRASSROOTS, reason)
     await bot.press(GRASSROOTS, "确认提交")
+
+
+@pytest.mark.postgres
+async def test_a_returned_application_is_corrected_then_resubmitted(bot: BotHarness) -> None:
+    await officers(bot)
+    await bot.send(LEADER, "/apply")
+    await bot.send(LEADER, "岩温")
+    await bot.press(LEADER, "省级劳动模范")
+    await bot.send(LEADER, "景洪市供电局")
+    await bot.press(LEADER, "景洪市供电局工会")
+    await bot.send(LEADER, "电力检修")
+    await bot.send(LEADER, "无")  # no team members yet
+    await bot.send(LEADER, "供电局三楼")
+    await bot.send(LEADER, "单位每年安排专项经费")
+    await bot.send(LEADER, "三年内完成 5 项技术攻关")
+    await bot.press(LEADER, "岩温劳模创新工作室")
+    await bot.press(LEADER, "确认提交")
+    await return_it(bot, "团队成员未填写，请补充后重新提交")
     notice = bot.last(LEADER)
-    assert "已退回" in notice and "请补充团队成员的学历证明" in notice
-    await bot.press(LEADER, "重新提交")
+    assert "已退回" in notice and "团队成员未填写，请补充后重新提交" in notice
+    old_button = button_data(bot, LEADER, "重新提交")
+
+    # 🔁 opens the application as it stands, on its summary, with the reason on top.
+    replies = await bot.press(LEADER, "重新提交")
+    summary = replies[-1]
+    assert "团队成员未填写" in summary and "请核对申请" in summary
+    assert (
+        "负责人：岩温" in summary and "场地：供电局三楼" in summary and "团队：（暂无）" in summary
+    )
+    assert "✏ 团队" in bot.button_labels(LEADER) and "✏ 场地" in bot.button_labels(LEADER)
+    assert (await studio(bot)).status is StudioStatus.RETURNED  # nothing resubmitted yet
+
+    # ✏ 团队 adds the members; ✏ 场地 shows the current value, and is changed too.
+    await bot.press(LEADER, "✏ 团队")
+    await bot.send(LEADER, MEMBERS)
+    assert "团队：玉罕 电气 本科 1988；<b>岩光 机械 大专 1975" in bot.last(LEADER)
+    prompt = (await bot.press(LEADER, "✏ 场地"))[-1]
+    assert "当前：供电局三楼" in prompt
+    await bot.send(LEADER, "供电局三楼 301 室，80平方米")
+    # ✏ 团队 again shows the members as they would be typed, not as data.
+    prompt = (await bot.press(LEADER, "✏ 团队"))[-1]
+    assert "玉罕 电气 本科 1988\n<b>岩光 机械 大专 1975" in prompt and "{" not in prompt
+    await bot.press(LEADER, "保持不变")
+    replies = await bot.press(LEADER, "确认提交")
+    done = replies[-1]
+    assert "已重新提交" in done and "修改了：团队、场地" in done
+    assert "/review" not in "".join(replies)  # the applicant cannot use /review
+
+    target = await studio(bot)
+    assert target.status is StudioStatus.APPLIED and target.venue == "供电局三楼 301 室，80平方米"
+    async with bot.session() as s:
+        names = list(await s.scalars(select(Member.name).where(
+            Member.studio_id == target.id, Member.deleted_at.is_(None))))  # fmt: skip
+        corrected = await s.scalar(select(AuditLog).where(AuditLog.action == "studio.correct"))
+    assert names == ["玉罕", "<b>岩光"]
+    assert corrected is not None and corrected.actor_id == LEADER.id
+    assert corrected.before is not None and corrected.before["members"] == []
+    assert corrected.before["venue"] == "供电局三楼" and corrected.before["status"] == "returned"
+    assert corrected.after["changed"] == ["venue", "members"]
+    assert corrected.after["answers"] == "团队成员未填写，请补充后重新提交"
+
+    # The officer sees what changed and the reason it answers, with the buttons to act.
+    waiting = bot.last(GRASSROOTS)
+    assert "待你处理" in waiting and "修改了：团队、场地" in waiting
+    assert "回应的退回理由：团队成员未填写，请补充后重新提交" in waiting
+    assert "推荐" in bot.button_labels(GRASSROOTS)
+    review = await bot.send(GRASSROOTS, "/review")  # the same, from the listing
+    assert "修改了：团队、场地" in review[1] and "回应的退回理由：团队成员未填写" in review[1]
+
+    # The old 🔁 again: already resubmitted, nothing changes, and it says so.
+    again = await bot.press_data(LEADER, old_button)
+    assert len(again) == 1 and "已经重新提交过了" in again[0] and "/review" not in again[0]
     assert (await studio(bot)).status is StudioStatus.APPLIED
-    assert "待你处理" in bot.last(GRASSROOTS)
+    async with bot.session() as s:
+        assert await s.scalar(select(func.count()).select_from(AuditLog).where(
+            AuditLog.action == "studio.correct")) == 1  # fmt: skip
+
+    # Returned again: the first notice's 🔁 belongs to the earlier round and is refused;
+    # the new one opens the form with the new reason.
+    await return_it(bot, "场地面积请写清楚")
+    stale = await bot.press_data(LEADER, old_button)
+    assert "又被退回了" in stale[0] and (await studio(bot)).status is StudioStatus.RETURNED
+    summary = (await bot.press(LEADER, "重新提交"))[-1]
+    assert "场地面积请写清楚" in summary and "团队：玉罕" in summary
+    done = (await bot.press(LEADER, "确认提交"))[-1]
+    assert "没有修改任何内容" in done and (await studio(bot)).status is StudioStatus.APPLIED
+    assert "没有修改任何内容" in bot.last(GRASSROOTS)
+
+
+async def test_a_correction_form_left_open_cannot_resubmit_a_withdrawn_application(
+    bot: BotHarness,
+) -> None:
+    await officers(bot)
+    await apply(bot)
+    await return_it(bot, "材料不全")
+    await bot.press(LEADER, "重新提交")
+    await bot.press(LEADER, "✏ 场地")
+    await bot.send(LEADER, "还没想好")
+    # A double press of 🔁 while the form is open offers it back, never a second form;
+    # starting over goes back to the application as it stands, on its summary.
+    assert "没填完" in (await bot.press(LEADER, "重新提交"))[-1]
+    summary = (await bot.press(LEADER, "重新开始"))[-1]
+    assert "请核对申请" in summary and "场地：供电局三楼，80平方米" in summary
+    form_submit = button_data(bot, LEADER, "确认提交")
+    await bot.send(LEADER, "/apply")
+    await bot.press(LEADER, "撤回申请")
+    await bot.press(LEADER, "确认撤回申请")
+    assert (await studio(bot)).status is StudioStatus.WITHDRAWN
+    replies = await bot.press_data(LEADER, form_submit)
+    assert "不在退回状态" in replies[-1]
+    assert (await studio(bot)).status is StudioStatus.WITHDRAWN
+    async with bot.session() as s:
+        assert await s.scalar(select(func.count()).select_from(FormDraft)) == 0
 
 
 async def test_five_yearly_rereview_keeps_or_revokes(bot: BotHarness) -> None:
@@ -336,3 +456,40 @@ async def test_rereview_can_keep_the_title(bot: BotHarness) -> None:
     assert history == [StudioStatus.UNDER_REREVIEW, StudioStatus.NAMED]
     # Passed for this cycle: not proposed again until the next fifth anniversary (2030).
     assert "没有命名满五年" in (await bot.send(ADMIN, "/rereview"))[0]
+
+
+@pytest.mark.postgres
+async def test_two_corrections_resubmitted_at_once_resubmit_once(bot: BotHarness) -> None:
+    """Two correction forms (say, opened on two instances) confirmed at the same moment."""
+    await officers(bot)
+    await apply(bot)
+    await return_it(bot, "材料不全")
+    target = await studio(bot)
+    async with bot.session() as s:
+        found = await StudioService(s).returned(LEADER.id, target.id, None)
+    first = replace(found.application, venue="三楼 301")
+    second = replace(found.application, venue="三楼 302")
+
+    async def resubmit(app: StudioApplication) -> str:
+        async with bot.session() as s:
+            try:
+                await StudioService(s).resubmit(
+                    LEADER.id, target.id, app, found.version, today=date(2026, 11, 27), now=NOW
+                )
+            except StaleResubmission as stale:
+                return stale.key
+            return "done"
+
+    results = await asyncio.gather(resubmit(first), resubmit(second))
+    assert sorted(results) == ["apply.resubmitted_already", "done"], results
+    async with bot.session() as s:
+        corrections = await s.scalar(
+            select(func.count()).select_from(AuditLog).where(AuditLog.action == "studio.correct")
+        )
+        submits = await s.scalar(
+            select(func.count())
+            .select_from(StudioStatusChange)
+            .where(StudioStatusChange.to_status == StudioStatus.APPLIED)
+        )
+    assert corrections == 1 and submits == 2  # the first application, and one resubmission
+    assert (await studio(bot)).venue in ("三楼 301", "三楼 302")

@@ -3,17 +3,18 @@ irreversible steps that ask first, and the naming subsidy the leader must not co
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
-import time_machine
 from sqlalchemy import func, select
 
 from policy.lifecycle import Action, Honour, StudioStatus
 from storage.errors import DomainError
 from storage.models import FundRecord, Studio
-from storage.studios import Application, Details, StudioService
+from storage.studios import Details, StudioApplication, StudioService
 from tests.factories import add_studio, union_named
 from tests.harness import BotHarness
 from tests.test_lifecycle_chat import ADMIN, COUNTY, GRASSROOTS, LEADER, apply, officers, studio
@@ -21,15 +22,19 @@ from tests.test_lifecycle_chat import ADMIN, COUNTY, GRASSROOTS, LEADER, apply, 
 NOW = datetime(2026, 11, 27, 2, 0, tzinfo=UTC)  # 10:00 in Xishuangbanna
 
 
-def at(day: str) -> Any:
-    """Travel to 10:00 Xishuangbanna time on the given day."""
-    return time_machine.travel(datetime.fromisoformat(f"{day}T02:00:00+00:00"), tick=False)
-
-
-@pytest.fixture(autouse=True)
-def frozen() -> Any:
-    with at("2026-11-27"):
+@contextmanager
+def at(bot: BotHarness, day: str) -> Iterator[None]:
+    """The bot's clock at 10:00 Xishuangbanna time on the given day, then back at NOW."""
+    bot.clock.at = datetime.fromisoformat(f"{day}T02:00:00+00:00")
+    try:
         yield
+    finally:
+        bot.clock.at = NOW
+
+
+@pytest.fixture
+def now() -> datetime:
+    return NOW
 
 
 def button_data(bot: BotHarness, person: Any, label: str) -> str:
@@ -96,7 +101,7 @@ async def test_storage_refuses_a_duplicate_even_when_two_instances_race(
     await bot.send(LEADER, "/start")
     async with bot.session() as s:
         union_id = (await union_named(s, "景洪市供电局工会")).id
-    app = Application(
+    app = StudioApplication(
         leader_name="岩温",
         honour=Honour.PROVINCIAL_MODEL_WORKER,
         host_unit="景洪市供电局",
@@ -108,10 +113,10 @@ async def test_storage_refuses_a_duplicate_even_when_two_instances_race(
         name="岩温劳模创新工作室",
     )
     async with bot.session() as s:
-        await StudioService(s).apply(LEADER.id, app)
+        await StudioService(s).apply(LEADER.id, app, today=NOW.date(), now=NOW)
     async with bot.session() as s:
         with pytest.raises(DomainError) as refused:
-            await StudioService(s).apply(LEADER.id, app)
+            await StudioService(s).apply(LEADER.id, app, today=NOW.date(), now=NOW)
     assert refused.value.key == "apply.duplicate"
 
     # The other instance checked before this one committed: the unique key still holds.
@@ -121,7 +126,7 @@ async def test_storage_refuses_a_duplicate_even_when_two_instances_race(
     monkeypatch.setattr(StudioService, "duplicate_of", nothing_pending)
     async with bot.session() as s:
         with pytest.raises(DomainError) as raced:
-            await StudioService(s).apply(LEADER.id, app)
+            await StudioService(s).apply(LEADER.id, app, today=NOW.date(), now=NOW)
     assert raced.value.key == "apply.duplicate"
     assert await count_studios(bot) == 1
 
@@ -129,11 +134,11 @@ async def test_storage_refuses_a_duplicate_even_when_two_instances_race(
 # ------------------------------------------------------------- item 3: dates in order
 async def test_lifecycle_dates_must_follow_each_other(bot: BotHarness) -> None:
     await officers(bot)
-    with at("2026-11-20"):
+    with at(bot, "2026-11-20"):
         await apply(bot)
         await bot.press(GRASSROOTS, "推荐")
         await bot.press(GRASSROOTS, "确认推荐")
-    with at("2026-11-23"):
+    with at(bot, "2026-11-23"):
         await bot.press(GRASSROOTS, "登记单位党政认可")
         refusal = (await bot.send(GRASSROOTS, "2026-11-19"))[0]
         assert "早于申请日期（2026-11-20）" in refusal and "请重新输入" in refusal
@@ -143,7 +148,7 @@ async def test_lifecycle_dates_must_follow_each_other(bot: BotHarness) -> None:
         await bot.send(GRASSROOTS, "无")
         await bot.send(GRASSROOTS, "无")
         await bot.press(GRASSROOTS, "确认提交")
-    with at("2026-11-25"):
+    with at(bot, "2026-11-25"):
         await bot.press(COUNTY, "同意申报")
         await bot.press(COUNTY, "确认同意申报")
     await bot.press(ADMIN, "考评命名")
@@ -159,7 +164,7 @@ async def test_lifecycle_dates_must_follow_each_other(bot: BotHarness) -> None:
 
 async def test_storage_refuses_a_date_before_the_step_it_follows(bot: BotHarness) -> None:
     await officers(bot)
-    with at("2026-11-20"):
+    with at(bot, "2026-11-20"):
         await apply(bot)
         await bot.press(GRASSROOTS, "推荐")
         await bot.press(GRASSROOTS, "确认推荐")
@@ -169,7 +174,8 @@ async def test_storage_refuses_a_date_before_the_step_it_follows(bot: BotHarness
         async with bot.session() as s:
             with pytest.raises(DomainError) as refused:
                 await StudioService(s).act(GRASSROOTS.id, target.id, Action.ENDORSE,
-                                           details=Details(on=day))  # fmt: skip
+                                           details=Details(on=day), today=NOW.date(),
+                                           now=NOW)  # fmt: skip
         assert refused.value.key == key
     assert (await studio(bot)).status is StudioStatus.RECOMMENDED
 
@@ -189,6 +195,7 @@ async def test_irreversible_steps_say_what_will_happen_and_stale_confirms_do_not
     assert "对方修改后可以重新提交" in bot.last(GRASSROOTS)
     await bot.press(GRASSROOTS, "确认提交")
     await bot.press(LEADER, "重新提交")
+    await bot.press(LEADER, "确认提交")
     assert (await studio(bot)).status is StudioStatus.APPLIED
     # The confirmation shown before the return names the same state ("applied") but an
     # earlier round: pressing it now changes nothing.

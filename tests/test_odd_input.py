@@ -4,10 +4,8 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
-from typing import Any
 
 import pytest
-import time_machine
 from sqlalchemy import select
 
 from bot.offline import Person
@@ -21,10 +19,9 @@ NOW = datetime(2026, 11, 27, 2, 0, tzinfo=UTC)
 HUGE = "99999999999999999999999"
 
 
-@pytest.fixture(autouse=True)
-def frozen() -> Any:
-    with time_machine.travel(NOW, tick=False):
-        yield
+@pytest.fixture
+def now() -> datetime:
+    return NOW
 
 
 @pytest.mark.parametrize(

@@ -13,6 +13,7 @@ from bot import health
 from bot.config import ConfigError, load_settings
 from bot.offline import Person
 from bot.runtime import StudioApplication
+from storage.accounts import AccountService
 from storage.db import make_engine
 from tests.harness import BotHarness, Database
 
@@ -46,19 +47,17 @@ async def test_an_unhandled_error_is_logged_and_alerted_in_short(
 ) -> None:
     caplog.set_level(logging.INFO, logger="bot.updates")
     async with BotHarness.started(database, error_chat_id=-1009) as bot:
-        deps = bot.app.bot_data.deps
-        assert deps is not None
 
-        def broken(question: str) -> Any:
-            raise RuntimeError(f"cannot parse {question!r}")
+        async def broken(self: AccountService, user_id: int) -> Any:
+            raise RuntimeError(f"no profile for 岩温 ({user_id})")
 
-        monkeypatch.setattr(deps.qa, "answer", broken)
-        replies = await bot.send(ANN, "/ask 岩温的工资是多少")
+        monkeypatch.setattr(AccountService, "profile", broken)
+        replies = await bot.send(ANN, "/me")
         assert "出了点问题" in replies[0]
         alerts = [m["text"] for m in bot.fake.sent[-1009]]
         assert len(alerts) == 1
-        assert "RuntimeError in policy.ask" in alerts[0] and f"user {ANN.id}" in alerts[0]
-        assert "岩温" not in alerts[0]  # the exception's message quoted the user: not sent
+        assert "RuntimeError in start.me" in alerts[0] and f"user {ANN.id}" in alerts[0]
+        assert "岩温" not in alerts[0]  # the exception's message named someone: not sent
         assert update_lines(caplog)[-1]["outcome"] == "error"
 
 

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from bot.offline import Person
 from storage.accounts import AccountService
 from storage.db import utcnow
-from storage.models import AuditLog, Invitation, Role, RoleGrant, User
+from storage.models import AuditLog, Invitation, Role, RoleGrant, Studio, User
 from tests.factories import add_grassroots, add_studio, union_named
 from tests.harness import BotHarness
 from tests.test_invitations_chat import code_in
@@ -49,7 +49,8 @@ async def test_a_revoked_admins_links_no_longer_grant_admin(bot: BotHarness) -> 
     await bot.press(ADMIN, "州总工会管理员")
     code = code_in(bot.last(ADMIN))
     async with bot.session() as s:
-        assert await AccountService(s).revoke_admin(ADMIN.id)  # `python -m bot admin revoke`
+        # as `python -m bot admin revoke` does
+        assert await AccountService(s).revoke_admin(ADMIN.id, now=utcnow())
         invitation = await s.scalar(select(Invitation))
         assert invitation is not None and invitation.revoked_at is not None
 
@@ -144,3 +145,24 @@ async def test_the_admin_removes_anyone_below_but_no_admin(bot: BotHarness) -> N
     for name in ("李强", "赵敏", "刀文", "岩温", "玉罕"):
         assert name in listing
     assert "王芳 —" not in listing
+
+
+async def test_a_removed_leader_loses_the_ledgers_too(bot: BotHarness) -> None:
+    ids = await setup(bot)
+    async with bot.session() as s:
+        studio = await s.get(Studio, ids["studio"])
+        assert studio is not None
+        studio.leader_user_id = LEADER.id  # they applied for it themselves
+        await s.commit()
+    assert "登记哪类成员变动" in (await bot.send(LEADER, "/member"))[-1]
+    await bot.send(LEADER, "/cancel")
+
+    await bot.press_data(ADMIN, f"pp:x:{ids['leader']}")
+    await bot.send(ADMIN, "不再担任负责人")
+    await bot.press(ADMIN, "确认提交")
+    assert "已被 王芳 移除" in bot.last(LEADER)
+    assert "还没有可以登记台帐的工作室" in (await bot.send(LEADER, "/member"))[0]
+    assert "找不到这个工作室" in (await bot.press_data(LEADER, f"lg:m:{ids['studio']}"))[0]
+    async with bot.session() as s:
+        studio = await s.get(Studio, ids["studio"])
+        assert studio is not None and studio.leader_user_id is None

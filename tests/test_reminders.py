@@ -223,12 +223,13 @@ async def test_studio_duties_on_1_october_and_the_achievement_window(world: Worl
     await world.run(at(2026, 10, 1))
     [october] = world.received(LEADER)
     assert "2026 年还没有登记立项" in october and "第六条（三）" in october
-    # Named 2025-03-01: the first two-year window closes 2027-03-01; 90 days before is 1 Dec.
-    await world.run(at(2026, 11, 30))
+    # Named 2025-03-01: the first two-year window's last day is 2027-02-28; 90 days before
+    # it is 30 November, the day /status turns the condition "missing".
+    await world.run(at(2026, 11, 29))
     assert len(world.received(LEADER)) == 1
+    await world.run(at(2026, 11, 30))
+    assert "到 2027-02-28 结束（还剩 90 天）" in world.received(LEADER)[-1]
     await world.run(at(2026, 12, 1))
-    assert "到 2027-02-28 结束" in world.received(LEADER)[-1]
-    await world.run(at(2026, 12, 2))
     assert len(world.received(LEADER)) == 2
 
 
@@ -249,6 +250,7 @@ async def test_recorded_project_and_achievement_silence_the_duties(world: World)
                 title="降损法",
                 achieved_on=date(2026, 6, 1),
                 category=AchievementCategory.TECHNOLOGY,
+                recognised_by="云南省电力公司",
                 review_status=ReviewStatus.ACKNOWLEDGED,
             )
         )
@@ -256,6 +258,57 @@ async def test_recorded_project_and_achievement_silence_the_duties(world: World)
     await world.run(at(2026, 10, 1))
     await world.run(at(2026, 12, 1))
     assert world.received(LEADER) == []
+
+
+async def test_an_unrecognised_achievement_counts_neither_for_status_nor_reminders(
+    world: World,
+) -> None:
+    # Art. 6(4) asks for achievements "recognised or certified by a relevant body": one with
+    # no recognising body is on record but does not count, for /status and reminders alike.
+    async with world.bot.session() as s:
+        s.add(
+            Achievement(
+                studio_id=world.todo.id,
+                title="自己总结的降损法",
+                achieved_on=date(2026, 6, 1),
+                category=AchievementCategory.TECHNOLOGY,
+                recognised_by="",
+                review_status=ReviewStatus.ACKNOWLEDGED,
+            )
+        )
+        await s.commit()
+    deps = world.bot.app.bot_data.deps
+    assert deps is not None
+    deps.clock = world.clock
+    world.clock.now = at(2026, 12, 1)
+    [status] = await world.bot.send(Person(LEADER, "岩温"), "/status")
+    assert "只剩 89 天，还没有认可成果" in status
+    await world.run(at(2026, 12, 1))
+    assert "到 2027-02-28 结束" in world.received(LEADER)[-1]
+
+
+async def test_the_reminders_list_is_what_the_dry_run_will_say(world: World) -> None:
+    async with world.bot.session() as s:  # the leader's window already has its achievement
+        s.add(Achievement(studio_id=world.todo.id, title="降损法", achieved_on=date(2026, 6, 1),
+                          category=AchievementCategory.TECHNOLOGY, recognised_by="州科技局",
+                          review_status=ReviewStatus.ACKNOWLEDGED))  # fmt: skip
+        await s.commit()
+    world.clock.now = at(2026, 9, 1)
+    leader = await world.service.upcoming(LEADER)
+    assert [(u.kind, u.fires_at) for u in leader] == [("no_project", at(2026, 10, 1))]
+    officer = await world.service.upcoming(JH_1)
+    assert [(u.kind, u.fires_at.date(), u.subject) for u in officer] == [
+        *[("deadline", date(2026, 12, d), "景洪市总工会") for d in (1, 15, 24, 29, 31)],
+        ("overdue", date(2027, 1, 1), "景洪市总工会"),
+    ]
+    for person in (LEADER, JH_1, ADMIN):
+        for item in await world.service.upcoming(person):
+            planned = await world.service.dry_run(item.fires_at)
+            assert [
+                d for d, done in planned
+                if (d.recipient_id, d.kind, d.fires_at) == (person, item.kind, item.fires_at)
+                and not done
+            ], item  # fmt: skip
 
 
 async def test_rereview_reminders_in_a_leap_year(world: World) -> None:
@@ -347,6 +400,32 @@ async def test_a_long_list_is_cut_and_every_message_fits(world: World) -> None:
     assert "劳模00劳模创新工作室" in message and "等共 45 个" in message
     assert "劳模44劳模创新工作室" not in message
     assert all(len(m["text"]) <= 4096 for ms in world.bot.fake.sent.values() for m in ms)
+
+
+def test_leaders_are_reminded_the_day_status_turns_missing() -> None:
+    from policy.compliance import ComplianceFacts, Level, assess
+    from reminders.planner import plan
+    from storage.access import UnionTree
+    from storage.reminders import ReminderStudio, Snapshot
+
+    schedule, named = ReminderSchedule(), date(2025, 3, 1)
+    facts = ComplianceFacts(leader_honour="provincial_model_worker", named_on=named)
+    snapshot = Snapshot(unions=[], officers={}, admins=[], submitted=set(), assessed=set(),
+                        studios=[ReminderStudio(7, "岩温劳模创新工作室", 1, named, (LEADER,))],
+                        approved_projects=set(), achievements={}, muted=set(), blocked=set(),
+                        tree=UnionTree({}, {}))  # fmt: skip
+    first_missing: dict[int, date] = {}
+    first_reminded: dict[str, date] = {}
+    day = date(2026, 9, 1)
+    while day < date(2027, 1, 1):
+        for result in assess(facts, day):
+            if result.level is Level.MISSING:
+                first_missing.setdefault(result.clause, day)
+        for due in plan(snapshot, schedule.at(day), schedule):
+            first_reminded.setdefault(due.kind, day)
+        day += timedelta(days=1)
+    assert first_reminded["no_project"] == first_missing[3] == date(2026, 10, 1)
+    assert first_reminded["achievement_window"] == first_missing[4] == date(2026, 11, 30)
 
 
 def test_split_message_keeps_reminders_whole() -> None:

@@ -59,6 +59,19 @@ def test_dry_run_prints_who_would_get_what(
     assert "0 reminders for 0 people" in capsys.readouterr().out
 
 
+def test_cli_mistakes_are_explained_in_words(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("DATABASE_URL", f"sqlite+aiosqlite:///{tmp_path}/d.db")
+    assert main(["union", "add", "景洪市总工会", "--kind", "county"]) == 1
+    assert capsys.readouterr().err.strip() == "已经有叫「景洪市总工会」的工会了。"
+    assert main(["union", "add", "勐仑镇工会", "--parent", "没有这个工会"]) == 1
+    assert "找不到上级工会「没有这个工会」" in capsys.readouterr().err
+    assert main(["admin", "grant", "0"]) == 1
+    assert "正整数" in capsys.readouterr().err
+
+
 async def test_production_bot_waits_when_telegram_says_slow_down(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

@@ -4,10 +4,8 @@ buttons, a doubled word, admins' missing help lines, and a used invitation opene
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
 
 import pytest
-import time_machine
 
 from bot.offline import Person
 from tests.factories import add_studio
@@ -19,10 +17,9 @@ from tests.test_lifecycle_chat import ADMIN, GRASSROOTS, LEADER, officers
 NOW = datetime(2026, 11, 27, 2, 0, tzinfo=UTC)
 
 
-@pytest.fixture(autouse=True)
-def frozen() -> Any:
-    with time_machine.travel(NOW, tick=False):
-        yield
+@pytest.fixture
+def now() -> datetime:
+    return NOW
 
 
 async def test_a_question_at_the_name_step_is_not_a_name(bot: BotHarness) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from alembic.autogenerate import compare_metadata
@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.accounts import AccountService
-from storage.db import Base, make_session_factory
+from storage.db import Base, make_session_factory, utcnow
 from storage.errors import DomainError
 from storage.invitations import InvitationService
 from storage.migrate import downgrade, upgrade
@@ -67,7 +67,7 @@ async def test_grant_admin_is_idempotent_and_audited(session: AsyncSession) -> N
     assert await accounts.grant_admin(42) is True
     assert await accounts.grant_admin(42) is False
     assert [u.id for u in await accounts.admins()] == [42]
-    assert await accounts.revoke_admin(42) is True
+    assert await accounts.revoke_admin(42, now=utcnow()) is True
     assert await accounts.admins() == []
     actions = list(await session.scalars(select(AuditLog.action).order_by(AuditLog.id)))
     assert actions == ["role.grant", "role.revoke"]
@@ -110,12 +110,12 @@ async def test_two_people_racing_for_one_code_get_one_role(database: Database) -
     sessions = make_session_factory(database.require_engine())
     async with sessions() as s:
         await AccountService(s).grant_admin(1)
-        new = await InvitationService(s).create(1, Role.PREFECTURE_ADMIN)
+        new = await InvitationService(s).create(1, Role.PREFECTURE_ADMIN, now=utcnow())
 
     async def accept(user_id: int) -> str:
         async with sessions() as s:
             try:
-                await InvitationService(s).accept(user_id, new.code)
+                await InvitationService(s).accept(user_id, new.code, now=utcnow())
                 return "ok"
             except DomainError as exc:
                 return exc.key
@@ -131,7 +131,37 @@ async def test_two_people_racing_for_one_code_get_one_role(database: Database) -
 
 async def test_invitation_lifetime_is_configurable(session: AsyncSession) -> None:
     await AccountService(session).grant_admin(1)
-    new = await InvitationService(session).create(1, Role.PREFECTURE_ADMIN, ttl=timedelta(days=2))
+    new = await InvitationService(session).create(
+        1, Role.PREFECTURE_ADMIN, ttl=timedelta(days=2), now=utcnow()
+    )
     lifetime = new.invitation.expires_at - new.invitation.created_at
     assert lifetime == timedelta(days=2)
     assert new.invitation.expires_at.tzinfo is not None  # aware on both backends
+
+
+async def test_dates_are_the_callers_today_not_the_wall_clocks(session: AsyncSession) -> None:
+    # The bot's clock (injected, Asia/Shanghai) decides what "today" is, never wall time.
+    from policy.lifecycle import Action, StudioStatus
+    from storage.ledgers import LedgerService
+    from storage.models import MemberEvent
+    from storage.studios import Details, StudioService
+
+    today = date(2031, 5, 20)
+    studio = await add_studio(session, "岩温", "景洪市总工会", status=StudioStatus.DECLARED)
+    await AccountService(session).grant_admin(1)
+    session.add_all([User(id=2, full_name="岩温")])
+    await session.flush()
+    session.add(RoleGrant(user_id=2, role=Role.STUDIO_LEADER, studio_id=studio.id))
+    await session.commit()
+
+    named = await StudioService(session).act(
+        1,
+        studio.id,
+        Action.NAME,
+        today=today,
+        now=utcnow(),
+        details=Details(document="西工发〔2031〕1号"),
+    )
+    assert named.studio.named_on == today
+    await LedgerService(session).add(2, studio.id, "member", {"name": "玉香"}, today=today)
+    assert await session.scalar(select(MemberEvent.on_date)) == today

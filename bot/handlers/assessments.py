@@ -4,28 +4,45 @@ who has reported."""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.error import TelegramError
 
 from bot import forms
 from bot.context import BotContext
 from bot.forms import Form, Step
-from bot.handlers.common import answer, language_of, local_time, pressed, private_only, tell
+from bot.handlers.common import (
+    answer,
+    language_of,
+    local_time,
+    page_label,
+    pressed,
+    private_only,
+    show,
+    tell,
+)
 from bot.handlers.status import ICONS, assess_studios
+from bot.handlers.web import with_dashboard
 from bot.i18n import Raw, t
 from bot.keyboards import rows
+from bot.paging import paginate
+from bot.reports import build_report
 from policy.deadlines import days_until, report_deadline
 from storage.access import load_access
-from storage.assessments import AssessmentService, UnionYear
+from storage.assessments import AssessmentService, Graded, UnionProgress, UnionYear
 from storage.errors import DomainError
 from storage.models import AssessmentGrade, User
+from storage.reports import year_report
 
 GRADE_CODES = {"e": AssessmentGrade.EXCELLENT, "g": AssessmentGrade.GOOD,
                "p": AssessmentGrade.PASS, "f": AssessmentGrade.FAIL}  # fmt: skip
 CODE_OF = {g: c for c, g in GRADE_CODES.items()}
 SHOWN = 10
+UNIONS_PER_PAGE = 10
 
 
 def _year(context: BotContext) -> int:
@@ -36,10 +53,21 @@ def _year(context: BotContext) -> int:
 async def assess_command(update: Update, context: BotContext) -> None:
     year = _year(context)
     async with context.session() as session:
-        overview = await AssessmentService(session).overview(context.user_id, year)
-    if not overview:
+        progress = await AssessmentService(session).progress(context.user_id, year)
+    if not progress:
         await answer(update, context, context.t("assess.not_officer"))
         return
+    if len(progress) > 1:
+        # The prefecture (or an officer of several unions): one summary, paged, not a
+        # message per studio; a union's studios open from its button.
+        await _assess_summary(update, context, progress, year, 0)
+        return
+    await _assess_union(update, context, progress[0].union.id, year)
+
+
+async def _assess_union(update: Update, context: BotContext, union_id: int, year: int) -> None:
+    async with context.session() as session:
+        overview = await AssessmentService(session).overview(context.user_id, year, union_id)
     for item in overview:
         done = len(item.studios) - len(item.unassessed)
         header = context.t("assess.header", union=item.union.name, year=year, done=done,
@@ -50,6 +78,8 @@ async def assess_command(update: Update, context: BotContext) -> None:
         if not item.unassessed:
             await answer(update, context, header + "\n" + context.t("assess.all_done"))
             continue
+        if len(item.unassessed) > SHOWN:
+            header += context.t("assess.first_shown", shown=SHOWN)
         await answer(update, context, header)
         assessed = await assess_studios(context, item.unassessed[:SHOWN])
         for studio, results in assessed:
@@ -63,28 +93,172 @@ async def assess_command(update: Update, context: BotContext) -> None:
             await answer(update, context, text, InlineKeyboardMarkup([buttons[:2], buttons[2:]]))
 
 
+async def _assess_summary(
+    update: Update, context: BotContext, progress: list[UnionProgress], year: int, page: int
+) -> None:
+    def mark(p: UnionProgress) -> str:
+        return "✅" if p.submitted else "🟢" if p.graded == p.total else "⏳"
+
+    lines = [
+        context.t("assess.union_line", mark=mark(p), union=p.union.name, done=p.graded,
+                  total=p.total)
+        for p in progress
+    ]  # fmt: skip
+    shown = paginate(lines, page, per_page=UNIONS_PER_PAGE)
+    text = context.t(
+        "assess.prefecture",
+        year=year,
+        unions=len(progress),
+        reported=sum(1 for p in progress if p.submitted),
+        done=sum(p.graded for p in progress),
+        total=sum(p.total for p in progress),
+        page=Raw(page_label(context, shown)),
+        items=Raw("\n".join(lines[shown.start : shown.stop])),
+    )
+    buttons = [(p.union.name, f"ay:{p.union.id}:{year}")
+               for p in progress[shown.start : shown.stop]]  # fmt: skip
+    nav = shown.nav(lambda n: f"ap:{n}:{year}")
+    keyboard = InlineKeyboardMarkup(
+        [[InlineKeyboardButton(label, callback_data=data)] for label, data in buttons]
+        + ([[InlineKeyboardButton(label, callback_data=data) for label, data in nav]] if nav
+           else [])
+    )  # fmt: skip
+    await show(update, context, text, keyboard)
+
+
+async def assess_page_button(update: Update, context: BotContext) -> None:
+    """ap:<page>:<year> turns the summary's page (in place); ay:<union>:<year> opens one."""
+    query = update.callback_query
+    assert query is not None and query.data is not None
+    args = await pressed(update, context, int, int)
+    if args is None:
+        return
+    if args[1] != _year(context):
+        await answer(update, context, context.t("errors.stale_button"))
+        return
+    if query.data.startswith("ay:"):
+        await _assess_union(update, context, args[0], args[1])
+        return
+    async with context.session() as session:
+        progress = await AssessmentService(session).progress(context.user_id, args[1])
+    if not progress:
+        await answer(update, context, context.t("assess.not_officer"))
+        return
+    await _assess_summary(update, context, progress, args[1], args[0])
+
+
 async def grade_button(update: Update, context: BotContext) -> None:
+    """as:<studio>:<year>:<grade> grades; a 不合格 first asks why (a comment is required)."""
     args = await pressed(update, context, int, int, GRADE_CODES.__getitem__)
     if args is None:
         return
     studio_id, year, grade = args
+    if year != _year(context):
+        await answer(update, context, context.t("errors.stale_button"))
+        return
+    if grade is AssessmentGrade.FAIL:
+        async with context.session() as session:
+            studio = await AssessmentService(session).check_grade(context.user_id, studio_id, year)
+        data = {"studio_id": studio_id, "year": year, "studio": studio.name}
+        await forms.start(update, context, FAIL, data)
+        return
+    async with context.session() as session:
+        graded = await AssessmentService(session).grade(
+            context.user_id, studio_id, year, grade, now=context.now()
+        )
+    await _graded(update, context, graded, studio_id, year, grade)
+
+
+async def _graded(
+    update: Update, context: BotContext, graded: Graded, studio_id: int, year: int,
+    grade: AssessmentGrade,
+) -> None:  # fmt: skip
+    union_id = graded.assessment.union_id
+    async with context.session() as session:
+        overview = await AssessmentService(session).overview(context.user_id, year, union_id)
+    item = overview[0] if overview else None
+    left = len(item.unassessed) if item else 0
+    studio = next((s.name for s, _ in item.studios if s.id == studio_id), "") if item else ""
     query = update.callback_query
+    if query is not None and query.data and query.data.startswith("as:"):
+        # The graded studio's buttons go; /assess shows it again to change (already gone
+        # after a double press, or on the other instance's message: fine).
+        with contextlib.suppress(TelegramError):
+            await query.edit_message_reply_markup(None)
+    if not graded.changed:  # a second press of the same grade (here or on another instance)
+        key = "assess.already_graded"
+    else:
+        key = "assess.graded_last" if left == 0 else "assess.graded"
+    keyboard = rows([(context.t("assess.comment_btn"), f"ac:{studio_id}:{year}")])
+    await answer(update, context, context.t(key, studio=studio,
+                 grade=Raw(context.t(f"grade.{grade.value}")), left=left), keyboard)  # fmt: skip
+
+
+async def _comment_summary(context: BotContext, data: dict[str, Any]) -> str:
+    grade = context.t(f"grade.{data.get('grade', 'fail')}")
+    return context.t("assess.comment_summary", studio=data["studio"], year=data["year"],
+                     grade=grade, comment=data["comment"])  # fmt: skip
+
+
+async def _fail_submit(
+    update: Update, context: BotContext, session: AsyncSession, data: dict[str, Any]
+) -> None:
+    studio_id, year = int(data["studio_id"]), int(data["year"])
+    graded = await AssessmentService(session).grade(
+        context.user_id, studio_id, year, AssessmentGrade.FAIL, data["comment"], now=context.now()
+    )
+    await _graded(update, context, graded, studio_id, year, AssessmentGrade.FAIL)
+
+
+async def _comment_submit(
+    update: Update, context: BotContext, session: AsyncSession, data: dict[str, Any]
+) -> None:
+    studio_id, year = int(data["studio_id"]), int(data["year"])
+    grade = AssessmentGrade(data["grade"])
+    await AssessmentService(session).grade(
+        context.user_id, studio_id, year, grade, data["comment"], now=context.now()
+    )
+    await answer(update, context, context.t("assess.comment_saved", studio=data["studio"]))
+
+
+FAIL = forms.register(
+    Form(
+        name="grade_fail",
+        title="assess.fail_title",
+        steps=(Step("comment", "assess.ask.fail_comment", parse=forms.text(1000)),),
+        summary=_comment_summary,
+        submit=_fail_submit,
+    )
+)
+COMMENT = forms.register(
+    Form(
+        name="grade_comment",
+        title="assess.comment_title",
+        steps=(Step("comment", "assess.ask.comment", parse=forms.text(1000)),),
+        summary=_comment_summary,
+        submit=_comment_submit,
+    )
+)
+
+
+async def comment_button(update: Update, context: BotContext) -> None:
+    """ac:<studio>:<year> — a comment on a grade already given (optional but for 不合格)."""
+    args = await pressed(update, context, int, int)
+    if args is None:
+        return
+    studio_id, year = args
     if year != _year(context):
         await answer(update, context, context.t("errors.stale_button"))
         return
     async with context.session() as session:
         service = AssessmentService(session)
-        row = await service.grade(context.user_id, studio_id, year, grade)
-        overview = [u for u in await service.overview(context.user_id, year)
-                    if u.union.id == row.union_id]  # fmt: skip
-    item = overview[0] if overview else None
-    left = len(item.unassessed) if item else 0
-    studio = next((s.name for s, _ in item.studios if s.id == studio_id), "") if item else ""
-    if query is not None:  # the graded studio's buttons go; /assess shows it again to change
-        await query.edit_message_reply_markup(None)
-    key = "assess.graded_last" if left == 0 else "assess.graded"
-    await answer(update, context, context.t(key, studio=studio,
-                 grade=Raw(context.t(f"grade.{grade.value}")), left=left))  # fmt: skip
+        studio = await service.check_grade(context.user_id, studio_id, year)
+        row = await service.assessment_of(studio_id, year)
+    if row is None:
+        await answer(update, context, context.t("errors.stale_button"))
+        return
+    await forms.start(update, context, COMMENT, {"studio_id": studio_id, "year": year,
+                      "studio": studio.name, "grade": row.grade.value})  # fmt: skip
 
 
 @private_only
@@ -103,8 +277,8 @@ async def report_command(update: Update, context: BotContext) -> None:
     for item in (u for u in overview if u.union.id in access.officer_unions):
         if item.submitted and item.report and item.report.submitted_at:
             when = local_time(context, item.report.submitted_at)
-            await answer(update, context, context.t("report.done", union=item.union.name,
-                                                    year=year, when=when))  # fmt: skip
+            done = context.t("report.done", union=item.union.name, year=year, when=when)
+            await answer(update, context, done, _download(context, item.union.id, year))
             continue
         text = context.t("report.ready" if not item.unassessed else "report.not_ready",
                          union=item.union.name, year=year, total=len(item.studios),
@@ -112,12 +286,34 @@ async def report_command(update: Update, context: BotContext) -> None:
                          days=days_until(report_deadline(year), today))  # fmt: skip
         if item.report and item.report.reopen_reason:
             text += context.t("report.reopened_line", reason=item.report.reopen_reason)
-        keyboard = (
-            rows([(context.t("report.submit_btn", year=year), f"rp:{item.union.id}:{year}")])
-            if not item.unassessed
-            else None
-        )
-        await answer(update, context, text, keyboard)
+        buttons = [(context.t("report.submit_btn", year=year), f"rp:{item.union.id}:{year}")]
+        buttons = buttons if not item.unassessed else []
+        download = (context.t("report.download_btn", year=year), f"rw:{item.union.id}:{year}")
+        await answer(update, context, text, rows([*buttons, download]))
+
+
+def _download(context: BotContext, union_id: int, year: int) -> InlineKeyboardMarkup:
+    return rows([(context.t("report.download_btn", year=year), f"rw:{union_id}:{year}")])
+
+
+async def download_button(update: Update, context: BotContext) -> None:
+    """rw:<union>:<year> — the union's year-end report as a workbook; rw:0:<year> the
+    prefecture's over all unions. Rights are checked again by the service."""
+    args = await pressed(update, context, int, int)
+    if args is None or update.effective_chat is None:
+        return
+    union_id, year = args
+    async with context.session() as session:
+        report = await year_report(session, context.user_id, union_id or None, year,
+                                   context.today())  # fmt: skip
+    content = await asyncio.to_thread(build_report, report, context.t)
+    who = report.union or context.t("report.book.prefecture")
+    await context.bot.send_document(
+        update.effective_chat.id,
+        document=content,
+        filename=f"{who}-{year}-考核报告.xlsx",
+        caption=context.t("report.book.caption", union=who, year=year, count=len(report.rows)),
+    )
 
 
 async def _prefecture_view(
@@ -136,7 +332,8 @@ async def _prefecture_view(
                                    total=len(item.studios)))  # fmt: skip
     text = context.t("report.prefecture", year=year, items=Raw("\n".join(lines)),
                      done=sum(1 for u in overview if u.submitted), total=len(overview))  # fmt: skip
-    await answer(update, context, text, rows(buttons) if buttons else None)
+    buttons.append((context.t("report.download_btn", year=year), f"rw:0:{year}"))
+    await answer(update, context, text, with_dashboard(context, rows(buttons)))
 
 
 async def submit_button(update: Update, context: BotContext) -> None:
@@ -172,10 +369,11 @@ async def submit_button(update: Update, context: BotContext) -> None:
         )
         await answer(update, context, text, keyboard)
         return
-    await query.edit_message_reply_markup(None)
+    with contextlib.suppress(TelegramError):  # already gone after a double press
+        await query.edit_message_reply_markup(None)
     async with context.session() as session:
         item, admins = await AssessmentService(session).submit(
-            context.user_id, union_id, year, args[2]
+            context.user_id, union_id, year, args[2], now=context.now()
         )
         users = [await session.get(User, a) for a in admins]
     await answer(update, context, context.t("report.submitted", union=item.union.name, year=year,
@@ -243,15 +441,15 @@ async def reported_command(update: Update, context: BotContext) -> None:
     async with context.session() as session:
         if not (await load_access(session, context.user_id)).is_admin:
             raise DomainError("errors.not_allowed")
-        overview = await AssessmentService(session).overview(context.user_id, year)
+        overview = await AssessmentService(session).progress(context.user_id, year)
     today = context.today()
     lines = [
         ("✅ " if u.submitted else "⏳ ") + u.union.name
-        + (f"（{local_time(context, u.report.submitted_at)}）"
+        + (context.t("reported.when", when=local_time(context, u.report.submitted_at))
            if u.submitted and u.report and u.report.submitted_at else "")
         for u in overview
     ]  # fmt: skip
     done = sum(1 for u in overview if u.submitted)
     await answer(update, context, context.t("reported.list", year=year, done=done,
                  total=len(overview), days=days_until(report_deadline(year), today),
-                 items="\n".join(lines)))  # fmt: skip
+                 items="\n".join(lines)), with_dashboard(context, None))  # fmt: skip

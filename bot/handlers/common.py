@@ -9,12 +9,14 @@ from datetime import datetime
 from typing import Any
 
 from telegram import Chat, InlineKeyboardMarkup, Message, Update
-from telegram.error import TelegramError
+from telegram.error import BadRequest, TelegramError
 
 from bot.context import BotContext
 from bot.i18n import Raw, resolve_language
 from bot.keyboards import link
+from bot.paging import Page
 from bot.parsing import strip_unclean
+from policy.lifecycle import StudioStatus
 from storage.accounts import AccountService
 from storage.models import Role, RoleGrant, Studio, User
 
@@ -40,7 +42,7 @@ async def remember_user(update: Update, context: BotContext) -> None:
     if data.seen == facts and data.user_id == user.id and now < data.seen_until:
         return  # nothing changed since we last wrote it: no database work for this update
     async with context.session() as session:
-        record = await AccountService(session).touch(user.id, *facts)
+        record = await AccountService(session).touch(user.id, *facts, now=context.now())
     data.lang = resolve_language(record.language, user.language_code)
     data.user_id = user.id
     data.seen, data.seen_until = facts, now + SEEN_FOR
@@ -61,6 +63,34 @@ async def answer(
     )
 
 
+async def show(
+    update: Update,
+    context: BotContext,
+    text: str,
+    keyboard: InlineKeyboardMarkup | None = None,
+) -> Message | None:
+    """For a press whose answer replaces what was shown (a picker, a page, a setting): edit
+    the pressed message in place, so the chat does not fill with dead keyboards. Anything
+    else, or a message that can no longer be edited, gets a new message below."""
+    query = update.callback_query
+    if query is not None and query.message is not None:
+        try:
+            await query.edit_message_text(
+                text, reply_markup=keyboard, disable_web_page_preview=True
+            )
+            return None
+        except BadRequest as exc:
+            if "not modified" in str(exc).lower():
+                return None
+    return await answer(update, context, text, keyboard)
+
+
+def page_label(context: BotContext, shown: Page) -> str:
+    return (
+        context.t("paging.label", n=shown.number + 1, total=shown.total) if shown.total > 1 else ""
+    )
+
+
 async def chat_member_changed(update: Update, context: BotContext) -> None:
     """A person blocked (or unblocked) the bot: reminders skip them until they return."""
     change = update.my_chat_member
@@ -68,7 +98,7 @@ async def chat_member_changed(update: Update, context: BotContext) -> None:
         return
     blocked = change.new_chat_member.status in ("kicked", "left")
     async with context.session() as session:
-        await AccountService(session).set_blocked(change.from_user.id, blocked)
+        await AccountService(session).set_blocked(change.from_user.id, blocked, now=context.now())
 
 
 async def pressed(
@@ -141,6 +171,15 @@ def role_name(context: BotContext, role: Role) -> str:
 
 
 def describe_grant(context: BotContext, grant: RoleGrant) -> str:
+    studio = grant.studio
+    if (
+        grant.role is Role.STUDIO_LEADER
+        and studio is not None
+        and studio.status is StudioStatus.REVOKED
+    ):
+        # Art. 17: the title is gone, the history stays (read-only) with its former leader.
+        when = studio.revoked_on.isoformat() if studio.revoked_on else "-"
+        return context.t("role.former_leader", scope=studio.name, date=when)
     if grant.role is Role.PREFECTURE_ADMIN:
         scope = context.t("scope.prefecture")
     elif grant.studio is not None:

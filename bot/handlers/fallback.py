@@ -5,6 +5,7 @@ Every message gets an answer that says what to do next; a user never sees a trac
 
 from __future__ import annotations
 
+import contextlib
 import html
 import logging
 
@@ -23,11 +24,17 @@ from storage.errors import DomainError
 log = logging.getLogger(__name__)
 
 
+def _given(message: Message) -> str:
+    # What a person typed or named: a file called "invoice\u202egpj.exe" shows as "invoiceexe.jpg".
+    name = message.document.file_name if message.document else None
+    return "\n".join(x for x in (message.text, message.caption, name) if x)
+
+
 class _Unclean(filters.MessageFilter):
-    """Text or a caption carrying a character refused at intake (see bot.parsing)."""
+    """Text, a caption or a file name carrying a character refused at intake (bot.parsing)."""
 
     def filter(self, message: Message) -> bool:
-        return check_clean(message.text or message.caption or "") is not None
+        return check_clean(_given(message)) is not None
 
 
 UNCLEAN = _Unclean(name="UNCLEAN")
@@ -37,7 +44,7 @@ async def unclean_text(update: Update, context: BotContext) -> None:
     """Runs before every command and form: nothing is parsed, stored or answered but this."""
     message = update.effective_message
     assert message is not None
-    char = check_clean(message.text or message.caption or "") or "?"
+    char = check_clean(_given(message)) or "?"
     await answer(update, context, context.t("errors.unclean_text", char=char))
 
 
@@ -128,9 +135,12 @@ async def on_error(update: object, context: BotContext) -> None:
             exc_info=error,
         )
         key, params = "errors.generic", {}
-    try:
-        if update.callback_query is not None:
+    if update.callback_query is not None:
+        # The handler may have answered the press already; Telegram refuses a second answer,
+        # and that must not cost the person the message that says what went wrong.
+        with contextlib.suppress(TelegramError):
             await update.callback_query.answer()
+    try:
         await answer(update, context, context.t(key, **params))
     except TelegramError:
         log.warning("could not deliver the error reply for update %s", update.update_id)

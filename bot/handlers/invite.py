@@ -11,9 +11,10 @@ from datetime import timedelta
 from telegram import InlineKeyboardMarkup, Update
 
 from bot.context import BotContext
-from bot.handlers.common import answer, in_id_range, local_time, private_only, role_name
+from bot.handlers.common import answer, in_id_range, local_time, private_only, role_name, show
 from bot.i18n import Raw
 from bot.keyboards import Button, rows
+from bot.paging import page_label, paginate
 from storage.access import load_access
 from storage.errors import DomainError
 from storage.invitations import InvitationService
@@ -53,8 +54,8 @@ async def invite_button(update: Update, context: BotContext) -> None:
     await query.answer()
     try:
         kind, code, arg = parts[1], parts[2], int(parts[3]) if len(parts) > 3 else 0
-        role = ROLE_CODES[code] if kind != "x" else None
-        revoke_id = int(code) if kind == "x" else 0
+        role = ROLE_CODES[code] if kind not in ("x", "p") else None
+        revoke_id = int(code) if kind in ("x", "p") else 0
         if not (in_id_range(arg) and in_id_range(revoke_id)):
             raise ValueError("id out of range")
     except (IndexError, KeyError, ValueError):
@@ -68,6 +69,8 @@ async def invite_button(update: Update, context: BotContext) -> None:
         await _create(update, context, role, studio_id=arg)
     elif kind == "x":
         await _revoke(update, context, revoke_id)
+    elif kind == "p":
+        await _list(update, context, page=revoke_id)
     else:
         await answer(update, context, context.t("errors.stale_button"))
 
@@ -96,7 +99,7 @@ async def _choose_target(update: Update, context: BotContext, role: Role, page: 
     if not options:
         await answer(update, context, context.t(empty))
         return
-    await answer(update, context, context.t(prompt), _paged(options, page, role))
+    await show(update, context, context.t(prompt), _paged(options, page, role))
 
 
 def _paged(options: list[Button], page: int, role: Role) -> InlineKeyboardMarkup:
@@ -138,6 +141,7 @@ async def _create(
             union_id=union_id,
             studio_id=studio_id,
             ttl=timedelta(days=ttl),
+            now=context.now(),
         )
         await session.refresh(new.invitation, ["union", "studio"])
         target = _target(context, new.invitation)
@@ -153,29 +157,40 @@ async def _create(
 
 @private_only
 async def invites(update: Update, context: BotContext) -> None:
-    assert update.effective_user is not None
+    await _list(update, context, page=0)
+
+
+async def _list(update: Update, context: BotContext, page: int) -> None:
+    """Open invitations, a page at a time (inv:p:<page>), each with its revoke button."""
     async with context.session() as session:
-        open_ = await InvitationService(session).open_for(update.effective_user.id)
+        open_ = await InvitationService(session).open_for(context.user_id, now=context.now())
         items = [(i.id, _target(context, i), local_time(context, i.expires_at)) for i in open_]
     if not items:
         await answer(update, context, context.t("invites.empty"))
         return
-    lines = "\n".join(
+    lines = [
         f"{n}. " + context.t("invites.item", target=Raw(target), expires=expires)
         for n, (_, target, expires) in enumerate(items, 1)
-    )
+    ]
+    shown = paginate(lines, page)
     buttons = [
         (context.t("btn.revoke", n=n), f"inv:x:{inv_id}")
         for n, (inv_id, _, _) in enumerate(items, 1)
-    ]
-    await answer(update, context, context.t("invites.list", items=Raw(lines)), rows(buttons, 3))
+    ][shown.start : shown.stop]
+    text = context.t(
+        "invites.list",
+        count=len(items),
+        page=Raw(page_label(context, shown)),
+        items=Raw("\n".join(lines[shown.start : shown.stop])),
+    )
+    await show(update, context, text, rows(buttons + shown.nav(lambda p: f"inv:p:{p}"), 3))
 
 
 async def _revoke(update: Update, context: BotContext, invitation_id: int) -> None:
     assert update.effective_user is not None
     async with context.session() as session:
         invitation = await InvitationService(session).revoke(
-            update.effective_user.id, invitation_id
+            update.effective_user.id, invitation_id, now=context.now()
         )
         await session.refresh(invitation, ["union", "studio"])
         target = _target(context, invitation)

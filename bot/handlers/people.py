@@ -12,10 +12,18 @@ from telegram import Update
 from bot import forms
 from bot.context import BotContext
 from bot.forms import Form, Step
-from bot.handlers.common import answer, describe_grant, language_of, pressed, private_only, tell
+from bot.handlers.common import (
+    answer,
+    describe_grant,
+    language_of,
+    pressed,
+    private_only,
+    show,
+    tell,
+)
 from bot.i18n import Raw, t
 from bot.keyboards import rows
-from bot.paging import paginate
+from bot.paging import page_label, paginate
 from storage.models import RoleGrant, User
 from storage.people import MAX_REASON, PeopleService
 
@@ -56,13 +64,9 @@ async def _list(update: Update, context: BotContext, studio_id: int, page: int) 
         "people.list",
         count=len(items),
         items=Raw("\n".join(lines[shown.start : shown.stop])),
-        page=Raw(_page_label(context, shown.number, shown.total)),
+        page=Raw(page_label(context, shown)),
     )
-    await answer(update, context, text, rows(buttons + nav, 3))
-
-
-def _page_label(context: BotContext, number: int, total: int) -> str:
-    return context.t("paging.label", n=number + 1, total=total) if total > 1 else ""
+    await show(update, context, text, rows(buttons + nav, 3))
 
 
 async def _start_removal(update: Update, context: BotContext, grant_id: int) -> None:
@@ -89,7 +93,7 @@ async def _submit(
     update: Update, context: BotContext, session: AsyncSession, data: dict[str, Any]
 ) -> None:
     removal = await PeopleService(session).remove(
-        context.user_id, int(data["grant"]), data["reason"]
+        context.user_id, int(data["grant"]), data["reason"], now=context.now()
     )
     person = await session.get(User, removal.grant.user_id)
     actor = await session.get(User, context.user_id)

@@ -2,26 +2,30 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from telegram import InlineKeyboardMarkup, Update
 
-from bot.context import BotContext
+from bot.context import BotContext, LastQuestion
 from bot.handlers.common import answer
 from bot.keyboards import rows
-from policy.deadlines import days_until, next_report_deadline
 from policy.regulation import Article, parse_article_number
+from policy.render import render_reply
 
 MAX_QUESTION = 500
+# A short follow-up ("那成果呢？") refers to the question asked this long before, at most.
+FOLLOW_UP_WINDOW = timedelta(minutes=5)
 
 
-def _gist(context: BotContext, article: Article) -> str:
-    return article.gist_en if context.lang == "en" else article.gist_zh
+def _gist(article: Article, lang: str) -> str:
+    return article.gist_en if lang == "en" else article.gist_zh
 
 
-def _article_button(context: BotContext, article: Article) -> tuple[str, str]:
-    return (
-        context.t("btn.article", heading=article.heading, gist=_gist(context, article)),
-        f"art:{article.number}",
-    )
+def _article_button(
+    context: BotContext, article: Article, lang: str | None = None
+) -> tuple[str, str]:
+    gist = _gist(article, lang or context.lang)
+    return (context.t("btn.article", heading=article.heading, gist=gist), f"art:{article.number}")
 
 
 async def ask(update: Update, context: BotContext) -> None:
@@ -44,37 +48,25 @@ async def _answer_question(update: Update, context: BotContext, question: str) -
         )
         return
     deps = context.deps
-    result = deps.qa.answer(question)
-    regulation = deps.regulation
-    if not result.covered:
-        menu = rows([(context.t("btn.regulation"), "reg")])
-        await answer(update, context, context.t("ask.not_covered"), menu)
-        return
-    parts: list[str] = []
-    if result.about_notice or result.article is None:
-        parts.append(context.t("ask.notice", quote=result.quote))
+    now = deps.clock()
+    chat_id = update.effective_chat.id if update.effective_chat is not None else 0
+    last = context.user_data.last_question if context.user_data is not None else None
+    previous = None
+    if last is not None and last.chat_id == chat_id and now - last.at <= FOLLOW_UP_WINDOW:
+        previous = last.text
+    reply = deps.qa.reply(question, previous)
+    if context.user_data is not None:
+        context.user_data.last_question = LastQuestion(chat_id, reply.question, now)
+    # An English question is answered in English; an English-speaking user always is.
+    lang = "en" if reply.lang == "en" or context.lang == "en" else "zh"
+    shown = render_reply(reply, deps.regulation, context.today(), lang)
+    keyboard: InlineKeyboardMarkup | None
+    if shown.covered:
+        related = [deps.regulation.article(n) for n in shown.related]
+        keyboard = rows([_article_button(context, a, lang) for a in related]) if related else None
     else:
-        article = regulation.article(result.article)
-        parts.append(
-            context.t(
-                "ask.answer",
-                heading=article.heading,
-                gist=_gist(context, article),
-                quote=result.quote,
-            )
-        )
-    if result.asks_deadline:
-        today = context.today()
-        deadline = next_report_deadline(today)
-        left = days_until(deadline, today)
-        key = "ask.deadline_today" if left == 0 else "ask.deadline"
-        parts.append(context.t(key, date=deadline.isoformat(), days=left))
-    related = [regulation.article(n) for n in result.related[:3]]
-    keyboard: InlineKeyboardMarkup | None = None
-    if related:
-        parts.append(context.t("ask.related"))
-        keyboard = rows([_article_button(context, a) for a in related])
-    await answer(update, context, "\n\n".join(parts), keyboard)
+        keyboard = rows([(context.t("btn.regulation"), "reg")])
+    await answer(update, context, shown.text, keyboard)
 
 
 async def article_command(update: Update, context: BotContext) -> None:
@@ -104,7 +96,10 @@ async def _show_article(update: Update, context: BotContext, number: int) -> Non
     regulation = context.deps.regulation
     article = regulation.article(number)
     text = context.t(
-        "article.show", heading=article.heading, gist=_gist(context, article), text=article.text
+        "article.show",
+        heading=article.heading,
+        gist=_gist(article, context.lang),
+        text=article.text,
     )
     neighbours = [regulation.article(n) for n in (number - 1, number + 1) if 1 <= n <= 19]
     keyboard = rows(

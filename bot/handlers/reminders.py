@@ -92,7 +92,7 @@ async def reminders_command(update: Update, context: BotContext) -> None:
             "reminders.item",
             when=local_time(context, u.fires_at),
             kind=Raw(context.t(f"reminders.kind.{u.kind}")),
-            subject=f"（{u.subject}）" if u.subject else "",
+            subject=Raw(context.t("reminders.subject", subject=u.subject)) if u.subject else "",
         )
         for u in upcoming[:SHOWN]
         if u.kind not in muted
@@ -104,7 +104,9 @@ async def reminders_command(update: Update, context: BotContext) -> None:
     else:
         text = context.t("reminders.none")
     if muted:
-        kinds = "、".join(context.t(f"reminders.kind.{k}") for k in KINDS if k in muted)
+        kinds = context.t("list.sep").join(
+            context.t(f"reminders.kind.{k}") for k in KINDS if k in muted
+        )
         text += "\n\n" + context.t("reminders.muted", kinds=kinds)
     if access.officer_unions:
         text += "\n\n" + context.t("reminders.mandatory")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from telegram import Update
 
 from bot.context import BotContext
-from bot.handlers.common import answer, describe_grant, language_of, private_only, tell
+from bot.handlers.common import answer, describe_grant, language_of, private_only, show, tell
 from bot.i18n import Raw, t
 from bot.keyboards import rows
 from storage.accounts import LANGUAGES, AccountService
@@ -45,7 +45,7 @@ async def _accept_invitation(update: Update, context: BotContext, code: str) -> 
         await private_only(start)(update, context)
         return
     async with context.session() as session:
-        grant = await InvitationService(session).accept(user.id, code)
+        grant = await InvitationService(session).accept(user.id, code, now=context.now())
         description = describe_grant(context, grant)
         inviter = await session.get(User, grant.granted_by) if grant.granted_by else None
     text = context.t(
@@ -124,7 +124,7 @@ async def language_chosen(update: Update, context: BotContext) -> None:
         context.user_data.lang = code
         context.user_data.forget_seen()
     await query.answer()
-    await answer(update, context, context.t("language.set"))
+    await show(update, context, context.t("language.set"))
 
 
 async def help_button(update: Update, context: BotContext) -> None:

@@ -4,7 +4,9 @@ and the buttons that move a studio along. Each press is re-checked by StudioServ
 from __future__ import annotations
 
 import html
+from dataclasses import asdict, replace
 from datetime import date
+from functools import partial
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -19,12 +21,15 @@ from bot.handlers.common import (
     local_time,
     pressed,
     private_only,
+    show,
     studio_label,
     tell,
 )
+from bot.handlers.files import Translate, file_buttons, file_lines
 from bot.i18n import Raw, t
 from bot.keyboards import rows
-from bot.parsing import format_fen, is_question, parse_int
+from bot.paging import page_label, paginate
+from bot.parsing import format_fen, parse_int
 from policy.deadlines import REPORT_TZ
 from policy.lifecycle import (
     NEEDS_REASON,
@@ -36,14 +41,17 @@ from policy.lifecycle import (
     name_is_acceptable,
     studio_name,
 )
+from storage.attachments import studio_files
 from storage.files import FileData
-from storage.models import Studio, User
+from storage.models import Attachment, Studio, User
+from storage.people import PeopleService
 from storage.studios import (
     NO_DETAILS,
-    Application,
     Details,
     MemberData,
     Outcome,
+    StaleResubmission,
+    StudioApplication,
     StudioService,
 )
 
@@ -73,13 +81,6 @@ CANCEL_DATA = "st:no"
 # ---------------------------------------------------------------------------- the form
 async def _honours(context: BotContext, _: dict[str, Any]) -> list[tuple[str, str]]:
     return [(h.value, context.t(f"honour.{h.value}")) for h in Honour]
-
-
-def _person_name(value: str, context: BotContext, data: dict[str, Any]) -> str:
-    # A question typed here ("一年要有几个项目？") is not the model worker's name.
-    if is_question(value):
-        raise FieldError("form.not_a_name", text=value[:30])
-    return forms.text(20)(value, context, data)
 
 
 def _choose_honour(value: str, context: BotContext, _: dict[str, Any]) -> str:
@@ -118,6 +119,12 @@ def _members(value: str, context: BotContext, _: dict[str, Any]) -> list[dict[st
     return members
 
 
+def _members_as_typed(value: Any) -> str:
+    # One line per member, as the step asks for them: copy, change, send them all back.
+    lines = (f"{m['name']} {m['specialty']} {m['education']} {m['birth_year']}" for m in value)
+    return "\n" + "\n".join(lines)
+
+
 async def _proposed(_: BotContext, data: dict[str, Any]) -> list[tuple[str, str]]:
     name = studio_name(data.get("leader_name", ""))
     return [(name, name)]
@@ -131,7 +138,7 @@ def _name(value: str, _: BotContext, data: dict[str, Any]) -> str:
 
 
 async def _apply_summary(context: BotContext, data: dict[str, Any]) -> str:
-    members = "；".join(
+    members = context.t("list.sep_long").join(
         f"{m['name']} {m['specialty']} {m['education']} {m['birth_year']}"
         for m in data.get("members", [])
     ) or context.t("apply.members_none")
@@ -151,11 +158,8 @@ async def _apply_summary(context: BotContext, data: dict[str, Any]) -> str:
     )
 
 
-async def _apply_submit(
-    update: Update, context: BotContext, session: AsyncSession, data: dict[str, Any]
-) -> None:
-    assert update.effective_user is not None
-    application = Application(
+def _application(data: dict[str, Any]) -> StudioApplication:
+    return StudioApplication(
         leader_name=data["leader_name"],
         honour=Honour(data["honour"]),
         host_unit=data["host_unit"],
@@ -167,6 +171,13 @@ async def _apply_submit(
         name=data["name"],
         members=tuple(MemberData(**m) for m in data.get("members", [])),
     )
+
+
+async def _apply_submit(
+    update: Update, context: BotContext, session: AsyncSession, data: dict[str, Any]
+) -> None:
+    assert update.effective_user is not None
+    application = _application(data)
     service = StudioService(session)
     pending = await service.duplicate_of(
         update.effective_user.id, application.union_id, application.leader_name
@@ -175,7 +186,9 @@ async def _apply_submit(
         await session.commit()  # the draft's claim: the duplicate form is dropped
         await _offer_pending(update, context, pending)
         return
-    outcome = await service.apply(update.effective_user.id, application)
+    outcome = await service.apply(
+        update.effective_user.id, application, today=context.today(), now=context.now()
+    )
     union = outcome.studio.union.name if outcome.studio.union else ""
     await answer(
         update, context, context.t("apply.submitted", name=outcome.studio.name, union=union)
@@ -188,12 +201,17 @@ APPLY = forms.register(
         name="apply",
         title="apply.title",
         steps=(
-            Step("leader_name", "apply.ask.leader_name", parse=_person_name),
+            Step("leader_name", "apply.ask.leader_name", parse=forms.person_name(20)),
             Step("honour", "apply.ask.honour", options=_honours, choose=_choose_honour),
             Step("host_unit", "apply.ask.host_unit", parse=forms.text(100)),
             Step("union", "apply.ask.union", options=_unions),
-            Step("specialty", "apply.ask.specialty", parse=forms.text(100)),
-            Step("members", "apply.ask.members", parse=_members),
+            Step(
+                "specialty",
+                "apply.ask.specialty",
+                parse=forms.text(100),
+                label="field.studio_specialty",
+            ),
+            Step("members", "apply.ask.members", parse=_members, shown=_members_as_typed),
             Step("venue", "apply.ask.venue", parse=forms.text(100)),
             Step("funding", "apply.ask.funding", parse=forms.text(200)),
             Step("plan", "apply.ask.plan", parse=forms.text(500)),
@@ -207,12 +225,95 @@ APPLY = forms.register(
 )
 
 
+# ------------------------------------------------- correcting a returned application
+async def _qualifying_honours(context: BotContext, _: dict[str, Any]) -> list[tuple[str, str]]:
+    # The application passed Art. 3 once; a correction offers only the honours that qualify.
+    return [(h.value, context.t(f"honour.{h.value}")) for h in Honour if leader_qualifies(h)]
+
+
+async def _correct_summary(context: BotContext, data: dict[str, Any]) -> str:
+    header = context.t("apply.correct_header", reason=data.get("return_reason") or "-")
+    return header + "\n\n" + await _apply_summary(context, data)
+
+
+def _changes(lang: str, changed: tuple[str, ...]) -> str:
+    """「修改了：团队、场地」 in the reader's language, from the application fields that changed."""
+    if not changed:
+        return t(lang, "apply.changed_nothing")
+    steps = [s.name for s in APPLY.steps]  # named in the order the form asks them
+    named = sorted(("union" if f == "union_id" else f for f in changed), key=steps.index)
+    fields = [t(lang, APPLY.steps[steps.index(f)].label_key) for f in named]
+    return t(lang, "apply.changed", fields=t(lang, "list.sep").join(fields))
+
+
+async def _correct_submit(
+    update: Update, context: BotContext, session: AsyncSession, data: dict[str, Any]
+) -> None:
+    assert update.effective_user is not None
+    try:
+        outcome = await StudioService(session).resubmit(
+            update.effective_user.id, int(data["studio_id"]), _application(data),
+            int(data["version"]), today=context.today(), now=context.now(),
+        )  # fmt: skip
+    except StaleResubmission as stale:
+        # The round this form corrects is over (resubmitted, withdrawn, returned again):
+        # the form ends here, nothing else changes, and the person is told why.
+        await session.commit()  # nothing was written but the draft's claim
+        await answer(update, context, context.t(stale.key, **stale.params))
+        return
+    union = outcome.studio.union.name if outcome.studio.union else ""
+    changes = _changes(context.lang, outcome.changed or ())
+    await answer(update, context, context.t("apply.resubmitted", name=outcome.studio.name,
+                                            union=union, changes=changes))  # fmt: skip
+    await _notify(context, outcome)
+
+
+CORRECT = forms.register(
+    Form(
+        name="correct",
+        title="apply.correct_title",
+        steps=tuple(
+            replace(step, options=_qualifying_honours) if step.name == "honour" else step
+            for step in APPLY.steps
+        ),
+        summary=_correct_summary,
+        submit=_correct_submit,
+    )
+)
+
+
+async def _open_correction(
+    update: Update, context: BotContext, studio_id: int, version: int | None
+) -> None:
+    """🔁 on a returned application: the form, pre-filled with the application as it
+    stands, opens on its summary; ✏ changes any field, ✅ resubmits."""
+    async with context.session() as session:
+        found = await StudioService(session).returned(context.user_id, studio_id, version)
+    app = found.application
+    data = {
+        "studio_id": studio_id,
+        "version": found.version,
+        "return_reason": found.reason,
+        "leader_name": app.leader_name,
+        "honour": app.honour.value,
+        "host_unit": app.host_unit,
+        "union": str(app.union_id),
+        "specialty": app.specialty,
+        "members": [asdict(m) for m in app.members],
+        "venue": app.venue,
+        "funding": app.funding,
+        "plan": app.plan,
+        "name": app.name,
+    }
+    await forms.start(update, context, CORRECT, data, at_summary=True)
+
+
 @private_only
 async def apply_command(update: Update, context: BotContext) -> None:
     async with context.session() as session:
         pending = await StudioService(session).pending_of(context.user_id)
         if pending is None:
-            await StudioService(session).check_apply_quota(context.user_id)
+            await StudioService(session).check_apply_quota(context.user_id, context.now())
     if pending is not None:
         await _offer_pending(update, context, pending)
         return
@@ -302,7 +403,8 @@ def _lifecycle_date(value: str, context: BotContext, data: dict[str, Any]) -> st
     return str(on)
 
 
-def _has(action: Action) -> Any:
+def _unless(action: Action) -> Any:
+    """A step's skip: true for every action but this one."""
     return lambda data: data.get("action") != action.value
 
 
@@ -318,30 +420,35 @@ ACT = forms.register(
                 "effective_on",
                 "act.ask.endorsed_on",
                 parse=_lifecycle_date,
-                skip=_has(Action.ENDORSE),
+                skip=_unless(Action.ENDORSE),
             ),
             Step(
                 "document",
                 "act.ask.endorse_document",
                 parse=forms.text(100, optional=True),
-                skip=_has(Action.ENDORSE),
+                skip=_unless(Action.ENDORSE),
             ),
             Step(
                 "scan",
                 "act.ask.endorse_scan",
                 parse=_no_file,
                 files=True,
-                skip=_has(Action.ENDORSE),
+                skip=_unless(Action.ENDORSE),
             ),
-            Step("effective_on", "act.ask.named_on", parse=_lifecycle_date, skip=_has(Action.NAME)),
             Step(
-                "document", "act.ask.naming_document", parse=forms.text(100), skip=_has(Action.NAME)
+                "effective_on", "act.ask.named_on", parse=_lifecycle_date, skip=_unless(Action.NAME)
+            ),
+            Step(
+                "document",
+                "act.ask.naming_document",
+                parse=forms.text(100),
+                skip=_unless(Action.NAME),
             ),
             Step(
                 "subsidy",
                 "act.ask.subsidy",
                 parse=forms.yuan(optional=True),
-                skip=_has(Action.NAME),
+                skip=_unless(Action.NAME),
             ),
         ),
         summary=_act_summary,
@@ -372,6 +479,9 @@ async def studio_button(update: Update, context: BotContext) -> None:
     if args is None:
         return
     (action, confirmed), studio_id, expected = args[:3]
+    if action is Action.SUBMIT:  # 🔁 on a returned application: correct it, then resubmit
+        await _open_correction(update, context, studio_id, args[3] if len(args) == 4 else None)
+        return
     if confirmed and len(args) != 4:
         await answer(update, context, context.t("errors.stale_button"))
         return
@@ -445,6 +555,8 @@ async def _act(
         expected=expected,
         expected_version=version,
         details=details,
+        today=context.today(),
+        now=context.now(),
     )
     status = context.t(f"status.{outcome.to_status.value}")
     key = "studio.withdrawn_done" if action is Action.WITHDRAW else "studio.done"
@@ -478,10 +590,21 @@ async def _notify(
                      date=studio.named_on.isoformat() if studio.named_on else "")  # fmt: skip
         text = t(lang, "studio.outcome", studio=studio.name,
                  status=Raw(t(lang, f"status.{studio.status.value}")), reason=Raw(why))  # fmt: skip
-        await tell(context, uid, text, _resubmit_keyboard(lang, studio))
+        await tell(context, uid, text, _resubmit_keyboard(lang, studio, outcome.version))
     for uid in outcome.notify_reviewers:
         lang = language_of(users.get(uid))
-        await tell(context, uid, _waiting(lang, studio), _action_keyboard(lang, studio))
+        text = _waiting(lang, studio)
+        if outcome.changed is not None:  # a corrected resubmission: what changed, and why
+            text += _resubmitted_line(lang, outcome.changed, outcome.answers)
+        files, keyboard = await _files_keyboard(
+            context, lang, studio, _action_keyboard(lang, studio)
+        )
+        await tell(context, uid, _with_files(partial(t, lang), text, files), keyboard)
+
+
+def _resubmitted_line(lang: str, changed: tuple[str, ...], answers: str) -> str:
+    return t(lang, "studio.resubmitted_line", changes=_changes(lang, changed),
+             reason=answers or "-")  # fmt: skip
 
 
 def _waiting(lang: str, studio: Studio) -> str:
@@ -498,10 +621,11 @@ def _waiting(lang: str, studio: Studio) -> str:
     )
 
 
-def _resubmit_keyboard(lang: str, studio: Studio) -> InlineKeyboardMarkup | None:
+def _resubmit_keyboard(lang: str, studio: Studio, version: int) -> InlineKeyboardMarkup | None:
+    """🔁 for the round it was shown in: returned again later, the old button is refused."""
     if studio.status is not StudioStatus.RETURNED:
         return None
-    data = f"st:s:{studio.id}:{STATUS_CODES[studio.status]}"
+    data = f"st:{CODE_OF[Action.SUBMIT]}:{studio.id}:{STATUS_CODES[studio.status]}:{version}"
     return InlineKeyboardMarkup(
         [[InlineKeyboardButton(t(lang, "act.resubmit"), callback_data=data)]]
     )
@@ -530,15 +654,20 @@ def _action_keyboard(
 async def review_command(update: Update, context: BotContext) -> None:
     assert update.effective_user is not None
     async with context.session() as session:
-        waiting = await StudioService(session).waiting_for(update.effective_user.id)
-        items = [(s, s.union.name if s.union else "") for s, _ in waiting]
+        service = StudioService(session)
+        waiting = await service.waiting_for(update.effective_user.id)
+        items = [(s, await service.correction(s)) for s, _ in waiting[:10]]
     if not items:
         await answer(update, context, context.t("review.empty"))
         return
-    await answer(update, context, context.t("review.header", count=len(items)))
-    for studio, _ in items[:10]:
-        await answer(update, context, _waiting(context.lang, studio),
-                     _action_keyboard(context.lang, studio))  # fmt: skip
+    await answer(update, context, context.t("review.header", count=len(waiting)))
+    for studio, corrected in items:
+        text = _waiting(context.lang, studio)
+        if corrected is not None:  # resubmitted after a return: what changed, and why
+            text += _resubmitted_line(context.lang, *corrected)
+        keyboard = _action_keyboard(context.lang, studio)
+        files, keyboard = await _files_keyboard(context, context.lang, studio, keyboard)
+        await answer(update, context, _with_files(context.t, text, files), keyboard)
 
 
 @private_only
@@ -560,33 +689,49 @@ async def studio_command(update: Update, context: BotContext) -> None:
 
 
 async def card_button(update: Update, context: BotContext) -> None:
-    if (args := await pressed(update, context, int)) is not None:
-        await _show_card(update, context, args[0])
+    """sc:<studio> shows the card; sc:<studio>:<page> a page of its team."""
+    assert update.callback_query is not None and update.callback_query.data is not None
+    paged = update.callback_query.data.count(":") == 2
+    if (args := await pressed(update, context, int, *((int,) if paged else ()))) is not None:
+        await _show_card(update, context, args[0], args[1] if paged else 0, page_press=paged)
 
 
-async def _show_card(update: Update, context: BotContext, studio_id: int) -> None:
+HISTORY_SHOWN = 5  # the card lists the latest transitions; reasons are cut to fit
+REASON_SHOWN = 100
+
+
+async def _show_card(
+    update: Update, context: BotContext, studio_id: int, page: int = 0, page_press: bool = False
+) -> None:
     assert update.effective_user is not None
     async with context.session() as session:
         service = StudioService(session)
         studio, members, history = await service.card(update.effective_user.id, studio_id)
         union = studio.union.name if studio.union else ""
         subsidy = await service.naming_subsidy(studio.id) if studio.named_on else 0
-    member_lines = "\n".join(
+        version = await service.version(studio.id)
+        files = await studio_files(session, studio.id)
+        people = await PeopleService(session).removable(context.user_id, studio.id)
+    lines = [
         html.escape(f"· {m.name} {m.specialty} {m.education} {m.birth_year or ''}".rstrip())
         for m in members
-    )
+    ]
+    # The team can grow past one message: a page of it, with ◀ ▶ (the rest of the card fits).
+    shown = paginate(lines, page, budget=2000)
+    member_lines = "\n".join(lines[shown.start : shown.stop])
     history_lines = "\n".join(
         context.t(
             "studio.history_item",
             when=local_time(context, change.at),
             who=who or "-",
             to=Raw(context.t(f"status.{change.to_status.value}")),
-            reason=Raw(
-                context.t("studio.reason_line", reason=change.reason) if change.reason else ""
-            ),
+            reason=Raw(_reason_line(context, _cut(change.reason, REASON_SHOWN))),
         )
-        for change, who in history
+        for change, who in history[-HISTORY_SHOWN:]
     )
+    if len(history) > HISTORY_SHOWN:
+        more = context.t("studio.history_more", count=len(history), shown=HISTORY_SHOWN)
+        history_lines = more + "\n" + history_lines
     named = (
         f"{studio.named_on.isoformat()} {studio.naming_document or ''}".strip()
         if studio.named_on
@@ -607,10 +752,46 @@ async def _show_card(update: Update, context: BotContext, studio_id: int) -> Non
             context.t("studio.card_subsidy", amount=format_fen(subsidy)) if subsidy else ""
         ),
         count=len(members),
+        page=Raw(page_label(context, shown)),
         members=Raw(member_lines if members else context.t("apply.members_none")),
         history=Raw(history_lines),
     )
-    await answer(update, context, text, _resubmit_keyboard(context.lang, studio))
+    # e.g. the scanned endorsement (Art. 8): listed, and sent back on a press.
+    text = _with_files(context.t, text, files)
+    buttons = shown.nav(lambda p: f"sc:{studio.id}:{p}")
+    if people:  # those who may take roles away here reach /people's list for this studio
+        buttons.append((context.t("btn.people"), f"pp:p:{studio.id}:0"))
+    resubmit = _resubmit_keyboard(context.lang, studio, version)
+    grid = [
+        *(resubmit.inline_keyboard if resubmit else ()),
+        *(rows(buttons, 3).inline_keyboard if buttons else ()),
+        *(rows(file_buttons(context.t, files)).inline_keyboard if files else ()),
+    ]
+    keyboard = InlineKeyboardMarkup(grid) if grid else None
+    # Turning a page of the team replaces the card in place; opening it is a new message.
+    await (show if page_press else answer)(update, context, text, keyboard)
+
+
+def _with_files(tr: Translate, text: str, files: list[Attachment]) -> str:
+    if not files:
+        return text
+    return text + "\n\n" + tr("studio.files", items=Raw("\n".join(file_lines(tr, files))))
+
+
+async def _files_keyboard(
+    context: BotContext, lang: str, studio: Studio, keyboard: InlineKeyboardMarkup | None
+) -> tuple[list[Attachment], InlineKeyboardMarkup | None]:
+    """The studio's files, and the keyboard with a 📎 button for each (for the admin naming it)."""
+    async with context.session() as session:
+        files = await studio_files(session, studio.id)
+    if not files:
+        return files, keyboard
+    extra = rows(file_buttons(partial(t, lang), files)).inline_keyboard
+    return files, InlineKeyboardMarkup([*(keyboard.inline_keyboard if keyboard else ()), *extra])
+
+
+def _cut(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _reason_line(context: BotContext, reason: str) -> str:

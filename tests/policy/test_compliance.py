@@ -6,10 +6,10 @@ from datetime import date
 import pytest
 
 from policy.compliance import (
+    ComplianceFacts,
     ConditionResult,
     Level,
     MemberInfo,
-    StudioFacts,
     assess,
     leader_qualifies,
     overall,
@@ -25,7 +25,7 @@ TEAM = (
 )
 
 # A studio meeting every condition on 2026-06-01.
-GOOD = StudioFacts(
+GOOD = ComplianceFacts(
     leader_honour="provincial_model_worker",
     members=TEAM,
     approved_project_years=(2026,),
@@ -37,7 +37,7 @@ GOOD = StudioFacts(
 )
 
 
-def condition(facts: StudioFacts, today: date, clause: int) -> ConditionResult:
+def condition(facts: ComplianceFacts, today: date, clause: int) -> ConditionResult:
     result = assess(facts, today)[clause - 1]
     assert result.clause == clause
     return result
@@ -54,7 +54,7 @@ def test_assess_returns_five_results_in_clause_order() -> None:
 
 
 def test_assess_of_an_empty_draft() -> None:
-    results = assess(StudioFacts(leader_honour="other"), date(2026, 6, 1))
+    results = assess(ComplianceFacts(leader_honour="other"), date(2026, 6, 1))
     assert [(r.level, r.fact_key) for r in results] == [
         (MISSING, "status.leader.not_qualified"),
         (MISSING, "status.team.too_small"),

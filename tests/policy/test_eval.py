@@ -36,3 +36,39 @@ def test_main_prints_figures_and_misses(tmp_path: Path, capsys) -> None:  # type
     assert "out-of-scope (no article cited): 1/1 (100.0%)" in out
     assert "overall: 3/5 (60.0%)" in out
     assert "MISS line 6" in out
+
+
+KINDS_TSV = (
+    "# question\tarticles\tmust\tkind\tnote\n"
+    "补助有多少钱?\t9\t没有规定具体金额\tsilent\tamount\n"  # right: silent on Art. 9
+    "补助有多少钱?\t0\t\tnone\t\n"  # wrong: a silent answer cites an article
+    "补助有多少钱?\t9\t\tanswered\t\n"  # wrong: silent is not answered
+    "职工请假怎么算工资?\t9\t\tsilent\t\n"  # right: a near miss may be refused
+    "台账要建几本？补助是一次性的吗？\t11,9\t\tmulti\t\n"  # right: both articles
+    "台账要建几本？\t11,9\t\tmulti\t\n"  # wrong: one part only
+    "How many ledgers must a studio keep?\t11\tArticle 11 (第十一条)\tanswered\t\n"
+)
+
+
+def test_kind_column_and_its_scoring(tmp_path: Path) -> None:
+    path = tmp_path / "k.tsv"
+    path.write_text(KINDS_TSV, encoding="utf-8")
+    cases = read_cases(path)
+    assert [c.kind for c in cases][:2] == ["silent", "none"] and cases[0].note == "amount"
+    result = evaluate(path, QAEngine(), today=date(2026, 6, 1))
+    assert [o.correct for o in result.outcomes] == [True, False, False, True, True, False, True]
+    assert result.count(kind="silent") == (2, 2)
+    assert result.count(kind="multi") == (1, 2)
+    assert result.count(lang="en") == (1, 1)
+    # The must-contain check reads the chat's own text (one renderer for both).
+    assert "《办法》本身没有规定具体金额" in result.outcomes[0].rendered
+
+
+def test_main_prints_per_kind_and_language(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "k.tsv"
+    path.write_text(KINDS_TSV, encoding="utf-8")
+    assert main([str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "by kind: answered 1/2 (50.0%) · silent 2/2 (100.0%) · none 0/1 (0.0%)" in out
+    assert "multi 1/2 (50.0%)" in out
+    assert "by language: zh 3/6 (50.0%) · en 1/1 (100.0%)" in out

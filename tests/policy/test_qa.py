@@ -4,9 +4,9 @@ from pathlib import Path
 import pytest
 
 from policy.eval import evaluate
-from policy.qa import Answer, QAEngine
+from policy.qa import ANSWERED, MULTI, NONE, SILENT, Answer, QAEngine
 from policy.regulation import load_regulation
-from policy.render import NOT_COVERED_ZH, render_answer_zh
+from policy.render import render_answer
 
 # A copy of ../shared/regulation/dev_questions.tsv, so the floor is checked on every machine.
 DEV_SET = Path(__file__).resolve().parent / "dev_questions.tsv"
@@ -102,9 +102,10 @@ def test_deadline_question_states_days_left(engine: QAEngine) -> None:
     answer = ask(engine, "年度考核什么时候报上去?还剩几天?")
     assert answer.covered and answer.article == 17 and answer.asks_deadline
     assert "12月31日" in answer.quote
-    text = render_answer_zh(answer, load_regulation(), date(2026, 12, 1))
-    assert text.splitlines()[0].startswith("第十七条")
-    assert "距离 2026年12月31日 报送截止还有 30 天" in text
+    text = render_answer(answer, load_regulation(), date(2026, 12, 1))
+    assert text.splitlines()[0].startswith("✅ ")
+    assert text.splitlines()[1].startswith("📖 第十七条")
+    assert "截止日是 2026-12-31，还剩 30 天" in text
 
 
 def test_re_review_question_is_not_a_deadline_question(engine: QAEngine) -> None:
@@ -126,7 +127,6 @@ def test_notice_questions_are_answered_from_the_header(engine: QAEngine) -> None
     [
         "工会会费怎么交?",
         "请假扣不扣工资?",
-        "工作室的一次性补助有多少钱?",  # the regulation states no amount
         "全国劳模怎么评?",
         "明天景洪下雨吗?",
         "差旅费怎么报销?",
@@ -140,9 +140,10 @@ def test_out_of_scope_cites_nothing(engine: QAEngine, question: str) -> None:
     assert answer.article is None
     assert answer.related == ()
     assert answer.quote == ""
-    text = render_answer_zh(answer, load_regulation(), date(2026, 6, 1))
-    assert text.startswith(NOT_COVERED_ZH)
-    assert "/regulation" in text
+    assert answer.kind == NONE
+    text = render_answer(answer, load_regulation(), date(2026, 6, 1))
+    assert text.startswith("❔ 《办法》没有规定这个问题")
+    assert "/regulation" in text and "州总工会" in text
     assert "第" not in text
 
 
@@ -165,11 +166,27 @@ def test_out_of_scope_cites_nothing(engine: QAEngine, question: str) -> None:
     ],
 )
 def test_never_raises(engine: QAEngine, question: str) -> None:
+    # The engine catches nothing, so an exception on any of these fails this test.
     answer = ask(engine, question)
     assert isinstance(answer, Answer)
     if not answer.covered:
         assert answer.article is None
-    render_answer_zh(answer, load_regulation(), date(2026, 12, 31))
+    render_answer(answer, load_regulation(), date(2026, 12, 31))
+    reply = engine.reply(question, previous=question)
+    assert reply.parts
+    render_answer(reply.parts[0], load_regulation(), date(2026, 12, 31), reply.lang)
+
+
+def test_an_engine_error_is_not_swallowed(monkeypatch: pytest.MonkeyPatch) -> None:
+    engine = QAEngine()
+    engine.warm()
+
+    def broken(text: str) -> Answer:
+        raise RuntimeError("index corrupted")
+
+    monkeypatch.setattr(engine, "_retrieve", broken)
+    with pytest.raises(RuntimeError):
+        engine.answer("台账有哪些")
 
 
 def test_warm_is_idempotent() -> None:
@@ -210,12 +227,7 @@ def test_colloquial_filler_does_not_cause_refusal(
 @pytest.mark.parametrize(
     ("question", "signal"),
     [
-        ("补助什么时候能到账?", "money_timing"),
-        ("申报每年几月份开始?", "application_timing"),
-        ("工作室最多能有多少人?", "unstated_limit"),
-        ("申报要交手续费吗?", "fees"),
         ("补助要交税吗?", "tax_insurance"),
-        ("专利咋申请", "ip_filing"),
         ("可以申请国家级工作室不", "other_programme"),
         ("撤牌了补助要退回不", "refund"),
     ],
@@ -226,6 +238,108 @@ def test_near_miss_questions_are_refused_by_signal(
     answer = ask(engine, question)
     assert not answer.covered and answer.article is None
     assert answer.reason == f"signal:{signal}"
+
+
+# A question on a topic the regulation covers, asking for what its text does not state.
+@pytest.mark.parametrize(
+    ("question", "article", "missing"),
+    [
+        ("工作室的一次性补助有多少钱?", 9, "amount"),
+        ("补助什么时候能到账?", 9, "time"),
+        ("申报每年几月份开始?", 8, "time"),
+        ("专利咋申请", 14, "procedure"),
+        ("专利申请费由谁承担?", 14, "funding"),
+        ("申报要交手续费吗?", 8, "fee"),
+        ("创新团队最少要几个人?", 6, "headcount"),
+        ("技术培训要搞几次?", 4, "count"),
+        ("复核不达标的可以申诉吗?", 17, "appeal"),
+        ("成果得到认定了有没有奖励?", 6, "reward"),
+    ],
+)
+def test_asked_facet_missing_from_the_clause_is_silent(
+    engine: QAEngine, question: str, article: int, missing: str
+) -> None:
+    answer = ask(engine, question)
+    assert (answer.kind, answer.article, answer.missing) == (SILENT, article, missing), (
+        answer.reason
+    )
+    text = render_answer(answer, load_regulation(), date(2026, 6, 1))
+    assert text.startswith("🟡 第") and "《办法》本身没有规定" in text
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "每年要有多少个立项的创新课题?",  # the clause states the number
+        "考核情况什么时候报?",  # and the date
+        "工作室由谁命名?",  # and the body
+        "怎么申报劳模创新工作室?",  # and the procedure
+        "台帐要建几本?",  # three, named
+        "多少年复核一次?",
+    ],
+)
+def test_asked_facet_present_in_the_clause_is_answered(engine: QAEngine, question: str) -> None:
+    assert ask(engine, question).kind == ANSWERED
+
+
+@pytest.mark.parametrize(
+    ("question", "article"),
+    [
+        ("復核不達標會怎樣", 17),  # traditional characters
+        ("复合不达标会怎样", 17),  # homophone typo
+        ("老模要带徒弟不", 4),  # typo and a dialect particle
+        ("工做室的台仗有几本", 11),
+        ("咋个整才能申报工作室嘛", 8),  # dialect
+        ("工作室每年要立项几个项目🙏🙏", 6),  # emoji
+        ("工作室每年要有１个项目吗", 6),  # full-width digit
+        ("啥子人可以当工作室负责人", 3),
+    ],
+)
+def test_phone_typing(engine: QAEngine, question: str, article: int) -> None:
+    answer = ask(engine, question)
+    assert answer.kind == ANSWERED and answer.article == article, answer.reason
+
+
+@pytest.mark.parametrize(
+    ("question", "kind", "article"),
+    [
+        ("How many approved projects does a studio need every year?", ANSWERED, 6),
+        ("Can a county-level model worker lead a studio?", ANSWERED, 3),
+        ("Who owns the patents a studio produces?", ANSWERED, 14),
+        ("When must the annual assessment be reported?", ANSWERED, 17),
+        ("How much is the one-time subsidy?", SILENT, 9),
+        ("How do I claim travel expenses?", NONE, None),
+    ],
+)
+def test_english_questions(engine: QAEngine, question: str, kind: str, article: int | None) -> None:
+    reply = engine.reply(question)
+    assert reply.lang == "en"
+    assert (reply.kind, reply.parts[0].article) == (kind, article), reply.parts[0].reason
+
+
+def test_several_questions_in_one_message(engine: QAEngine) -> None:
+    reply = engine.reply("台账要建几本？补助有多少钱？工资怎么发？")
+    assert reply.kind == MULTI
+    assert [(p.kind, p.article) for p in reply.parts] == [
+        (ANSWERED, 11),
+        (SILENT, 9),
+        (NONE, None),
+    ]
+    run_on = engine.reply("工作室一年要几个项目成果两年要几项吗日常经费谁出")
+    assert [p.article for p in run_on.parts][:1] == [6]
+    single = engine.reply("我是州级劳模 能不能当工作室带头人")  # a space inside one question
+    assert single.kind == ANSWERED and single.parts[0].article == 3
+
+
+def test_follow_up_takes_what_the_previous_question_asked(engine: QAEngine) -> None:
+    reply = engine.reply("那成果呢？", previous="工作室每年要有几个立项的项目？")
+    assert (reply.parts[0].article, reply.parts[0].clause) == (6, 4)
+    assert "成果" in reply.question  # kept for the next follow-up
+    english = engine.reply("What about achievements?", previous="How many projects a year?")
+    assert (english.parts[0].article, english.parts[0].clause, english.lang) == (6, 4, "en")
+    # Not elliptical: answered on its own even with a previous question.
+    alone = engine.reply("台账要建几本？", previous="工作室每年要有几个立项的项目？")
+    assert alone.parts[0].article == 11
 
 
 @pytest.mark.parametrize(
@@ -256,11 +370,14 @@ def test_generic_word_alone_is_not_enough_evidence(engine: QAEngine) -> None:
 # Held-out sets were written blind by people who never saw the engine, and are never tuned on.
 # They only guard against regressions. heldout is the issue's set (written before tuning,
 # floor 90%); heldout2's misses were later described to a tuner, so it is no longer clean;
-# heldout3 is the cleanest (88.7% when added), so its floor sits just below that.
+# heldout3 is the cleanest (88.7% when added, 92.5% with the second-generation engine,
+# 95.3% after blindA's causes were fixed).  blindA was written blind (83.0% at its first
+# run); its misses were then studied, so it too is now only a regression guard.
 HELDOUT_FLOORS = {
-    "heldout_questions.tsv": 0.90,
-    "heldout2_questions.tsv": 0.90,
-    "heldout3_questions.tsv": 0.85,
+    "heldout_questions.tsv": 0.97,
+    "heldout2_questions.tsv": 0.97,
+    "heldout3_questions.tsv": 0.95,
+    "blindA_questions.tsv": 0.97,
 }
 
 
@@ -268,3 +385,132 @@ HELDOUT_FLOORS = {
 def test_heldout_set_floor(engine: QAEngine, name: str) -> None:
     result = evaluate(Path(__file__).parent / name, engine)
     assert result.accuracy >= HELDOUT_FLOORS[name], f"{name}: {result.accuracy:.1%}"
+
+
+# The issue's floors per kind, on our own sets written in the new format (English, near
+# misses, several questions in one message).
+KIND_SETS = (*(f"tuning{n}_questions.tsv" for n in range(9, 22)), "blindA_questions.tsv")
+
+
+def test_floors_per_kind_and_language(engine: QAEngine) -> None:
+    results = [evaluate(Path(__file__).parent / name, engine) for name in KIND_SETS]
+
+    def share(**what: str) -> float:
+        right = sum(r.count(**what)[0] for r in results)  # type: ignore[arg-type]
+        total = sum(r.count(**what)[1] for r in results)  # type: ignore[arg-type]
+        assert total >= 5, what
+        return right / total
+
+    assert share(lang="en") >= 0.95
+    assert share(kind=SILENT) >= 0.92  # near misses: related-but-silent or not covered
+    assert share(kind=NONE) >= 0.97
+    assert share(kind=MULTI) >= 0.95
+    assert share(kind=ANSWERED) >= 0.96
+
+
+def test_every_facet_can_be_said_in_both_languages() -> None:
+    from policy.answers import DIRECT, FACET_PATTERNS, MISSING_EN, MISSING_ZH
+
+    names = {name for name, _ in FACET_PATTERNS}
+    assert names == set(MISSING_ZH) == set(MISSING_EN)
+    for unit, direct in DIRECT.items():
+        assert direct.present <= names, unit
+        assert direct.zh and direct.en, unit
+
+
+def test_every_sentence_and_condition_has_a_direct_answer(engine: QAEngine) -> None:
+    from policy.answers import ART6_ALL, DIRECT, NOTICE_UNIT, clause_unit
+
+    regulation = load_regulation()
+    for article in regulation.articles:
+        if article.number == 6:
+            assert ART6_ALL in DIRECT
+            assert all(clause_unit(c.number) in DIRECT for c in article.clauses)
+        else:
+            units = engine._all_units(article.number, None)
+            assert units and all(unit in DIRECT for unit in units), article.number
+    assert NOTICE_UNIT in DIRECT
+
+
+@pytest.mark.parametrize(
+    ("question", "facet", "asked"),
+    [
+        # a specific level is a threshold; the general mix Art. 6(2) states is not
+        ("团队成员要本科以上吗", "threshold", True),
+        ("五十几岁还能进团队吗", "threshold", True),
+        ("负责人有没有年龄限制", "threshold", True),
+        ("团队的学历结构有要求吗", "threshold", False),
+        ("团队年龄上有啥讲究", "threshold", False),
+        # "随便拉几个人" is "a few people", not "how many"
+        ("团队随便拉几个人行不行", "headcount", False),
+        ("团队至少要几个人", "headcount", True),
+        ("这个办法有效期到哪年", "expiry", True),
+        ("成果赚了钱个人能分几成", "sharing", True),
+        ("年度考核看哪些内容", "standard", True),
+        ("年度考核什么时候报", "standard", False),
+        # where the money would go is not what is asked about it
+        ("补助能拿去发奖金吗", "reward", False),
+    ],
+)
+def test_asked_facets(question: str, facet: str, asked: bool) -> None:
+    from policy.answers import asked_facets
+
+    assert (facet in asked_facets(question)) is asked
+
+
+@pytest.mark.parametrize(
+    ("question", "kind", "article"),
+    [
+        ("团队结构有啥讲究", ANSWERED, 6),
+        ("团队成员有年龄限制不 五十几岁还能进不", SILENT, 6),
+        ("这个办法有效期到哪年", SILENT, 19),
+        ("评上了是不是永远有效", ANSWERED, 17),
+        ("这个办法从哪天开始执行", ANSWERED, 19),
+        ("我们县总要不要自己出个办法", ANSWERED, 18),
+        ("单位自己挂牌的工作室算数吗", ANSWERED, 2),
+        ("办法发布以前建的工作室算不算", ANSWERED, 19),
+        ("补助的钱能挪去发过节福利吗", ANSWERED, 9),
+        ("关于打造工会品牌项目,办法有何要求?", ANSWERED, 16),
+    ],
+)
+def test_neighbouring_articles_and_kinds(
+    engine: QAEngine, question: str, kind: str, article: int
+) -> None:
+    reply = engine.reply(question)
+    assert len(reply.parts) == 1
+    assert (reply.parts[0].kind, reply.parts[0].article) == (kind, article)
+
+
+@pytest.mark.parametrize(
+    ("message", "articles"),
+    [
+        ("每年考核啥时候报 还有这个办法归哪个解释", {17, 19}),
+        ("县总是要每年考核还是要自己订办法 还是两样都要整", {17, 18}),
+        ("文号是好多 哪天开始实施的", {None, 19}),  # None: the notice header
+    ],
+)
+def test_second_questions_are_not_lost(engine: QAEngine, message: str, articles: set) -> None:
+    reply = engine.reply(message)
+    assert reply.kind == MULTI
+    assert {p.article for p in reply.parts} == articles
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "工作室的钱是单位出还是工会出",  # either-or about one article
+        "工作室除了劳模本人 其他成员要啥子人",  # the first piece asks nothing
+        "我们工作室今年还没有立项的课题，这样符合要求吗？",
+    ],
+)
+def test_one_question_stays_one(engine: QAEngine, message: str) -> None:
+    assert len(engine.reply(message).parts) == 1
+
+
+def test_a_part_outside_the_regulation_does_not_silence_the_part_inside(
+    engine: QAEngine,
+) -> None:
+    reply = engine.reply("台账要几本 要用excel做吗")
+    assert [(p.kind, p.article) for p in reply.parts] == [(ANSWERED, 11), (NONE, None)]
+    # noise is not a question of its own
+    assert len(engine.reply("工作室要几个项目 谢谢啦").parts) == 1

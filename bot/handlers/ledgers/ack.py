@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -10,9 +11,11 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from bot import forms
 from bot.context import BotContext
 from bot.forms import Form, Step
-from bot.handlers.common import answer, language_of, pressed, tell
-from bot.handlers.ledgers.base import CODE_OF, KIND_CODES
+from bot.handlers.common import answer, language_of, tell
+from bot.handlers.files import file_buttons, file_lines
+from bot.handlers.ledgers.buttons import ACK, REFILE
 from bot.i18n import Raw, t
+from bot.keyboards import rows
 from storage.ledgers import LedgerService
 from storage.models import User
 
@@ -22,25 +25,30 @@ async def ask_ack(
 ) -> None:
     async with context.session() as session:
         user = await session.get(User, officer)
+        files = (await LedgerService(session).files_of(kind, [record_id])).get(record_id, [])
     lang = language_of(user)
-    code = CODE_OF[kind]
-    data = f"ak:{code}:{record_id}"
-    keyboard = InlineKeyboardMarkup(
+    tr = partial(t, lang)
+    grid = [
         [
-            [
-                InlineKeyboardButton(t(lang, "ledger.ack_ok"), callback_data=f"{data}:1"),
-                InlineKeyboardButton(t(lang, "ledger.ack_return"), callback_data=f"{data}:0"),
-            ]
+            InlineKeyboardButton(
+                tr("ledger.ack_ok"), callback_data=ACK.pack(kind, record_id, True)
+            ),
+            InlineKeyboardButton(
+                tr("ledger.ack_return"), callback_data=ACK.pack(kind, record_id, False)
+            ),
         ]
-    )
-    text = t(
-        lang,
+    ]
+    # The officer sees the certificate before acknowledging it: each file comes back on a press.
+    grid += [[InlineKeyboardButton(label, callback_data=d)] for label, d in file_buttons(tr, files)]
+    text = tr(
         "ledger.ack_request",
-        ledger=Raw(t(lang, f"ledger.{kind}")),
+        ledger=Raw(tr(f"ledger.{kind}")),
         studio=studio,
         title=title,
     )
-    await tell(context, officer, text, keyboard)
+    if files:
+        text += "\n" + "\n".join(file_lines(tr, files))
+    await tell(context, officer, text, InlineKeyboardMarkup(grid))
 
 
 async def _ack_reason_submit(
@@ -67,10 +75,7 @@ ACK_RETURN = forms.register(
 
 
 async def ack_button(update: Update, context: BotContext) -> None:
-    args = await pressed(update, context, KIND_CODES.__getitem__, int, ("0", "1").index)
-    if args is None:
-        return
-    kind, record_id, ok = args
+    kind, record_id, ok = await ACK.read(update)
     if ok:
         async with context.session() as session:
             await _acknowledge(update, context, session, kind, record_id, True, "")
@@ -104,6 +109,11 @@ async def _acknowledge(
         if user is None or user.id == update.effective_user.id:
             continue
         lang = language_of(user)
-        await tell(
-            context, user.id, t(lang, key, title=record.title, studio=studio.name, reason=reason)
-        )
+        text = t(lang, key, title=record.title, studio=studio.name, reason=reason)
+        keyboard = None
+        if not ok and kind == "achievement":
+            # Returned, e.g. for an unreadable scan: the leader can send the files again.
+            text += "\n" + t(lang, "ledger.returned_next")
+            button = (t(lang, "btn.replace_files", n=""), REFILE.pack(kind, record.id))
+            keyboard = rows([button])
+        await tell(context, user.id, text, keyboard)

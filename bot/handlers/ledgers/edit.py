@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -11,45 +10,21 @@ from telegram import Update
 from bot import forms
 from bot.context import BotContext
 from bot.forms import FieldError, Form, Step
-from bot.handlers.common import answer, pressed
+from bot.handlers.common import answer
+from bot.handlers.ledgers import buttons
 from bot.handlers.ledgers.ack import ask_ack
-from bot.handlers.ledgers.add import FORMS, field_value
-from bot.handlers.ledgers.base import KIND_CODES
+from bot.handlers.ledgers.spec import SPECS
 from bot.i18n import Raw
-from storage.ledgers import LEDGERS, LedgerService
-from storage.models import AchievementCategory, ActivityKind, ProjectKind, ProjectStatus
-
-EDITABLE: dict[str, tuple[str, ...]] = {
-    "project": ("title", "year", "kind", "approved_on", "approving_body", "status"),
-    "achievement": (
-        "title",
-        "category",
-        "achieved_on",
-        "recognised_by",
-        "level",
-        "economic_benefit_fen",
-        "social_benefit",
-    ),
-    "activity": ("held_on", "kind", "people_reached", "summary"),
-    "member": ("name", "specialty", "education", "birth_year"),
-    "funds": ("amount_fen", "on_date", "purpose"),
-}
-ENUMS: dict[tuple[str, str], Any] = {
-    ("project", "kind"): ProjectKind,
-    ("project", "status"): ProjectStatus,
-    ("achievement", "category"): AchievementCategory,
-    ("activity", "kind"): ActivityKind,
-}
-DATES = ("approved_on", "achieved_on", "held_on", "on_date", "joined_on")
-INTS = ("year", "people_reached", "birth_year")
+from storage.ledgers import LedgerService
 
 
 def _original(data: dict[str, Any]) -> Step:
-    return next(s for s in FORMS[data["kind"]].steps if s.name == data["field"])
+    # The field's own step, as the ledger's form asks it.
+    return SPECS[data["kind"]].field(data["field"]).step()
 
 
 async def _edit_fields(context: BotContext, data: dict[str, Any]) -> list[tuple[str, str]]:
-    return [(f, context.t(f"field.{f}")) for f in EDITABLE[data["kind"]]]
+    return [(f, context.t(f"field.{f}")) for f in SPECS[data["kind"]].editable]
 
 
 async def _edit_options(context: BotContext, data: dict[str, Any]) -> list[tuple[str, str]]:
@@ -75,23 +50,13 @@ def _edit_choose(value: str, context: BotContext, data: dict[str, Any]) -> Any:
     return choose(value, context, data) if choose else value
 
 
-def _convert(kind: str, field: str, value: Any) -> tuple[str, Any]:
-    if field in DATES:
-        return field, date.fromisoformat(value) if value else None
-    if field in INTS:
-        return field, int(value)
-    if (kind, field) in ENUMS:
-        return field, ENUMS[(kind, field)](value)
-    if field == "level":
-        return "recognition_level", value
-    return field, value
-
-
 async def _edit_summary(context: BotContext, data: dict[str, Any]) -> str:
     return context.t(
         "ledger.edit_summary",
         field=Raw(context.t(f"field.{data['field']}")),
-        value=await field_value(context, data["field"], {**data, data["field"]: data["value"]}),
+        value=await SPECS[data["kind"]]
+        .field(data["field"])
+        .shown(context, {**data, data["field"]: data["value"]}),
     )
 
 
@@ -99,7 +64,7 @@ async def _edit_submit(
     update: Update, context: BotContext, session: AsyncSession, data: dict[str, Any]
 ) -> None:
     kind = data["kind"]
-    attr, value = _convert(kind, data["field"], data["value"])
+    attr, value = SPECS[kind].change(data["field"], data["value"])
     changed = await LedgerService(session).update(
         context.user_id, kind, int(data["record"]), attr, value
     )
@@ -133,16 +98,9 @@ EDIT = forms.register(
 
 
 async def edit_button(update: Update, context: BotContext) -> None:
-    if (args := await pressed(update, context, KIND_CODES.__getitem__, int)) is None:
-        return
-    kind, record_id = args
+    kind, record_id = await buttons.EDIT.read(update)
     async with context.session() as session:
-        model: Any = LEDGERS[kind]
-        record = await session.get(model, record_id)
-        if record is None or record.deleted_at is not None:
-            await answer(update, context, context.t("ledger.gone"))
-            return
         # Refuse now, not after the questions, if this person may not change it.
-        await LedgerService(session).check_writable(context.user_id, record.studio_id)
+        record = await LedgerService(session).record_for_write(context.user_id, kind, record_id)
     data = {"kind": kind, "record": record_id, "studio": str(record.studio_id)}
     await forms.start(update, context, EDIT, data)
