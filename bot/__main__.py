@@ -51,17 +51,17 @@ def run_bot(settings: Settings) -> None:
     from bot.app import build_application
     from bot.backup import run_lock
 
-    if settings.web_enabled:
-        # The dashboard runs in this process and loop; in webhook mode it takes the webhook.
-        from bot.web import run_with_web
-
-        asyncio.run(run_with_web(settings))
-        return
-    app = build_application(settings)
     # Held while running, so `restore` will not swap the SQLite file under a live bot.
     with run_lock(settings) as held:
         if not held:
             log.warning("another process holds the database lock (a second bot on one SQLite?)")
+        if settings.web_enabled:
+            # The dashboard runs in this process and loop; in webhook mode it takes the webhook.
+            from bot.web import run_with_web
+
+            asyncio.run(run_with_web(settings))
+            return
+        app = build_application(settings)
         if settings.webhook_url:
             app.run_webhook(**settings.webhook_options(), allowed_updates=Update.ALL_TYPES)
         else:

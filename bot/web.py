@@ -14,11 +14,13 @@ from urllib.parse import urlparse
 
 from telegram import Update
 
+from bot import health
 from bot.app import BotApp, build_application, on_shutdown, on_startup
 from bot.config import DEFAULT_WEB_PORT, Settings
 from bot.exports import build_workbook
 from bot.i18n import t
 from bot.reports import build_report
+from bot.runtime import StudioApplication
 from storage.ledgers import StudioLedgers
 from storage.reports import YearReport
 from web.server import WebDeps, create_app
@@ -60,6 +62,7 @@ def web_deps(app: BotApp, settings: Settings) -> WebDeps:
         if webhook and settings.webhook_secret
         else None,
         on_update=on_update if webhook else None,
+        health=(lambda: health.check(app)) if isinstance(app, StudioApplication) else None,
     )
 
 

@@ -111,3 +111,24 @@ async def test_health_endpoint_on_a_loopback_port(bot: BotHarness) -> None:
         await app.job_queue.stop()
         server.close()
         await server.wait_closed()
+
+
+async def test_the_dashboard_server_answers_healthz_too(database: Database) -> None:
+    import httpx
+
+    from bot.web import web_deps
+    from web.server import create_app
+
+    async with BotHarness.started(database, web_port=8080) as bot:
+        deps = bot.app.bot_data.deps
+        assert deps is not None and bot.app.job_queue is not None
+        transport = httpx.ASGITransport(app=create_app(web_deps(bot.app, deps.settings)))
+        async with httpx.AsyncClient(transport=transport, base_url="http://dash.test") as web:
+            reply = await web.get("/healthz")
+            assert reply.status_code == 503 and reply.json()["scheduler"] == "stopped"
+            await bot.app.job_queue.start()
+            try:
+                reply = await web.get("/healthz")
+                assert reply.status_code == 200 and reply.json()["database"] == "ok"
+            finally:
+                await bot.app.job_queue.stop()

@@ -67,6 +67,8 @@ class WebDeps:
     webhook_path: str | None = None
     webhook_secret: str | None = None
     on_update: Callable[[Any], Awaitable[None]] | None = None
+    # GET /healthz: (healthy, facts) from the bot (database, scheduler, last update).
+    health: Callable[[], Awaitable[tuple[bool, dict[str, Any]]]] | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
     def today(self) -> date:
@@ -438,6 +440,14 @@ def create_app(deps: WebDeps) -> Starlette:
     ]
     if deps.webhook_path is not None:
         routes.insert(0, Route(deps.webhook_path, webhook, methods=["POST"]))
+    if deps.health is not None:
+        check = deps.health
+
+        async def healthz(request: Request) -> Response:
+            healthy, facts = await check()
+            return JSONResponse({"healthy": healthy, **facts}, status_code=200 if healthy else 503)
+
+        routes.insert(0, Route("/healthz", healthz, methods=["GET"]))
     # gzip: ECharts is 1.1 MB as shipped, 0.37 MB on the wire (first load ≤ 1.5 MB).
     return Starlette(routes=routes, middleware=[Middleware(GZipMiddleware, minimum_size=1000)])
 
