@@ -246,6 +246,8 @@ class StudioApplication(Application[Any, Any, Any, Any, Any, Any]):
     @staticmethod
     def _log(update: Update, trace: dict[str, Any], seconds: float) -> None:
         # One line per update, no personal text: ids, what ran, how it ended, how long.
+        if not updates_log.isEnabledFor(logging.INFO):
+            return
         user, chat = update.effective_user, update.effective_chat
         line = {
             "update": update.update_id,
