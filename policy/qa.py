@@ -51,6 +51,13 @@ UNKNOWN_WEIGHT = 2.5  # weight of a word the index has never seen
 BIGRAM_CREDIT = 0.6  # credit for a word matched only through its character bigrams
 TIE_RATIO = 0.85  # labels scoring within this share of the best are compared on coverage
 RELATED_RATIO = 0.6  # a runner-up scoring this share of the best is suggested first
+# Concepts: the words of an article's own text and topic words that at most CONCEPT_DF
+# articles share.  A question naming such a concept of one article only is about that
+# article even when its other words (a situation, filler, dialect) dilute the coverage.
+CONCEPT_DF = 2
+CONCEPT_MIN = 3.0  # IDF mass of the best article's concepts the question must name
+CONCEPT_COVERAGE = 0.3  # and the share of the question its vocabulary still explains
+CONCEPT_LEAD = 1.5  # and this many times the concepts it names of any other article
 OUT_OF_SCOPE_MARGIN = 0.8  # an article within this share of an out-of-scope example still wins
 
 _ARTICLE_REF = re.compile(r"第\s*([0-9]{1,3}|[零〇一二两三四五六七八九十百]{1,4})\s*条")
@@ -127,6 +134,7 @@ class _Index:
     avg_length: float
     vocab: dict[int, set[str]] = field(default_factory=dict)
     sentences: dict[int, list[tuple[str, frozenset[str]]]] = field(default_factory=dict)
+    concepts: dict[int, frozenset[str]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -208,10 +216,29 @@ class QAEngine:
         )
         for unit in units:
             index.vocab.setdefault(unit.label, set()).update(unit.tf)
+        index.concepts = self._concepts()
         for article in reg.articles:
             parts = [s for s in _SENTENCE_END.split(article.text) if s.strip()]
             index.sentences[article.number] = [(s, frozenset(self._tokens(s))) for s in parts]
         return index
+
+    def _concepts(self) -> dict[int, frozenset[str]]:
+        """Each article's distinctive words: in its text or topic words, in few articles."""
+        words: dict[int, set[str]] = {}
+        for article in self.regulation.articles:
+            words.setdefault(article.number, set()).update(self._concept_words(article.text))
+        df = Counter(w for ws in words.values() for w in ws)
+        return {
+            label: frozenset(w for w in ws if df[w] <= CONCEPT_DF) for label, ws in words.items()
+        }
+
+    def _concept_words(self, text: str) -> set[str]:
+        return {g[0] for g in self._tokenizer.groups(apply_synonyms(normalize(text)))}
+
+    def _concept_weight(self, groups: list[tuple[str, ...]], label: int) -> float:
+        assert self._index is not None
+        concepts = self._index.concepts.get(label, frozenset())
+        return sum(self._group_weight(g) for g in groups if g[0] in concepts)
 
     # -- answering --------------------------------------------------------
 
@@ -441,7 +468,10 @@ class QAEngine:
         contenders = [r for r in ranked if r.score >= TIE_RATIO * top.score and r.label >= 0]
         best = top
         if top.label != OUT_OF_SCOPE and contenders:
-            best = max(contenders, key=lambda r: (round(coverage_of(r.label), 3), r.score))
+            best = max(
+                contenders,
+                key=lambda r: (round(coverage_of(r.label), 3), r.score),
+            )
         ranked = [best] + [r for r in ranked if r is not best]
         coverage = coverage_of(best.label)
         runner_up = ranked[1].score if len(ranked) > 1 else 0.0
@@ -458,7 +488,11 @@ class QAEngine:
         if (
             best.score < MIN_SCORE
             or evidence < MIN_EVIDENCE
-            or (coverage < MIN_COVERAGE and not clear_winner)
+            or (
+                coverage < MIN_COVERAGE
+                and not clear_winner
+                and not self._names_concept(groups, best, ranked, coverage)
+            )
         ):
             return _not_covered(
                 f"low confidence (coverage {coverage:.2f}, bm25 {best.score:.2f},"
@@ -486,6 +520,22 @@ class QAEngine:
             note=self._note(number),
             reason=f"bm25 {best.score:.2f}, coverage {coverage:.2f}, margin {margin:.2f}",
         )
+
+    def _names_concept(
+        self,
+        groups: list[tuple[str, ...]],
+        best: _Ranked,
+        ranked: list[_Ranked],
+        coverage: float,
+    ) -> bool:
+        """The question names a concept of the best article, and of no other as much."""
+        if best.label <= 0 or coverage < CONCEPT_COVERAGE or best.score < MIN_MARGIN_SCORE:
+            return False
+        mine = self._concept_weight(groups, best.label)
+        if mine < CONCEPT_MIN:
+            return False
+        others = (self._concept_weight(groups, r.label) for r in ranked[1:] if r.label > 0)
+        return all(CONCEPT_LEAD * other <= mine for other in others)
 
     def _coverage(self, groups: list[tuple[str, ...]], label: int) -> float:
         """Share of the question's content words that the label's vocabulary explains.

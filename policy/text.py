@@ -523,6 +523,8 @@ _CJK_RUN = re.compile(r"[\u3400-\u9fff]+")
 _ASCII_WORD = re.compile(r"[a-z][a-z0-9]*|[0-9]+")
 
 _DICT_FILE = "data/jieba_small.dict"
+_COMMON_FREQ = 2000  # a word this frequent is never a typo
+_EVERYDAY_FREQ = 800  # a typo window never cuts a word this frequent in two
 # Extra words so jieba keeps the programme's terms whole.
 DOMAIN_WORDS = _words(
     """
@@ -606,6 +608,8 @@ class PhoneText:
         self._pinyin: Any = None
         self._vocab: frozenset[str] = frozenset()
         self._by_sound: dict[tuple[str, ...], list[str]] = {}
+        self._common: frozenset[str] = frozenset()
+        self._everyday: frozenset[str] = frozenset()
 
     def warm(self, targets: Iterable[str], known: Iterable[str]) -> None:
         """``targets``: the regulation's own terms a typo may stand for; ``known``: every
@@ -623,6 +627,28 @@ class PhoneText:
         for word in sorted(words):
             by_sound.setdefault(tuple(lazy_pinyin(word)), []).append(word)
         self._by_sound = by_sound
+        # Everyday words are typed right even when they sound like a term of the
+        # regulation (同事 is not 同时); a window that cuts an everyday word in two
+        # ("用语音": 用语 | 音) is no typo either.
+        common: set[str] = set()
+        everyday: set[str] = set()
+        with resources.files("policy").joinpath(_DICT_FILE).open(encoding="utf-8") as lines:
+            for line in lines:
+                word, _, freq = line.strip().partition(" ")
+                if len(word) >= 2 and freq.isdigit():
+                    if int(freq) >= _COMMON_FREQ:
+                        common.add(word)
+                    if int(freq) >= _EVERYDAY_FREQ:
+                        everyday.add(word)
+        self._common = frozenset(common - words)
+        self._everyday = frozenset(everyday - words)
+
+    def _splits_a_word(self, run: str, start: int, end: int) -> bool:
+        for size in (2, 3):
+            for i in range(max(0, start - size + 1), min(end, len(run) - size + 1)):
+                if (i < start or i + size > end) and run[i : i + size] in self._everyday:
+                    return True
+        return False
 
     def clean(self, text: str) -> str:
         text = "".join(" " if _is_symbol(c) else c for c in text)
@@ -656,6 +682,8 @@ class PhoneText:
                 window = "".join(out[i : i + size])
                 if any(c in _FUNCTION_CHARS for c in window):
                     continue  # "是用", "几本": function words typed right
+                if window in self._common or self._splits_a_word(run, i, i + size):
+                    continue
                 for word in self._by_sound.get(tuple(sounds[i : i + size]), ()):
                     same = sum(a == b for a, b in zip(word, window, strict=True))
                     if same >= max(1, size - 2):
