@@ -352,6 +352,13 @@ FACET_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"(起算|算起|从[^,，。?？]{1,10}(开始)?算|从哪[^,，。?？]{0,4}(开始|算)|打哪[^,，。?？]{0,3}算)"
         ),
     ),
+    # what happens to unspent money: no article says
+    (
+        "carryover",
+        re.compile(r"(花不完|用不完|没用完|结转|结余|留到明年|留到下一?年|剩下的钱|剩余)"),
+    ),
+    # something beyond what the text grants ("额外奖励"): it grants only what it names
+    ("extra", re.compile(r"(额外|另外[给发奖]|另给|再给|(别的|其他)(奖励|好处|补助))")),
     # who sits on a panel: no article names its members
     (
         "panel",
@@ -374,7 +381,7 @@ FACET_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
         ),
     ),
     ("dispute", re.compile(r"(纠纷|争议|打官司|诉讼|侵权)")),
-    ("penalty", re.compile(r"(处罚|惩罚|处分|罚款|通报批评|追责)")),
+    ("penalty", re.compile(r"(处罚|惩罚|处分|罚款|通报批评|追责|[被受挨]罚|罚不罚|会不会罚)")),
     (
         "joint",
         re.compile(r"(跨单位|跨行业|跨部门|跨地区|跨系统|联合组建|联合建|合办|联办|几家单位一起)"),
@@ -505,6 +512,8 @@ MISSING_ZH: dict[str, str] = {
     "repeat": "连续或多次出现时怎么处理",
     "concurrent": "能否同时兼任或领办多个",
     "start": "从何时起算",
+    "carryover": "没用完的经费如何处理",
+    "extra": "此外还有什么",
     "panel": "评审由哪些人组成",
     "level": "具体由哪一级、哪个部门认定",
     "items": "补助可以开支哪些具体项目",
@@ -548,6 +557,8 @@ MISSING_EN: dict[str, str] = {
     "repeat": "what happens when it happens repeatedly",
     "concurrent": "whether one person may hold several such roles",
     "start": "when the period is counted from",
+    "carryover": "what happens to unspent money",
+    "extra": "anything beyond that",
     "panel": "who sits on any panel",
     "level": "which level or which body does it",
     "items": "which items the subsidy may pay for",

@@ -25,6 +25,7 @@ _PHRASES: tuple[tuple[tuple[str, ...], str], ...] = (
         "负责人 条件",
     ),
     ((r"party committee", r"party secretary"), "党政"),
+    ((r"evaluat\w+ and nam\w+", r"assess\w* and nam\w+"), "考评 命名"),
     ((r"become", r"turn into", r"serve as"), "成为"),
     ((r"for (?:its|the|their|a) (?:work |host )?units?",), "推动单位建设发展"),
     (
@@ -173,7 +174,9 @@ _PHRASES: tuple[tuple[tuple[str, ...], str], ...] = (
         "带徒弟 传帮带",
     ),
     ((r"technical training", r"training courses?"), "技术培训"),
-    ((r"training sessions?", r"trainings?", r"training"), "培训"),
+    # sessions a studio holds are Art. 4's technical training (Art. 13's is members attending)
+    ((r"training sessions?", r"trainings"), "开展 技术培训"),
+    ((r"training",), "培训"),
     # who sits on a panel: its members, which no article names (answers: panel)
     ((r"panel", r"committee", r"jury", r"judges", r"experts?"), "评委"),
     ((r"goals?", r"objectives?", r"role", r"think tank", r"incubator"), "工作目标"),
@@ -365,10 +368,6 @@ _PHRASES: tuple[tuple[tuple[str, ...], str], ...] = (
     ),
     ((r"brand", r"flagship"), "品牌"),
     # assessment, deadline, re-review
-    (
-        (r"evaluat\w+ and nam\w+",),
-        "考评 命名",
-    ),
     (
         (
             r"annual assessment",

@@ -648,6 +648,12 @@ RELATED: dict[int, tuple[int, ...]] = {
     19: (18, 2, 1),
 }
 
+# The same duty held by someone else: a studio's own measures are Art. 10, the
+# measures a county or sector union draws up for its area are Art. 18.
+OTHER_HOLDER: dict[int, tuple[int, re.Pattern[str]]] = {
+    10: (18, re.compile(r"(县|系统|行业|本地|各地|地方)")),
+}
+
 # A question about the deadline of Art. 17's annual report.
 DEADLINE_WORDS = re.compile(
     r"(什么时候|何时|几月|几号|哪天|哪一天|截止|时间|日期|期限|还有几天|还剩|剩几天|多少天|几天|"

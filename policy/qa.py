@@ -223,10 +223,12 @@ class QAEngine:
         return index
 
     def _concepts(self) -> dict[int, frozenset[str]]:
-        """Each article's distinctive words: in its text or topic words, in few articles."""
+        """Each article's distinctive words: in its text or title, in few articles."""
         words: dict[int, set[str]] = {}
         for article in self.regulation.articles:
-            words.setdefault(article.number, set()).update(self._concept_words(article.text))
+            # its text, and its short title ("制定目的", "工作目标"): what it is about
+            text = f"{article.text} {article.gist_zh}"
+            words.setdefault(article.number, set()).update(self._concept_words(text))
         df = Counter(w for ws in words.values() for w in ws)
         return {
             label: frozenset(w for w in ws if df[w] <= CONCEPT_DF) for label, ws in words.items()
@@ -411,6 +413,10 @@ class QAEngine:
             return self._judge(found, (*facets, facet), f"signal:{signal}")
         if signal is not None:
             return _not_covered(f"signal:{signal}")
+        if "items" in facets:
+            # what the subsidy may pay for is Art. 9's earmarking, whatever the item
+            found = self._retrieve(_SPENT.sub(" 专款专用 ", text))
+            return self._judge(found, facets, "") if found.kind != NONE else found
         found = self._retrieve(text)
         if facets:
             # The asking words ("一年几次", "哪个部门") can pull towards an article that
@@ -472,6 +478,10 @@ class QAEngine:
                 contenders,
                 key=lambda r: (round(coverage_of(r.label), 3), r.score),
             )
+        holder = knowledge.OTHER_HOLDER.get(best.label)
+        if holder is not None and holder[1].search(mapped):
+            # "我们县要不要自己出个办法": the duty's holder names the article
+            best = next((r for r in ranked if r.label == holder[0]), best)
         ranked = [best] + [r for r in ranked if r is not best]
         coverage = coverage_of(best.label)
         runner_up = ranked[1].score if len(ranked) > 1 else 0.0
@@ -529,13 +539,21 @@ class QAEngine:
         coverage: float,
     ) -> bool:
         """The question names a concept of the best article, and of no other as much."""
-        if best.label <= 0 or coverage < CONCEPT_COVERAGE or best.score < MIN_MARGIN_SCORE:
+        if coverage < CONCEPT_COVERAGE or best.score < MIN_MARGIN_SCORE:
             return False
-        mine = self._concept_weight(groups, best.label)
-        if mine < CONCEPT_MIN:
-            return False
-        others = (self._concept_weight(groups, r.label) for r in ranked[1:] if r.label > 0)
-        return all(CONCEPT_LEAD * other <= mine for other in others)
+        return self._concept_leader(groups, ranked) is best
+
+    def _concept_leader(
+        self, groups: list[tuple[str, ...]], ranked: list[_Ranked]
+    ) -> _Ranked | None:
+        """The article whose own concepts the question names clearly more than any other's."""
+        weights = [(self._concept_weight(groups, r.label), r) for r in ranked if r.label > 0]
+        weights.sort(key=lambda wr: wr[0], reverse=True)
+        if not weights or weights[0][0] < CONCEPT_MIN:
+            return None
+        if len(weights) > 1 and CONCEPT_LEAD * weights[1][0] > weights[0][0]:
+            return None
+        return weights[0][1]
 
     def _coverage(self, groups: list[tuple[str, ...]], label: int) -> float:
         """Share of the question's content words that the label's vocabulary explains.
@@ -747,6 +765,8 @@ _ASKS = re.compile(
     r"吗|呢|么|嘛|多少|好多|几|谁|什么|啥|哪|怎|咋|如何|是否|能否|要不要|能不能|可不可以|有没有|"
     r"是不是|行不行|得不得|要得|[不噻撒哈咩没得]\s*$|[?？]"
 )
+# What follows the money in "补助能不能给成员发讲课费": the item, not the topic.
+_SPENT = re.compile(r"(?<=补助|补贴|经费|资金)[^,，。?？]*|(?<=[钱款])[^,，。?？]*")
 _LIMIT_FACETS = {"headcount", "count", "max", "minimum", "threshold"}
 
 

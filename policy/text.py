@@ -726,6 +726,26 @@ _REWRITES: tuple[tuple[re.Pattern[str], str, str], ...] = (
         # ... unless it asks about studios from before the measures took effect (Art. 19)
         r"^(?!.*(?:发布|实施|施行|以前|之前)).*工作室",
     ),
+    # "图的是啥", "为啥要搞这个": what the measures are for is their purpose (Art. 1)
+    (
+        re.compile(
+            r"图[的是个]{0,2}(?:什么|啥)|(?:为什么|为啥|为何)要(?:搞|出|定|弄|制定|订|整)"
+            r"(?:出来)?(?=这|本|办法)"
+        ),
+        "目的",
+        "",
+    ),
+    # a leading or exemplary role is Art. 1's 示范引领作用 (传帮带 is Art. 4's)
+    (re.compile(r"(?:带头|表率|榜样|引领|示范|领头)作用"), "示范引领作用", ""),
+    # keeping it going for good is Art. 16's 深入持久
+    (
+        re.compile(
+            r"(?:一直|长期|持续|长久|永远|坚持)[^,，。?？]{0,3}(?:搞|做|开展|干|办|弄)(?:下去)?|"
+            r"(?:搞|做|干|办|弄)下去"
+        ),
+        r"\g<0> 持久 ",
+        "",
+    ),
     # "整成啥样子", "搞成什么样": what the studio should become is its goal (Art. 5)
     (re.compile(r"(?:整|弄|搞|做|建)成(?=啥|什么|哪样|怎样|样子|一个)"), "办成", ""),
     # How long a title lasts is the five-yearly re-review (Art. 17); how long the
