@@ -474,10 +474,7 @@ class QAEngine:
         contenders = [r for r in ranked if r.score >= TIE_RATIO * top.score and r.label >= 0]
         best = top
         if top.label != OUT_OF_SCOPE and contenders:
-            best = max(
-                contenders,
-                key=lambda r: (round(coverage_of(r.label), 3), r.score),
-            )
+            best = max(contenders, key=lambda r: (round(coverage_of(r.label), 3), r.score))
         holder = knowledge.OTHER_HOLDER.get(best.label)
         if holder is not None and holder[1].search(mapped):
             # "我们县要不要自己出个办法": the duty's holder names the article

@@ -737,6 +737,15 @@ _REWRITES: tuple[tuple[re.Pattern[str], str, str], ...] = (
     ),
     # a leading or exemplary role is Art. 1's 示范引领作用 (传帮带 is Art. 4's)
     (re.compile(r"(?:带头|表率|榜样|引领|示范|领头)作用"), "示范引领作用", ""),
+    # passing a practice on to other units is Art. 15's 推广
+    (
+        re.compile(
+            r"推(?:给|到|向|荐给)[^,，。?？]{0,4}(?:别的|其他|其它|外|兄弟)[^,，。?？]{0,3}"
+            r"(?:单位|厂|企业|地方|部门)|(?:让|给|教)(?:别的|其他|其它|兄弟)[^,，。?？]{0,4}学"
+        ),
+        r"\g<0> 推广 ",
+        "",
+    ),
     # keeping it going for good is Art. 16's 深入持久
     (
         re.compile(
