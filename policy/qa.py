@@ -74,6 +74,7 @@ NONE = "none"
 MULTI = "multi"
 MAX_PARTS = 3
 WEAK_SPLIT_CONFIDENCE = 0.9  # each piece of an unpunctuated run-on must be this clear
+# ... unless it asks three times ("帮不帮转化 会不会宣传 能优先吗"): then this clear
 CLEAR = 0.5  # the whole's article must explain this share of the last clause to keep it
 CLEAR_PIECE = 0.8  # a run-on piece the whole leaves unexplained must be this well explained
 
@@ -309,7 +310,7 @@ class QAEngine:
                 if (
                     weak
                     and not refused  # clearly outside the regulation is clear too
-                    and answer.score < WEAK_SPLIT_CONFIDENCE
+                    and answer.score < (WEAK_SPLIT_CONFIDENCE if len(pieces) < 3 else CLEAR)
                     and not (answer.kind != NONE and _same_topic(answer, whole))
                     and not self._unexplained(answer, whole, text)
                 ):
@@ -325,6 +326,7 @@ class QAEngine:
                     continue
                 seen.add(key)
                 found.append(answer)
+            found = _within_other_programme(found)
             answered = [a for a in found if a.kind != NONE]
             refusals = [a for a in found if a.kind == NONE and a.reason.startswith("signal:")]
             # "先找谁推荐 要准备啥材料": one part the regulation answers, one it does not
@@ -725,6 +727,25 @@ class QAEngine:
         return f"本办法由{notice.issuer}于{issued}以{notice.doc_number}印发。"
 
 
+# Another programme, or the model-worker title itself: the questions after it in the
+# same message are about it too ("全国示范性工作室如何申报? 是否需要省总推荐?",
+# "咋个评上省级劳模 要哪些条件"), unless they name this programme's own things.
+_PROGRAMME_REFUSALS = ("signal:other_programme", "signal:model_worker_selection")
+_OWN_SUBJECT = re.compile(r"工作室|本办法|这个办法|管理办法|州总|台帐|台账|补助|第.{1,3}条")
+
+
+def _within_other_programme(found: list[Answer]) -> list[Answer]:
+    kept: list[Answer] = []
+    context = False
+    for answer in found:
+        if answer.kind == NONE and answer.reason in _PROGRAMME_REFUSALS:
+            context = True
+        elif context and not _OWN_SUBJECT.search(answer.question):
+            continue
+        kept.append(answer)
+    return kept
+
+
 def _same_topic(a: Answer, b: Answer) -> bool:
     return (a.article, a.about_notice) == (b.article, b.about_notice)
 
@@ -760,7 +781,9 @@ _GENERIC_ASK = re.compile(
 # a final 没有 is as often "not yet" as a question).
 _ASKS = re.compile(
     r"吗|呢|么|嘛|多少|好多|几|谁|什么|啥|哪|怎|咋|如何|是否|能否|要不要|能不能|可不可以|有没有|"
-    r"是不是|行不行|得不得|要得|[不噻撒哈咩没得]\s*$|[?？]"
+    r"是不是|行不行|得不得|要得|[不噻撒哈咩没得]\s*$|[?？]|"
+    # A-not-A: 帮不帮, 会不会, 考核不考核
+    r"([\u4e00-\u9fff]{1,2})[不没]\1"
 )
 # What follows the money in "补助能不能给成员发讲课费": the item, not the topic.
 _SPENT = re.compile(r"(?<=补助|补贴|经费|资金)[^,，。?？]*|(?<=[钱款])[^,，。?？]*")
