@@ -176,6 +176,17 @@ _PHRASES: tuple[tuple[tuple[str, ...], str], ...] = (
     ((r"technical training", r"training courses?"), "技术培训"),
     # sessions a studio holds are Art. 4's technical training (Art. 13's is members attending)
     ((r"training sessions?", r"trainings"), "开展 技术培训"),
+    # what the subsidy may pay for (answers: items)
+    ((r"buy(?:ing)? (?:\w+ )?(?:equipment|instruments|computers|materials)",), "买 设备"),
+    (
+        (
+            r"pay(?:ing)? (?:the |our |its )?(?:members|staff|people|team)",
+            r"overtime",
+            r"extra hours",
+            r"labou?r fees?",
+        ),
+        "发 劳务费",
+    ),
     ((r"training",), "培训"),
     # who sits on a panel: its members, which no article names (answers: panel)
     ((r"panel", r"committee", r"jury", r"judges", r"experts?"), "评委"),

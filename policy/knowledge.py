@@ -651,7 +651,7 @@ RELATED: dict[int, tuple[int, ...]] = {
 # The same duty held by someone else: a studio's own measures are Art. 10, the
 # measures a county or sector union draws up for its area are Art. 18.
 OTHER_HOLDER: dict[int, tuple[int, re.Pattern[str]]] = {
-    10: (18, re.compile(r"(县|系统|行业|本地|各地|地方)")),
+    10: (18, re.compile(r"(县|市|系统|行业|本地|各地|地方)")),
 }
 
 # A question about the deadline of Art. 17's annual report.

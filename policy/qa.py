@@ -374,6 +374,8 @@ class QAEngine:
         last = self._answer_one(clauses[-1])
         if last.kind == NONE:
             return last if last.reason.startswith("signal:") else whole
+        if whole.reason in _PROGRAMME_REFUSALS and not _OWN_SUBJECT.search(clauses[-1]):
+            return whole  # "想评省级劳模 得具备哪些条件 找谁推荐": all about the title
         same_topic = (last.article, last.about_notice) == (whole.article, whole.about_notice)
         if (
             whole.kind == NONE
@@ -780,7 +782,7 @@ _GENERIC_ASK = re.compile(
 # Words that make a piece of a message ask something (as typed, dialect included;
 # a final 没有 is as often "not yet" as a question).
 _ASKS = re.compile(
-    r"吗|呢|么|嘛|多少|好多|几|谁|什么|啥|哪|怎|咋|如何|是否|能否|要不要|能不能|可不可以|有没有|"
+    r"吗|呢|么|嘛|多少|好多|多[久长大高]|几|谁|什么|啥|哪|怎|咋|如何|是否|能否|要不要|能不能|可不可以|有没有|"
     r"是不是|行不行|得不得|要得|[不噻撒哈咩没得]\s*$|[?？]|"
     # A-not-A: 帮不帮, 会不会, 考核不考核
     r"([\u4e00-\u9fff]{1,2})[不没]\1"
