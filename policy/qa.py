@@ -366,6 +366,8 @@ class QAEngine:
         alone wins when it is clearer, and decides alone when it is out of scope.
         """
         whole = self._answer_one(text)
+        # "我是县总的 我们要不要…": a self-introduction, then a pause, is a clause
+        text = _SELF_INTRO.sub(r"\g<0>，", text, count=1)
         clauses = [c.strip() for c in _CLAUSE_BREAK.split(text) if len(c.strip()) >= 4]
         if len(clauses) < 2:
             return whole
@@ -774,6 +776,7 @@ def _not_covered(reason: str, score: float = 0.0) -> Answer:
 
 
 _CLAUSE_BREAK = re.compile(r"[,，;；:：]")
+_SELF_INTRO = re.compile(r"^(?:我是|我在|我们是|我们这边是|本人是|我们在)[^\s,，。?？]{1,12}(?=\s)")
 # A last clause made only of these asks about what came before it.
 _GENERIC_ASK = re.compile(
     r"本办法|这个办法|办法|管理办法|规定|文件|有何|有什么|有哪些|什么|哪些|啥|怎么|如何|要求|说|讲|"
