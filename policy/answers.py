@@ -251,6 +251,35 @@ for _unit, _direct in list(DIRECT.items()):
 # before synonyms.  Order is priority: the first facet a unit lacks is the one reported.
 _NOT_A_COUNT = r"(?!次|个|项|年|级|种|方面|渠道|条|本|名|人)"
 FACET_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    # specific points first: they are what such a question asks, whatever else it says
+    # what happens to unspent money: no article says
+    (
+        "carryover",
+        re.compile(r"(花不完|用不完|没用完|结转|结余|留到明年|留到下一?年|剩下的钱|剩余)"),
+    ),
+    # something beyond what the text grants ("额外奖励"): it grants only what it names
+    ("extra", re.compile(r"(额外|另外[给发奖]|另给|再给|(别的|其他)(奖励|好处|补助))")),
+    # who sits on a panel: no article names its members
+    (
+        "panel",
+        re.compile(r"(评委|评审专家|专家组|评审组|评审小组|考评小组|评审委员会|评审团|哪些专家)"),
+    ),
+    # which level or which named body, where the text only says "有关方面": Art. 6(4)
+    (
+        "level",
+        re.compile(
+            r"(哪一级|几级|哪级|什么级别|哪个级别|[^,，。?？]{1,6}局还是|还是[^,，。?？]{1,6}局|"
+            r"[省州县市]里的?部门|[省州县市]里[^,，。?？]{0,2}认定|[省州县市]级部门)"
+        ),
+    ),
+    # what exactly the subsidy may buy or pay: Art. 9 says only "earmarked, for innovation"
+    (
+        "items",
+        re.compile(
+            r"(补助|补贴|经费|资金|钱|款)[^,，。?？]{0,8}(买|购买|购置|添置|发|付|支付|开支|报)[^,，。?？]{0,6}"
+            r"(设备|仪器|器材|电脑|材料|耗材|工具|软件|书|劳务费|讲课费|专家费|咨询费|课酬|加班费|误工费)"
+        ),
+    ),
     (
         "amount",
         re.compile(
@@ -350,34 +379,6 @@ FACET_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
         "start",
         re.compile(
             r"(起算|算起|从[^,，。?？]{1,10}(开始)?算|从哪[^,，。?？]{0,4}(开始|算)|打哪[^,，。?？]{0,3}算)"
-        ),
-    ),
-    # what happens to unspent money: no article says
-    (
-        "carryover",
-        re.compile(r"(花不完|用不完|没用完|结转|结余|留到明年|留到下一?年|剩下的钱|剩余)"),
-    ),
-    # something beyond what the text grants ("额外奖励"): it grants only what it names
-    ("extra", re.compile(r"(额外|另外[给发奖]|另给|再给|(别的|其他)(奖励|好处|补助))")),
-    # who sits on a panel: no article names its members
-    (
-        "panel",
-        re.compile(r"(评委|评审专家|专家组|评审组|评审小组|考评小组|评审委员会|评审团|哪些专家)"),
-    ),
-    # which level or which named body, where the text only says "有关方面": Art. 6(4)
-    (
-        "level",
-        re.compile(
-            r"(哪一级|几级|哪级|什么级别|哪个级别|[^,，。?？]{1,6}局还是|还是[^,，。?？]{1,6}局|"
-            r"[省州县市]里的?部门|[省州县市]里[^,，。?？]{0,2}认定|[省州县市]级部门)"
-        ),
-    ),
-    # what exactly the subsidy may buy or pay: Art. 9 says only "earmarked, for innovation"
-    (
-        "items",
-        re.compile(
-            r"(补助|补贴|经费|资金|钱|款)[^,，。?？]{0,8}(买|购买|购置|添置|发|付|支付|开支|报)[^,，。?？]{0,6}"
-            r"(设备|仪器|器材|电脑|材料|耗材|工具|软件|书|劳务费|讲课费|专家费|咨询费|课酬|加班费|误工费)"
         ),
     ),
     ("dispute", re.compile(r"(纠纷|争议|打官司|诉讼|侵权)")),
