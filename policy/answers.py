@@ -237,14 +237,49 @@ DIRECT: dict[Unit, Direct] = {
         "本办法自发布之日起实施，解释权属西双版纳州总工会。",
         "The measures took effect on the day they were issued; the prefecture federation"
         " interprets them.",
-        "body time",
+        "body time start",
     ),
 }
+
+# A unit that names a body names its level too, except Art. 6(4)'s vague "有关方面": it
+# answers "who recognises it" in general, not "which level" or "the bureau or the union".
+for _unit, _direct in list(DIRECT.items()):
+    if "body" in _direct.present and _unit != clause_unit(4):
+        DIRECT[_unit] = Direct(_direct.zh, _direct.en, _direct.present | {"level"})
 
 # What a question asks for, recognised in the normalised (simplified, lower-case) question
 # before synonyms.  Order is priority: the first facet a unit lacks is the one reported.
 _NOT_A_COUNT = r"(?!次|个|项|年|级|种|方面|渠道|条|本|名|人)"
 FACET_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    # specific points first: they are what such a question asks, whatever else it says
+    # what happens to unspent money: no article says
+    (
+        "carryover",
+        re.compile(r"(花不完|用不完|没用完|结转|结余|留到明年|留到下一?年|剩下的钱|剩余)"),
+    ),
+    # something beyond what the text grants ("额外奖励"): it grants only what it names
+    ("extra", re.compile(r"(额外|另外[给发奖]|另给|再给|(别的|其他)(奖励|好处|补助))")),
+    # who sits on a panel: no article names its members
+    (
+        "panel",
+        re.compile(r"(评委|评审专家|专家组|评审组|评审小组|考评小组|评审委员会|评审团|哪些专家)"),
+    ),
+    # which level or which named body, where the text only says "有关方面": Art. 6(4)
+    (
+        "level",
+        re.compile(
+            r"(哪一级|几级|哪级|什么级别|哪个级别|[^,，。?？]{1,6}局还是|还是[^,，。?？]{1,6}局|"
+            r"[省州县市]里的?部门|[省州县市]里[^,，。?？]{0,2}认定|[省州县市]级部门)"
+        ),
+    ),
+    # what exactly the subsidy may buy or pay: Art. 9 says only "earmarked, for innovation"
+    (
+        "items",
+        re.compile(
+            r"(补助|补贴|经费|资金|钱|款)[^,，。?？]{0,8}(买|购买|购置|添置|发|付|支付|开支|报)[^,，。?？]{0,6}"
+            r"(设备|仪器|器材|电脑|材料|耗材|工具|软件|书|劳务费|讲课费|专家费|咨询费|课酬|加班费|误工费)"
+        ),
+    ),
     (
         "amount",
         re.compile(
@@ -336,11 +371,18 @@ FACET_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"(在哪|哪里|在什么地方)(公开|公示|公布|发布))"
         ),
     ),
-    ("notify", re.compile(r"(提醒|告知|提前通知|事先通知|通知我们|会不会通知)")),
+    ("notify", re.compile(r"(提醒|告知|(提前|事先|预先)[^,，。?？]{0,4}通知|通知我们|会不会通知)")),
     ("repeat", re.compile(r"(连续|屡次|多次不|再次不|两次不)")),
-    ("concurrent", re.compile(r"(同时|兼任|兼职|两个工作室|多个工作室|几个工作室)")),
+    ("concurrent", re.compile(r"(同时|兼任|兼职|兼着|两个工作室|多个工作室|几个工作室)")),
+    # when a period is counted from: "从命名那年开始算", "五年从哪年起算" (Art. 19 states one)
+    (
+        "start",
+        re.compile(
+            r"(起算|算起|从[^,，。?？]{1,10}(开始)?算|从哪[^,，。?？]{0,4}(开始|算)|打哪[^,，。?？]{0,3}算)"
+        ),
+    ),
     ("dispute", re.compile(r"(纠纷|争议|打官司|诉讼|侵权)")),
-    ("penalty", re.compile(r"(处罚|惩罚|处分|罚款|通报批评|追责)")),
+    ("penalty", re.compile(r"(处罚|惩罚|处分|罚款|通报批评|追责|[被受挨]罚|罚不罚|会不会罚)")),
     (
         "joint",
         re.compile(r"(跨单位|跨行业|跨部门|跨地区|跨系统|联合组建|联合建|合办|联办|几家单位一起)"),
@@ -357,7 +399,7 @@ FACET_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
         re.compile(
             r"((哪些|什么|啥|几份|哪几样)(材料|资料|表格|证明|证书)|(材料|资料|表格|证明)[^,，。?？]{0,2}"
             r"(有哪些|是什么|要哪些|清单|几份|交到|交给|报到|送到)|签字|签名|盖章|公章|复印件|原件|"
-            r"申请报告|申请书|(写|交|提交|附)[^,，。?？]{0,2}报告)"
+            r"申请报告|申请书|(写|交|提交|附)[^,，。?？]{0,2}报告|[出开]证明|出具)"
         ),
     ),
     (
@@ -405,11 +447,13 @@ def asked_facets(question: str) -> tuple[str, ...]:
     # comes before describes the asker's situation.
     clauses = [c for c in _CLAUSE_BREAK.split(question) if len(c.strip()) >= 4]
     asking = _A_FEW.sub("一些", clauses[-1] if clauses else question)
+    items = [name for name, pattern in FACET_PATTERNS if name == "items" and pattern.search(asking)]
     spending = _SPENDING.search(asking)
     if spending:
         # "补助能拿去发奖金吗" asks whether the money may go there, not about bonuses
         asking = asking[: spending.end()]
     found = [name for name, pattern in FACET_PATTERNS if pattern.search(asking)]
+    found += [name for name in items if name not in found]
     if _YES_NO.search(asking) and not _HOW_MANY.search(asking):
         # "要不要订几条规定": 几 is "a few" in a yes/no question, not "how many"
         found = [f for f in found if f not in ("count", "headcount")]
@@ -432,6 +476,7 @@ _ASKING = re.compile(
     r"一年一次|多久一次|几年一次|内容|手续费|申报费|评审费|报名费|工本费|服务费|申请费|收费|交钱|缴费|"
     r"交费|押金|审批|报批|批准|评分细则|打分细则|考核细则|年限|任期|比例|指标|打分|评分|"
     r"看哪些|考哪些|哪些内容|有效期|限制|限定|门槛|上限|下限|"
+    r"[省州县市]里的?部门|[省州县市]里(?=[^,，。?？]{0,2}认[定可])|[省州县市]级部门|"
     r"(本科|大专|专科|硕士|博士|研究生|中专)(学历)?(及以上|以上|以下)?|[0-9一二三四五六七八九十几]+岁)"
 )
 
@@ -468,6 +513,12 @@ MISSING_ZH: dict[str, str] = {
     "notify": "会不会事先通知或提醒",
     "repeat": "连续或多次出现时怎么处理",
     "concurrent": "能否同时兼任或领办多个",
+    "start": "从何时起算",
+    "carryover": "没用完的经费如何处理",
+    "extra": "此外还有什么",
+    "panel": "评审由哪些人组成",
+    "level": "具体由哪一级、哪个部门认定",
+    "items": "补助可以开支哪些具体项目",
     "dispute": "发生纠纷时怎么处理",
     "penalty": "有什么处罚",
     "duration": "办理需要多长时间",
@@ -507,6 +558,12 @@ MISSING_EN: dict[str, str] = {
     "notify": "whether anyone is notified in advance",
     "repeat": "what happens when it happens repeatedly",
     "concurrent": "whether one person may hold several such roles",
+    "start": "when the period is counted from",
+    "carryover": "what happens to unspent money",
+    "extra": "anything beyond that",
+    "panel": "who sits on any panel",
+    "level": "which level or which body does it",
+    "items": "which items the subsidy may pay for",
     "dispute": "how disputes are settled",
     "penalty": "any penalty",
     "duration": "how long it takes",

@@ -25,6 +25,7 @@ _PHRASES: tuple[tuple[tuple[str, ...], str], ...] = (
         "负责人 条件",
     ),
     ((r"party committee", r"party secretary"), "党政"),
+    ((r"evaluat\w+ and nam\w+", r"assess\w* and nam\w+"), "考评 命名"),
     ((r"become", r"turn into", r"serve as"), "成为"),
     ((r"for (?:its|the|their|a) (?:work |host )?units?",), "推动单位建设发展"),
     (
@@ -122,6 +123,19 @@ _PHRASES: tuple[tuple[tuple[str, ...], str], ...] = (
     ((r"county[- ]level", r"city[- ]level"), "县级"),
     ((r"prefecture[- ]level",), "州级"),
     ((r"provincial[- ]level", r"provincial"), "省级"),
+    # other programmes and bodies (not this regulation's): knowledge.other_programme
+    (
+        (
+            r"national (?:model |demonstration |exemplary )?studios?",
+            r"national[- ]level studios?",
+            r"provincial (?:model |demonstration |exemplary )?studios?",
+            r"acftu",
+            r"all-china federation of trade unions",
+        ),
+        "全国示范性工作室",
+    ),
+    ((r"may day (?:labou?r )?medal", r"labou?r medal", r"may 1st medal"), "五一劳动奖章"),
+    ((r"skills? masters? studios?", r"master craftsm[ae]n studios?"), "技能大师工作室"),
     ((r"national model worker", r"national[- ]level"), "全国劳模"),
     ((r"model[- ]worker treatment",), "劳模待遇"),
     ((r"advanced workers?",), "先进工作者"),
@@ -160,6 +174,22 @@ _PHRASES: tuple[tuple[tuple[str, ...], str], ...] = (
         "带徒弟 传帮带",
     ),
     ((r"technical training", r"training courses?"), "技术培训"),
+    # sessions a studio holds are Art. 4's technical training (Art. 13's is members attending)
+    ((r"training sessions?", r"trainings"), "开展 技术培训"),
+    # what the subsidy may pay for (answers: items)
+    ((r"buy(?:ing)? (?:\w+ )?(?:equipment|instruments|computers|materials)",), "买 设备"),
+    (
+        (
+            r"pay(?:ing)? (?:the |our |its )?(?:members|staff|people|team)",
+            r"overtime",
+            r"extra hours",
+            r"labou?r fees?",
+        ),
+        "发 劳务费",
+    ),
+    ((r"training",), "培训"),
+    # who sits on a panel: its members, which no article names (answers: panel)
+    ((r"panel", r"committee", r"jury", r"judges", r"experts?"), "评委"),
     ((r"goals?", r"objectives?", r"role", r"think tank", r"incubator"), "工作目标"),
     (
         (

@@ -523,7 +523,7 @@ OUT_OF_SCOPE_SIGNALS: tuple[Signal, ...] = (
         r"在哪里办公|邮箱|公众号|表格|模板|填写|怎么填|填表|考核表|申报表|申请表|申请书|申报书|格式|"
         r"字数|多少字|截图|牌匾|铭牌|(发|做|制作)牌子|再发牌|换牌|重新发牌|牌子(由谁|谁|怎么|在哪|去哪)|(州总工会|州总|工会)[^,，。?？]{0,3}(哪个部门|哪个处|哪个科|什么部门)|上班时间|办公时间|几点上班|几点下班|作息|几楼|哪栋|门牌|(州总工会|州总|州里|州工会|工会|县总工会)"
         r"[^,，。?？]{0,2}(在哪(?!些|个方面|方面)|地址|在什么地方|怎么走|位置)|内设机构|科室|处室|(有|设)(几个|多少个?|哪些|啥)部门|(去年|前年|往年|历年)[^,，。?？]{0,8}(评|命名|批|名单|几家|多少家|多少个)|第几批|上一批|名额|"
-        r"网上|线上|几份|份数|复印件|原件|盖章|"
+        r"网上|(?<![产水])线上|几份|份数|复印件|原件|盖章|"
         r"(申报|申请|准备|提交|交|提供|带)[^,，。?？]{0,6}(材料|资料)|"
         r"(材料|资料)[^,，。?？]{0,4}(哪些|什么(?!时候)|几份|清单))",
     ),
@@ -533,11 +533,23 @@ OUT_OF_SCOPE_SIGNALS: tuple[Signal, ...] = (
         r"((专利|知识产权|商标|著作权|版权|软著)[^,，。?？]{0,6}(申请|申报|注册|登记|办理|怎么报|咋报|"
         r"去哪|流程|手续)|(申请|申报|注册|办理|登记)[^,，。?？]{0,4}(专利|知识产权|商标|著作权|版权|软著))",
     ),
-    # Studios of other programmes (national, provincial) are not this regulation's.
+    # Other programmes: a studio, title or subsidy of another level (national, provincial),
+    # another body (人社, 科技 …) or another name (技能大师, 工匠, 五一劳动奖章 …) is governed
+    # by that programme's own rules, not by this regulation.
     _s(
         "other_programme",
-        r"((国家级|全国级|全国性|全国示范|省级示范|省级|省部级|省里|省总|全总|中华全国总工会)"
-        r"(示范性|示范|劳模和工匠人才|工匠)?(劳模创新|创新)?工作室)",
+        # another level's studio: "全国示范性劳模创新工作室", "省总的示范性创新工作室"
+        r"((国家级|全国级|全国性|全国|省级|省部级|省里|省上|省总工会|省总|全总|中华全国总工会)的?"
+        r"(示范性|示范|劳模和工匠人才|工匠人才|工匠|技能大师|首席技师|职工)+(劳模)?(创新)?工作室|"
+        r"(国家级|全国级|全国性|省级|省部级|省里|省上|省总工会|省总|全总|中华全国总工会)的?"
+        r"(劳模创新|创新)?工作室|"
+        # another programme's name, whoever runs it
+        r"技能大师|首席技师|工匠人才|工匠工作室|工匠评选|评工匠|[州省县市]级?工匠|大国工匠|"
+        r"劳动奖章|劳动奖状|工人先锋号|青年文明号|巾帼建功|巾帼文明岗|技术能手评选|农民工|"
+        r"职业技能等级|技能鉴定|"
+        # another body's programme: "人社局那个…工作室", "科技局的项目补贴"
+        r"(人社|人力资源和社会保障|人力资源|科技局|科技厅|科技部|发改委|财政局|工信|经信|团委|妇联)"
+        r"[^,，。?？]{0,8}(工作室|补贴|补助|项目|评选|称号|奖|申报|申请|认定为))",
     ),
     # What happens to the money after revocation: the text only says the title goes.
     _s(
@@ -634,6 +646,12 @@ RELATED: dict[int, tuple[int, ...]] = {
     17: (11, 8, 6),
     18: (10, 17, 19),
     19: (18, 2, 1),
+}
+
+# The same duty held by someone else: a studio's own measures are Art. 10, the
+# measures a county or sector union draws up for its area are Art. 18.
+OTHER_HOLDER: dict[int, tuple[int, re.Pattern[str]]] = {
+    10: (18, re.compile(r"(县|市|系统|行业|本地|各地|地方)")),
 }
 
 # A question about the deadline of Art. 17's annual report.

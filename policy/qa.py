@@ -51,6 +51,13 @@ UNKNOWN_WEIGHT = 2.5  # weight of a word the index has never seen
 BIGRAM_CREDIT = 0.6  # credit for a word matched only through its character bigrams
 TIE_RATIO = 0.85  # labels scoring within this share of the best are compared on coverage
 RELATED_RATIO = 0.6  # a runner-up scoring this share of the best is suggested first
+# Concepts: the words of an article's own text and topic words that at most CONCEPT_DF
+# articles share.  A question naming such a concept of one article only is about that
+# article even when its other words (a situation, filler, dialect) dilute the coverage.
+CONCEPT_DF = 2
+CONCEPT_MIN = 3.0  # IDF mass of the best article's concepts the question must name
+CONCEPT_COVERAGE = 0.3  # and the share of the question its vocabulary still explains
+CONCEPT_LEAD = 1.5  # and this many times the concepts it names of any other article
 OUT_OF_SCOPE_MARGIN = 0.8  # an article within this share of an out-of-scope example still wins
 
 _ARTICLE_REF = re.compile(r"第\s*([0-9]{1,3}|[零〇一二两三四五六七八九十百]{1,4})\s*条")
@@ -67,6 +74,7 @@ NONE = "none"
 MULTI = "multi"
 MAX_PARTS = 3
 WEAK_SPLIT_CONFIDENCE = 0.9  # each piece of an unpunctuated run-on must be this clear
+# ... unless it asks three times ("帮不帮转化 会不会宣传 能优先吗"): then this clear
 CLEAR = 0.5  # the whole's article must explain this share of the last clause to keep it
 CLEAR_PIECE = 0.8  # a run-on piece the whole leaves unexplained must be this well explained
 
@@ -127,6 +135,7 @@ class _Index:
     avg_length: float
     vocab: dict[int, set[str]] = field(default_factory=dict)
     sentences: dict[int, list[tuple[str, frozenset[str]]]] = field(default_factory=dict)
+    concepts: dict[int, frozenset[str]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -208,10 +217,31 @@ class QAEngine:
         )
         for unit in units:
             index.vocab.setdefault(unit.label, set()).update(unit.tf)
+        index.concepts = self._concepts()
         for article in reg.articles:
             parts = [s for s in _SENTENCE_END.split(article.text) if s.strip()]
             index.sentences[article.number] = [(s, frozenset(self._tokens(s))) for s in parts]
         return index
+
+    def _concepts(self) -> dict[int, frozenset[str]]:
+        """Each article's distinctive words: in its text or title, in few articles."""
+        words: dict[int, set[str]] = {}
+        for article in self.regulation.articles:
+            # its text, and its short title ("制定目的", "工作目标"): what it is about
+            text = f"{article.text} {article.gist_zh}"
+            words.setdefault(article.number, set()).update(self._concept_words(text))
+        df = Counter(w for ws in words.values() for w in ws)
+        return {
+            label: frozenset(w for w in ws if df[w] <= CONCEPT_DF) for label, ws in words.items()
+        }
+
+    def _concept_words(self, text: str) -> set[str]:
+        return {g[0] for g in self._tokenizer.groups(apply_synonyms(normalize(text)))}
+
+    def _concept_weight(self, groups: list[tuple[str, ...]], label: int) -> float:
+        assert self._index is not None
+        concepts = self._index.concepts.get(label, frozenset())
+        return sum(self._group_weight(g) for g in groups if g[0] in concepts)
 
     # -- answering --------------------------------------------------------
 
@@ -280,7 +310,7 @@ class QAEngine:
                 if (
                     weak
                     and not refused  # clearly outside the regulation is clear too
-                    and answer.score < WEAK_SPLIT_CONFIDENCE
+                    and answer.score < (WEAK_SPLIT_CONFIDENCE if len(pieces) < 3 else CLEAR)
                     and not (answer.kind != NONE and _same_topic(answer, whole))
                     and not self._unexplained(answer, whole, text)
                 ):
@@ -296,6 +326,7 @@ class QAEngine:
                     continue
                 seen.add(key)
                 found.append(answer)
+            found = _within_other_programme(found)
             answered = [a for a in found if a.kind != NONE]
             refusals = [a for a in found if a.kind == NONE and a.reason.startswith("signal:")]
             # "先找谁推荐 要准备啥材料": one part the regulation answers, one it does not
@@ -335,6 +366,8 @@ class QAEngine:
         alone wins when it is clearer, and decides alone when it is out of scope.
         """
         whole = self._answer_one(text)
+        # "我是县总的 我们要不要…": a self-introduction, then a pause, is a clause
+        text = _SELF_INTRO.sub(r"\g<0>，", text, count=1)
         clauses = [c.strip() for c in _CLAUSE_BREAK.split(text) if len(c.strip()) >= 4]
         if len(clauses) < 2:
             return whole
@@ -343,6 +376,8 @@ class QAEngine:
         last = self._answer_one(clauses[-1])
         if last.kind == NONE:
             return last if last.reason.startswith("signal:") else whole
+        if whole.reason in _PROGRAMME_REFUSALS and not _OWN_SUBJECT.search(clauses[-1]):
+            return whole  # "想评省级劳模 得具备哪些条件 找谁推荐": all about the title
         same_topic = (last.article, last.about_notice) == (whole.article, whole.about_notice)
         if (
             whole.kind == NONE
@@ -384,6 +419,10 @@ class QAEngine:
             return self._judge(found, (*facets, facet), f"signal:{signal}")
         if signal is not None:
             return _not_covered(f"signal:{signal}")
+        if "items" in facets:
+            # what the subsidy may pay for is Art. 9's earmarking, whatever the item
+            found = self._retrieve(_SPENT.sub(" 专款专用 ", text))
+            return self._judge(found, facets, "") if found.kind != NONE else found
         found = self._retrieve(text)
         if facets:
             # The asking words ("一年几次", "哪个部门") can pull towards an article that
@@ -442,6 +481,10 @@ class QAEngine:
         best = top
         if top.label != OUT_OF_SCOPE and contenders:
             best = max(contenders, key=lambda r: (round(coverage_of(r.label), 3), r.score))
+        holder = knowledge.OTHER_HOLDER.get(best.label)
+        if holder is not None and holder[1].search(mapped):
+            # "我们县要不要自己出个办法": the duty's holder names the article
+            best = next((r for r in ranked if r.label == holder[0]), best)
         ranked = [best] + [r for r in ranked if r is not best]
         coverage = coverage_of(best.label)
         runner_up = ranked[1].score if len(ranked) > 1 else 0.0
@@ -458,7 +501,11 @@ class QAEngine:
         if (
             best.score < MIN_SCORE
             or evidence < MIN_EVIDENCE
-            or (coverage < MIN_COVERAGE and not clear_winner)
+            or (
+                coverage < MIN_COVERAGE
+                and not clear_winner
+                and not self._names_concept(groups, best, ranked, coverage)
+            )
         ):
             return _not_covered(
                 f"low confidence (coverage {coverage:.2f}, bm25 {best.score:.2f},"
@@ -486,6 +533,30 @@ class QAEngine:
             note=self._note(number),
             reason=f"bm25 {best.score:.2f}, coverage {coverage:.2f}, margin {margin:.2f}",
         )
+
+    def _names_concept(
+        self,
+        groups: list[tuple[str, ...]],
+        best: _Ranked,
+        ranked: list[_Ranked],
+        coverage: float,
+    ) -> bool:
+        """The question names a concept of the best article, and of no other as much."""
+        if coverage < CONCEPT_COVERAGE or best.score < MIN_MARGIN_SCORE:
+            return False
+        return self._concept_leader(groups, ranked) is best
+
+    def _concept_leader(
+        self, groups: list[tuple[str, ...]], ranked: list[_Ranked]
+    ) -> _Ranked | None:
+        """The article whose own concepts the question names clearly more than any other's."""
+        weights = [(self._concept_weight(groups, r.label), r) for r in ranked if r.label > 0]
+        weights.sort(key=lambda wr: wr[0], reverse=True)
+        if not weights or weights[0][0] < CONCEPT_MIN:
+            return None
+        if len(weights) > 1 and CONCEPT_LEAD * weights[1][0] > weights[0][0]:
+            return None
+        return weights[0][1]
 
     def _coverage(self, groups: list[tuple[str, ...]], label: int) -> float:
         """Share of the question's content words that the label's vocabulary explains.
@@ -660,6 +731,25 @@ class QAEngine:
         return f"本办法由{notice.issuer}于{issued}以{notice.doc_number}印发。"
 
 
+# Another programme, or the model-worker title itself: the questions after it in the
+# same message are about it too ("全国示范性工作室如何申报? 是否需要省总推荐?",
+# "咋个评上省级劳模 要哪些条件"), unless they name this programme's own things.
+_PROGRAMME_REFUSALS = ("signal:other_programme", "signal:model_worker_selection")
+_OWN_SUBJECT = re.compile(r"工作室|本办法|这个办法|管理办法|州总|台帐|台账|补助|第.{1,3}条")
+
+
+def _within_other_programme(found: list[Answer]) -> list[Answer]:
+    kept: list[Answer] = []
+    context = False
+    for answer in found:
+        if answer.kind == NONE and answer.reason in _PROGRAMME_REFUSALS:
+            context = True
+        elif context and not _OWN_SUBJECT.search(answer.question):
+            continue
+        kept.append(answer)
+    return kept
+
+
 def _same_topic(a: Answer, b: Answer) -> bool:
     return (a.article, a.about_notice) == (b.article, b.about_notice)
 
@@ -686,6 +776,7 @@ def _not_covered(reason: str, score: float = 0.0) -> Answer:
 
 
 _CLAUSE_BREAK = re.compile(r"[,，;；:：]")
+_SELF_INTRO = re.compile(r"^(?:我是|我在|我们是|我们这边是|本人是|我们在)[^\s,，。?？]{1,12}(?=\s)")
 # A last clause made only of these asks about what came before it.
 _GENERIC_ASK = re.compile(
     r"本办法|这个办法|办法|管理办法|规定|文件|有何|有什么|有哪些|什么|哪些|啥|怎么|如何|要求|说|讲|"
@@ -694,9 +785,13 @@ _GENERIC_ASK = re.compile(
 # Words that make a piece of a message ask something (as typed, dialect included;
 # a final 没有 is as often "not yet" as a question).
 _ASKS = re.compile(
-    r"吗|呢|么|嘛|多少|好多|几|谁|什么|啥|哪|怎|咋|如何|是否|能否|要不要|能不能|可不可以|有没有|"
-    r"是不是|行不行|得不得|要得|[不噻撒哈咩没得]\s*$|[?？]"
+    r"吗|呢|么|嘛|多少|好多|多[久长大高]|几|谁|什么|啥|哪|怎|咋|如何|是否|能否|要不要|能不能|可不可以|有没有|"
+    r"是不是|行不行|得不得|要得|[不噻撒哈咩没得]\s*$|[?？]|"
+    # A-not-A: 帮不帮, 会不会, 考核不考核
+    r"([\u4e00-\u9fff]{1,2})[不没]\1"
 )
+# What follows the money in "补助能不能给成员发讲课费": the item, not the topic.
+_SPENT = re.compile(r"(?<=补助|补贴|经费|资金)[^,，。?？]*|(?<=[钱款])[^,，。?？]*")
 _LIMIT_FACETS = {"headcount", "count", "max", "minimum", "threshold"}
 
 

@@ -381,6 +381,8 @@ SYNONYMS: Mapping[str, str] = {
     "咋": "怎么",
     "为啥": "为什么",
     "宗旨": "目的",
+    "立意": "目的",
+    "倾斜": "优先",
     "图个什么": "目的",
     "图个啥": "目的",
     "图啥": "目的",
@@ -523,6 +525,8 @@ _CJK_RUN = re.compile(r"[\u3400-\u9fff]+")
 _ASCII_WORD = re.compile(r"[a-z][a-z0-9]*|[0-9]+")
 
 _DICT_FILE = "data/jieba_small.dict"
+_COMMON_FREQ = 2000  # a word this frequent is never a typo
+_EVERYDAY_FREQ = 800  # a typo window never cuts a word this frequent in two
 # Extra words so jieba keeps the programme's terms whole.
 DOMAIN_WORDS = _words(
     """
@@ -606,6 +610,8 @@ class PhoneText:
         self._pinyin: Any = None
         self._vocab: frozenset[str] = frozenset()
         self._by_sound: dict[tuple[str, ...], list[str]] = {}
+        self._common: frozenset[str] = frozenset()
+        self._everyday: frozenset[str] = frozenset()
 
     def warm(self, targets: Iterable[str], known: Iterable[str]) -> None:
         """``targets``: the regulation's own terms a typo may stand for; ``known``: every
@@ -623,6 +629,28 @@ class PhoneText:
         for word in sorted(words):
             by_sound.setdefault(tuple(lazy_pinyin(word)), []).append(word)
         self._by_sound = by_sound
+        # Everyday words are typed right even when they sound like a term of the
+        # regulation (同事 is not 同时); a window that cuts an everyday word in two
+        # ("用语音": 用语 | 音) is no typo either.
+        common: set[str] = set()
+        everyday: set[str] = set()
+        with resources.files("policy").joinpath(_DICT_FILE).open(encoding="utf-8") as lines:
+            for line in lines:
+                word, _, freq = line.strip().partition(" ")
+                if len(word) >= 2 and freq.isdigit():
+                    if int(freq) >= _COMMON_FREQ:
+                        common.add(word)
+                    if int(freq) >= _EVERYDAY_FREQ:
+                        everyday.add(word)
+        self._common = frozenset(common - words)
+        self._everyday = frozenset(everyday - words)
+
+    def _splits_a_word(self, run: str, start: int, end: int) -> bool:
+        for size in (2, 3):
+            for i in range(max(0, start - size + 1), min(end, len(run) - size + 1)):
+                if (i < start or i + size > end) and run[i : i + size] in self._everyday:
+                    return True
+        return False
 
     def clean(self, text: str) -> str:
         text = "".join(" " if _is_symbol(c) else c for c in text)
@@ -656,6 +684,8 @@ class PhoneText:
                 window = "".join(out[i : i + size])
                 if any(c in _FUNCTION_CHARS for c in window):
                     continue  # "是用", "几本": function words typed right
+                if window in self._common or self._splits_a_word(run, i, i + size):
+                    continue
                 for word in self._by_sound.get(tuple(sounds[i : i + size]), ()):
                     same = sum(a == b for a, b in zip(word, window, strict=True))
                     if same >= max(1, size - 2):
@@ -697,6 +727,35 @@ _REWRITES: tuple[tuple[re.Pattern[str], str, str], ...] = (
         r"\1适用",
         # ... unless it asks about studios from before the measures took effect (Art. 19)
         r"^(?!.*(?:发布|实施|施行|以前|之前)).*工作室",
+    ),
+    # "图的是啥", "为啥要搞这个": what the measures are for is their purpose (Art. 1)
+    (
+        re.compile(
+            r"图[的是个]{0,2}(?:什么|啥)|(?:为什么|为啥|为何)要(?:搞|出|定|弄|制定|订|整)"
+            r"(?:出来)?(?=这|本|办法)"
+        ),
+        "目的",
+        "",
+    ),
+    # a leading or exemplary role is Art. 1's 示范引领作用 (传帮带 is Art. 4's)
+    (re.compile(r"(?:带头|表率|榜样|引领|示范|领头)作用"), "示范引领作用", ""),
+    # passing a practice on to other units is Art. 15's 推广
+    (
+        re.compile(
+            r"推(?:给|到|向|荐给)[^,，。?？]{0,4}(?:别的|其他|其它|外|兄弟)[^,，。?？]{0,3}"
+            r"(?:单位|厂|企业|地方|部门)|(?:让|给|教)(?:别的|其他|其它|兄弟)[^,，。?？]{0,4}学"
+        ),
+        r"\g<0> 推广 ",
+        "",
+    ),
+    # keeping it going for good is Art. 16's 深入持久
+    (
+        re.compile(
+            r"(?:一直|长期|持续|长久|永远|坚持)[^,，。?？]{0,3}(?:搞|做|开展|干|办|弄)(?:下去)?|"
+            r"(?:搞|做|干|办|弄)下去"
+        ),
+        r"\g<0> 持久 ",
+        "",
     ),
     # "整成啥样子", "搞成什么样": what the studio should become is its goal (Art. 5)
     (re.compile(r"(?:整|弄|搞|做|建)成(?=啥|什么|哪样|怎样|样子|一个)"), "办成", ""),

@@ -187,3 +187,36 @@ async def test_over_long_question_is_refused_politely(bot: BotHarness) -> None:
 async def test_policy_commands_work_in_groups_too(bot: BotHarness) -> None:
     replies = await bot.send_in_group(ASKER, "/ask 复核不达标怎么处理？")
     assert "📖 第十七条" in replies[0]
+
+
+async def test_another_programme_is_not_covered_even_in_a_run_on(bot: BotHarness) -> None:
+    replies = await bot.send(ASKER, "人社局的首席技师工作室补助怎么申请")
+    assert replies[0].startswith("❔ 《办法》没有规定这个问题")
+    # the questions after it are about the same title, not about this regulation
+    replies = await bot.send(ASKER, "想评省级劳模 得具备哪些条件 找谁推荐")
+    assert replies[0].startswith("❔") and "逐一回答" not in replies[0]
+    replies = await bot.send(ANNA, "How do I apply for a May Day labour medal?")
+    assert replies[0].startswith("❔ The regulation does not cover this question")
+
+
+async def test_a_point_the_article_leaves_open_is_named(bot: BotHarness) -> None:
+    first = (await bot.send(ASKER, "五年复核的五年从哪一年起算"))[0].splitlines()[0]
+    assert first.startswith("🟡 第十七条规定：") and "没有规定从何时起算" in first
+    first = (await bot.send(ASKER, "补助可不可以拿来添置仪器设备"))[0].splitlines()[0]
+    assert first.startswith("🟡 第九条规定：") and "没有规定补助可以开支哪些具体项目" in first
+    first = (await bot.send(ASKER, "成果认定是县里认定也算还是必须州里认定"))[0].splitlines()[0]
+    assert first.startswith("🟡 第六条第（四）项规定：") and "哪一级、哪个部门" in first
+
+
+async def test_three_a_not_a_questions_in_a_run_on_get_three_answers(bot: BotHarness) -> None:
+    replies = await bot.send(ASKER, "成果工会帮不帮转化 先进事迹会不会宣传 成员疗休养能优先吗")
+    text = replies[0]
+    assert text.startswith("你这条消息里有 3 个问题")
+    assert text.index("第十四条") < text.index("第十五条") < text.index("第十三条")
+
+
+async def test_a_self_introduction_does_not_choose_the_article(bot: BotHarness) -> None:
+    replies = await bot.send(ASKER, "我是系统工会的 我们要不要给下属的工作室弄本管理台账")
+    assert replies[0].startswith("✅ 所属工会要建立劳模创新工作室管理台帐")
+    replies = await bot.send(ASKER, "我们市还用不用自己订管理办法")
+    assert replies[0].startswith("✅") and "第十八条" in replies[0]

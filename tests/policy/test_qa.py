@@ -372,12 +372,15 @@ def test_generic_word_alone_is_not_enough_evidence(engine: QAEngine) -> None:
 # floor 90%); heldout2's misses were later described to a tuner, so it is no longer clean;
 # heldout3 is the cleanest (88.7% when added, 92.5% with the second-generation engine,
 # 95.3% after blindA's causes were fixed).  blindA was written blind (83.0% at its first
-# run); its misses were then studied, so it too is now only a regression guard.
+# run); its misses were then studied, so it too is now only a regression guard.  So is
+# blindB (81.5% at its first run, 95.4% once the causes of its misses were fixed).
 HELDOUT_FLOORS = {
     "heldout_questions.tsv": 0.97,
     "heldout2_questions.tsv": 0.97,
     "heldout3_questions.tsv": 0.95,
-    "blindA_questions.tsv": 0.97,
+    "blindA_questions.tsv": 0.99,
+    # blindB: written blind, 81.5% at its first run; its misses were then studied (qa3)
+    "blindB_questions.tsv": 0.94,
 }
 
 
@@ -389,7 +392,11 @@ def test_heldout_set_floor(engine: QAEngine, name: str) -> None:
 
 # The issue's floors per kind, on our own sets written in the new format (English, near
 # misses, several questions in one message).
-KIND_SETS = (*(f"tuning{n}_questions.tsv" for n in range(9, 22)), "blindA_questions.tsv")
+KIND_SETS = (
+    *(f"tuning{n}_questions.tsv" for n in range(9, 24)),
+    "blindA_questions.tsv",
+    "blindB_questions.tsv",
+)
 
 
 def test_floors_per_kind_and_language(engine: QAEngine) -> None:
@@ -514,3 +521,84 @@ def test_a_part_outside_the_regulation_does_not_silence_the_part_inside(
     assert [(p.kind, p.article) for p in reply.parts] == [(ANSWERED, 11), (NONE, None)]
     # noise is not a question of its own
     assert len(engine.reply("工作室要几个项目 谢谢啦").parts) == 1
+
+
+# blindB's misses, by cause; each case is in words of our own (tuning22/23 hold more).
+@pytest.mark.parametrize(
+    ("question", "kind", "article"),
+    [
+        # an article's own concept (持久, 台帐) decides when situation words dilute the rest
+        ("工作室这个事情是一直要搞下去的吗 还是过两年就不搞了", ANSWERED, 16),
+        ("我是系统工会的 我们要不要给下属的工作室弄本管理台账", ANSWERED, 11),
+        # other programmes, other bodies, other titles
+        ("人社局的首席技师工作室补助怎么申请", NONE, None),
+        ("五一劳动奖章怎么报名", NONE, None),
+        ("省总的示范性创新工作室多久评一次", NONE, None),
+        ("How do I get my studio recognised as a national model studio by the ACFTU?", NONE, None),
+        # a point the article on the topic does not state
+        ("五年复核的五年从哪一年起算", SILENT, 17),
+        ("补助可不可以拿来添置仪器设备", SILENT, 9),
+        ("补助能不能给团队成员发讲课费", SILENT, 9),
+        ("成果认定是县里认定也算还是必须州里认定", SILENT, 6),
+        ("每年考核排最后的工作室会被罚吗", SILENT, 17),
+        ("工作室补助用不完可以结转吗", SILENT, 9),
+        ("Who are the judges when the federation evaluates and names studios?", SILENT, 8),
+        ("How many training courses must a studio hold each year at least?", SILENT, 4),
+        # whose measures: a county's or sector union's are Art. 18, a studio's Art. 10
+        ("我们市还用不用自己订管理办法", ANSWERED, 18),
+        ("工作室自己要定些啥子管理制度", ANSWERED, 10),
+    ],
+)
+def test_blindb_causes(engine: QAEngine, question: str, kind: str, article: int | None) -> None:
+    reply = engine.reply(question)
+    assert len(reply.parts) == 1, [p.article for p in reply.parts]
+    assert (reply.parts[0].kind, reply.parts[0].article) == (kind, article), reply.parts[0].reason
+
+
+@pytest.mark.parametrize(
+    ("message", "articles"),
+    [
+        ("成果工会帮不帮转化 先进事迹会不会宣传 成员疗休养能优先吗", {13, 14, 15}),
+        ("台账要几本 补助给几次 复核多久一回", {9, 11, 17}),
+        ("我在市总工会 年底考核要报哪里 我们市还用不用自己订管理办法", {17, 18}),
+    ],
+)
+def test_run_ons_of_a_not_a_and_多久_questions_are_split(
+    engine: QAEngine, message: str, articles: set[int]
+) -> None:
+    reply = engine.reply(message)
+    assert {p.article for p in reply.parts} == articles
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "想评省级劳模 得具备哪些条件 找谁推荐",
+        "全国劳模和工匠人才创新工作室要走什么程序?要不要省总推荐?",
+    ],
+)
+def test_questions_after_another_programme_are_about_it(engine: QAEngine, message: str) -> None:
+    reply = engine.reply(message)
+    assert [p.kind for p in reply.parts] == [NONE]
+
+
+def test_concepts_are_an_articles_own_distinctive_words(engine: QAEngine) -> None:
+    engine.warm()
+    assert engine._index is not None
+    concepts = engine._index.concepts
+    assert "w:台帐" in concepts[11] and "w:智囊团" in concepts[5] and "w:目的" in concepts[1]
+    assert all("w:工作室" not in words for words in concepts.values())  # in every article
+
+
+@pytest.mark.parametrize(
+    ("typed", "kept", "fixed"),
+    [
+        ("单位同事说复合一次要几年", "同事", "复核"),  # an everyday word is no typo
+        ("我用语音问一下老模工作室", "语音", "劳模"),  # nor is a window that cuts one in two
+    ],
+)
+def test_pinyin_typos_spare_everyday_words(
+    engine: QAEngine, typed: str, kept: str, fixed: str
+) -> None:
+    _, text = engine.prepare(typed)
+    assert kept in text and fixed in text
