@@ -1,10 +1,12 @@
-"""Ledgers as an Excel workbook (Art. 11): one sheet per ledger, Chinese headers, frozen
-header row, sensible widths and formats, totals where they make sense."""
+"""Ledgers as an Excel workbook (Art. 11): one sheet per ledger, generated from the ledger
+specs, headers in the reader's language, frozen header row, sensible widths and formats,
+totals where they make sense."""
 
 from __future__ import annotations
 
+import html
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date
 from functools import cache
 from io import BytesIO
@@ -15,12 +17,21 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from bot.handlers.ledgers.spec import (
+    DATE,
+    EVENT_COLUMNS,
+    EVENT_SHEET,
+    MEMBER,
+    SPECS,
+    YUAN,
+    Column,
+    LedgerSpec,
+)
 from storage.ledgers import StudioLedgers
 from storage.models import FundDirection
 
-Label = Callable[[str], str]  # catalog lookup for enum values
-YUAN = "#,##0.00"
-DATE = "yyyy-mm-dd"
+Label = Callable[..., str]  # catalog key (and placeholders) → text in the reader's language
+Header = tuple[str, int, str | None]  # title, width, number format
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 BOLD = Font(bold=True)
 CENTRED = Alignment(horizontal="center", vertical="center")
@@ -37,14 +48,15 @@ class _Book:
     220,000 rows cost what writing them costs. (Appending to a normal worksheet and styling
     `ws[ws.max_row]` made every row scan all earlier ones: quadratic.)"""
 
-    def __init__(self, total: int, progress: Progress | None) -> None:
+    def __init__(self, rows: int, progress: Progress | None, *, total: str) -> None:
         self.wb = Workbook(write_only=True)
-        self.total, self.done, self.progress = max(total, 1), 0, progress
+        self.total, self.done, self.progress = max(rows, 1), 0, progress
+        self.total_label = total  # the totals row's first cell
 
     def sheet(
         self,
         title: str,
-        headers: Sequence[tuple[str, int, str | None]],
+        headers: Sequence[Header],
         rows: Iterable[Sequence[Any]],
         totals: Sequence[int] = (),
     ) -> None:
@@ -67,7 +79,7 @@ class _Book:
         if totals and count:
             last = count + 1
             line: list[Any] = [None] * len(headers)
-            line[0] = WriteOnlyCell(ws, "合计")
+            line[0] = WriteOnlyCell(ws, self.total_label)
             line[0].font = BOLD
             for col in totals:
                 letter = get_column_letter(col)
@@ -100,9 +112,33 @@ class _Book:
         return value
 
 
-def _files(item: StudioLedgers, kind: str, record_id: int) -> str:
-    # The files themselves stay in Telegram (/ledger sends them back); the sheet names them.
-    return "、".join(item.files.get((kind, record_id), []))
+# Where each ledger's records are in a studio's export.
+_RECORDS = {
+    "project": "projects",
+    "achievement": "achievements",
+    "activity": "activities",
+    "member": "members",
+    "funds": "funds",
+}
+# Art. 11: 所属工会应建立劳模创新工作室管理台帐 — the overview sheet, one row per studio:
+# (catalog key of the title, width, number format).
+STUDIO_COLUMN = ("export.col.studio", 24, None)  # first on each sheet of a management export
+OVERVIEW: tuple[tuple[str, int, str | None], ...] = (
+    STUDIO_COLUMN,
+    ("export.col.leader", 10, None),
+    ("export.col.honour", 16, None),
+    ("export.col.union", 18, None),
+    ("export.col.status", 14, None),
+    ("export.col.named_on", 12, DATE),
+    ("export.col.naming_document", 20, None),
+    ("export.col.members", 8, None),
+    ("export.col.projects", 8, None),
+    ("export.col.achievements", 8, None),
+    ("export.col.activities", 8, None),
+    ("export.col.balance", 14, YUAN),
+    ("export.col.revoked_on", 12, DATE),
+)
+OVERVIEW_TOTALS = (8, 9, 10, 11, 12)  # the counts and the balance
 
 
 def build_workbook(
@@ -113,204 +149,49 @@ def build_workbook(
     management: bool,
     progress: Progress | None = None,
 ) -> bytes:
-    """`management`: the union's ledger over its studios, with an overview sheet first.
+    """One sheet per ledger, as its spec (bot/handlers/ledgers/spec.py) declares it, headers
+    in the reader's language. `management`: the union's ledger over its studios, with an
+    overview sheet first and each row led by its studio.
     Pure and thread-safe: the bot runs it in a worker thread, off the event loop."""
     label = cache(label)  # a few dozen distinct enum labels, looked up 220,000 times
-    book = _Book(sum(i.row_count for i in ledgers), progress)
+    book = _Book(sum(i.row_count for i in ledgers), progress, total=label("export.total"))
     many = management
-    studio_col: list[tuple[str, int, str | None]] = [("工作室", 24, None)] if many else []
 
-    def lead(item: StudioLedgers) -> list[Any]:
-        return [item.studio.name] if many else []
+    def headers(columns: Iterable[tuple[str, int, str | None]]) -> list[Header]:
+        lead = [STUDIO_COLUMN] if many else []
+        return [(label(key), width, fmt) for key, width, fmt in (*lead, *columns)]
+
+    def totals(columns: Sequence[Column]) -> tuple[int, ...]:
+        return tuple(n for n, c in enumerate(columns, 2 if many else 1) if c.total)
 
     if many:
-        # Art. 11: 所属工会应建立劳模创新工作室管理台帐
         book.sheet(
-            "管理台帐",
-            [
-                ("工作室", 24, None),
-                ("负责人", 10, None),
-                ("荣誉", 16, None),
-                ("所属工会", 18, None),
-                ("状态", 14, None),
-                ("命名日期", 12, DATE),
-                ("命名文号", 20, None),
-                ("成员数", 8, None),
-                ("项目数", 8, None),
-                ("成果数", 8, None),
-                ("活动数", 8, None),
-                ("经费结余（元）", 14, YUAN),
-                ("撤销日期", 12, DATE),
-            ],
-            (
-                [
-                    i.studio.name,
-                    i.studio.leader_name,
-                    label(f"honour.{i.studio.leader_honour.value}"),
-                    i.union_name,
-                    label(f"status.{i.studio.status.value}"),
-                    i.studio.named_on,
-                    i.studio.naming_document or "",
-                    len(i.members),
-                    len(i.projects),
-                    len(i.achievements),
-                    len(i.activities),
-                    _balance(i) / 100,
-                    i.studio.revoked_on,
-                ]
-                for i in ledgers
-            ),
-            totals=(8, 9, 10, 11, 12),
+            label("export.sheet.management"),
+            [(label(key), width, fmt) for key, width, fmt in OVERVIEW],
+            (_overview(i, label) for i in ledgers),
+            totals=OVERVIEW_TOTALS,
         )
-    book.sheet(
-        "攻关项目",
-        [
-            *studio_col,
-            ("年度", 8, None),
-            ("项目名称", 30, None),
-            ("类别", 10, None),
-            ("立项日期", 12, DATE),
-            ("立项单位", 20, None),
-            ("进展", 10, None),
-            ("工会确认", 10, None),
-        ],
-        (
-            [
-                *lead(i),
-                p.year,
-                p.title,
-                label(f"enum.kind.{p.kind.value}"),
-                p.approved_on,
-                p.approving_body,
-                label(f"enum.status.{p.status.value}"),
-                label(f"review.{p.review_status.value}"),
-            ]
-            for i in ledgers
-            for p in i.projects
-        ),
-    )
-    n = len(studio_col)
-    book.sheet(
-        "创新成果",
-        [
-            *studio_col,
-            ("成果名称", 30, None),
-            ("类别", 10, None),
-            ("认可日期", 12, DATE),
-            ("认可单位", 20, None),
-            ("级别", 10, None),
-            ("经济效益（万元）", 14, "0.00"),
-            ("社会效益", 30, None),
-            ("工会确认", 10, None),
-            ("附件", 30, None),
-        ],
-        (
-            [
-                *lead(i),
-                a.title,
-                label(f"enum.category.{a.category.value}"),
-                a.achieved_on,
-                a.recognised_by,
-                label(f"level.{a.recognition_level}") if a.recognition_level else "",
-                a.economic_benefit_fen / 1_000_000 if a.economic_benefit_fen is not None else None,
-                a.social_benefit,
-                label(f"review.{a.review_status.value}"),
-                _files(i, "achievement", a.id),
-            ]
-            for i in ledgers
-            for a in i.achievements
-        ),
-        totals=(n + 6,),
-    )
-    book.sheet(
-        "创建活动",
-        [
-            *studio_col,
-            ("日期", 12, DATE),
-            ("类型", 10, None),
-            ("人数", 8, None),
-            ("内容", 40, None),
-            ("照片", 30, None),
-        ],
-        (
-            [
-                *lead(i),
-                v.held_on,
-                label(f"enum.kind.{v.kind.value}"),
-                v.people_reached,
-                v.summary,
-                _files(i, "activity", v.id),
-            ]
-            for i in ledgers
-            for v in i.activities
-        ),
-        totals=(n + 3,),
-    )
-    book.sheet(
-        "成员发展",
-        [
-            *studio_col,
-            ("姓名", 10, None),
-            ("专业", 14, None),
-            ("学历", 10, None),
-            ("出生年份", 10, None),
-            ("加入日期", 12, DATE),
-            ("离开日期", 12, DATE),
-        ],
-        (
-            [*lead(i), m.name, m.specialty, m.education, m.birth_year, m.joined_on, m.left_on]
-            for i in ledgers
-            for m in i.members
-        ),
-    )
-    book.sheet(
-        "成员发展记录",
-        [
-            *studio_col,
-            ("姓名", 10, None),
-            ("日期", 12, DATE),
-            ("类别", 10, None),
-            ("内容", 40, None),
-        ],
-        (
-            [*lead(i), name, e.on_date, label(_event_key(e.kind.value)), e.description]
-            for i in ledgers
-            for name, e in i.events
-        ),
-    )
-    book.sheet(
-        "经费",
-        [
-            *studio_col,
-            ("日期", 12, DATE),
-            ("收支", 8, None),
-            ("来源", 18, None),
-            ("收入（元）", 14, YUAN),
-            ("支出（元）", 14, YUAN),
-            ("用途", 30, None),
-        ],
-        (
-            [
-                *lead(i),
-                f.on_date,
-                label(f"enum.direction.{f.direction.value}"),
-                label(f"enum.source.{f.source.value}") if f.source else "",
-                f.amount_fen / 100 if f.direction is FundDirection.INCOME else None,
-                f.amount_fen / 100 if f.direction is FundDirection.EXPENSE else None,
-                f.purpose,
-            ]
-            for i in ledgers
-            for f in sorted(i.funds, key=lambda r: (r.on_date, r.id))
-        ),
-        totals=(n + 4, n + 5),
-    )
+    for spec in SPECS.values():
+        book.sheet(
+            label(spec.sheet),
+            headers((spec.header(c), c.width, spec.number_format(c)) for c in spec.export),
+            _rows(ledgers, spec, label, many),
+            totals=totals(spec.export),
+        )
+        if spec is MEMBER:  # its development events, on the sheet after its members
+            book.sheet(
+                label(EVENT_SHEET),
+                headers((str(c.header), c.width, c.number_format) for c in EVENT_COLUMNS),
+                _event_rows(ledgers, label, many),
+                totals=totals(EVENT_COLUMNS),
+            )
     revoked = [i.studio for i in ledgers if i.studio.revoked_on is not None]
     if revoked and not many:
         # Art. 17: the workbook of a revoked studio says so, like every other view of it.
-        note = book.wb.create_sheet("说明")
+        note = book.wb.create_sheet(label("export.sheet.note"))
         note.column_dimensions["A"].width = 60
-        note.append([f"称号已于 {revoked[0].revoked_on} 撤销（第十七条）。以上为历史台帐，只读。"])
-    book.wb.properties.title = f"劳模创新工作室台帐 {today.isoformat()}"
+        note.append([_plain(label("export.revoked", date=revoked[0].revoked_on))])
+    book.wb.properties.title = _plain(label("export.title", date=today.isoformat()))
     out = BytesIO()
     book.wb.save(out)
     if progress is not None:
@@ -318,10 +199,51 @@ def build_workbook(
     return out.getvalue()
 
 
-def _event_key(kind: str) -> str:
-    return {"joined": "member_action.join", "left": "member_action.leave"}.get(
-        kind, f"member_event.{kind}"
-    )
+def _rows(
+    ledgers: Sequence[StudioLedgers], spec: LedgerSpec, label: Label, many: bool
+) -> Iterator[list[Any]]:
+    cells, kind, order = spec.cells, spec.kind, spec.export_order
+    attribute = _RECORDS[kind]
+    for item in ledgers:
+        lead = [item.studio.name] if many else []
+        records = getattr(item, attribute)
+        files = item.files
+        for record in sorted(records, key=order) if order else records:
+            # The files stay in Telegram (/ledger sends them back); the sheet names them.
+            names = files.get((kind, record.id), ()) if files else ()
+            yield [*lead, *[cell(record, label, names) for cell in cells]]
+
+
+def _event_rows(ledgers: Sequence[StudioLedgers], label: Label, many: bool) -> Iterator[list[Any]]:
+    cells = [c.get for c in EVENT_COLUMNS if c.get is not None]
+    for item in ledgers:
+        lead = [item.studio.name] if many else []
+        for event in item.events:
+            yield [*lead, *[cell(event, label, ()) for cell in cells]]
+
+
+def _overview(item: StudioLedgers, label: Label) -> list[Any]:
+    studio = item.studio
+    return [
+        studio.name,
+        studio.leader_name,
+        label(f"honour.{studio.leader_honour.value}"),
+        item.union_name,
+        label(f"status.{studio.status.value}"),
+        studio.named_on,
+        studio.naming_document or "",
+        len(item.members),
+        len(item.projects),
+        len(item.achievements),
+        len(item.activities),
+        _balance(item) / 100,
+        studio.revoked_on,
+    ]
+
+
+def _plain(text: str) -> str:
+    # Catalog text is Telegram HTML with its placeholders escaped; a cell wants it plain.
+    return html.unescape(text)
 
 
 def _balance(item: StudioLedgers) -> int:

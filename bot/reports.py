@@ -47,7 +47,7 @@ def build_report(report: YearReport, label: Label) -> bytes:
     wb = Workbook()
     summary = wb.active
     assert summary is not None
-    summary.title = "汇总"
+    summary.title = label("report.book.sheet.summary")
     who = report.union or label("report.book.prefecture")
     # Catalog text is Telegram HTML with its placeholders escaped; a cell wants it plain.
     summary["A1"] = html.unescape(label("report.book.title", union=who, year=report.year))
@@ -109,7 +109,7 @@ def build_report(report: YearReport, label: Label) -> bytes:
 
 
 def _unions_sheet(wb: Workbook, report: YearReport, label: Label) -> None:
-    ws = wb.create_sheet("各工会")
+    ws = wb.create_sheet(label("report.book.sheet.unions"))
     _put(ws, 1, [label("report.book.union"), label("report.book.state"),
                  label("report.book.studios"), *[label(f"grade.{g}") for g in GRADES],
                  label("report.book.none")], header=True)  # fmt: skip
@@ -131,7 +131,7 @@ def _unions_sheet(wb: Workbook, report: YearReport, label: Label) -> None:
 
 
 def _studios_sheet(wb: Workbook, rows: list[ReportRow], label: Label) -> None:
-    ws = wb.create_sheet("工作室考核")
+    ws = wb.create_sheet(label("report.book.sheet.studios"))
     headers = [
         "report.book.studio", "report.book.union", "report.book.leader", "report.book.grade",
         "report.book.comment", *[f"status.clause.{c}" for c in range(1, 6)],

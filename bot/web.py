@@ -9,6 +9,7 @@ import contextlib
 import logging
 from collections.abc import Sequence
 from datetime import date
+from functools import partial
 from typing import Any
 from urllib.parse import urlparse
 
@@ -33,10 +34,10 @@ def web_deps(app: BotApp, settings: Settings) -> WebDeps:
     assert deps is not None
 
     def workbook(ledgers: Sequence[StudioLedgers], lang: str, today: date, many: bool) -> bytes:
-        return build_workbook(ledgers, lambda key: t(lang, key), today, management=many)
+        return build_workbook(ledgers, partial(t, lang), today, management=many)
 
     def report_workbook(report: YearReport, lang: str) -> bytes:
-        return build_report(report, lambda key, **params: t(lang, key, **params))
+        return build_report(report, partial(t, lang))
 
     async def fetch_file(file_id: str) -> bytes:
         # Attachments stay in Telegram; the bot fetches them by file_id for the browser.

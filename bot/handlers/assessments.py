@@ -311,7 +311,7 @@ async def download_button(update: Update, context: BotContext) -> None:
     await context.bot.send_document(
         update.effective_chat.id,
         document=content,
-        filename=f"{who}-{year}-考核报告.xlsx",
+        filename=context.t("report.book.file", union=Raw(who), year=year) + ".xlsx",
         caption=context.t("report.book.caption", union=who, year=year, count=len(report.rows)),
     )
 

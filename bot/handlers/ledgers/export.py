@@ -8,7 +8,7 @@ from contextlib import suppress
 from telegram import Message, Update
 from telegram.error import TelegramError
 
-from bot import exports  # the module, not its names: bot.exports may build from the specs
+from bot import exports  # the module, not its names: bot.exports builds from the specs
 from bot.context import BotContext
 from bot.handlers.common import answer, private_only
 from bot.handlers.ledgers.base import readable_studios, revoked_note
@@ -86,7 +86,7 @@ async def _send_export(update: Update, context: BotContext, studio_id: int | Non
             shown = text
     ledgers, content = task.result()
     single = studio_id is not None and ledgers
-    name = strip_unclean(ledgers[0].studio.name) if single else "管理台帐"
+    name = strip_unclean(ledgers[0].studio.name) if single else context.t("export.file_management")
     key = "export.caption" if studio_id is not None else "export.caption_management"
     caption = context.t(key, name=name, count=len(ledgers), date=today.isoformat())
     if studio_id is not None and ledgers and (note := revoked_note(context, ledgers[0].studio)):
