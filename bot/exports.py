@@ -43,6 +43,16 @@ FORMULA_STARTS = ("=", "+", "-", "@")
 _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
+def clean_text(value: str) -> str:
+    """User text as a cell can hold it: without the characters XML cannot carry."""
+    return _ILLEGAL.sub("", value)
+
+
+def looks_like_formula(value: str) -> bool:
+    """User text starting with = + - @ would be a live formula in Excel: it must stay text."""
+    return value[:1] in FORMULA_STARTS
+
+
 class _Book:
     """A write-only workbook: rows stream to the file as they come, so a prefecture's
     220,000 rows cost what writing them costs. (Appending to a normal worksheet and styling
@@ -98,9 +108,8 @@ class _Book:
     @staticmethod
     def _cell(ws: Any, value: Any, fmt: str | None) -> Any:
         if isinstance(value, str):
-            value = _ILLEGAL.sub("", value)
-            # User text starting with = + - @ would be a live formula in Excel: keep it text.
-            if value[:1] in FORMULA_STARTS:
+            value = clean_text(value)
+            if looks_like_formula(value):
                 cell = WriteOnlyCell(ws, value)
                 cell.data_type = "s"
                 return cell

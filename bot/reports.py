@@ -15,7 +15,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from bot.exports import _ILLEGAL, FORMULA_STARTS, YUAN
+from bot.exports import YUAN, clean_text, looks_like_formula
 from storage.reports import ReportRow, YearReport
 
 Label = Callable[..., str]  # catalog key (and placeholders) → text
@@ -29,10 +29,10 @@ BOLD = Font(bold=True)
 def _put(ws: Worksheet, row: int, values: list[Any], *, header: bool = False) -> None:
     for col, value in enumerate(values, 1):
         if isinstance(value, str):
-            value = _ILLEGAL.sub("", value)
+            value = clean_text(value)
         cell = ws.cell(row, col, value)
-        if isinstance(value, str) and value[:1] in FORMULA_STARTS:
-            cell.data_type = "s"  # user text is never a live formula
+        if isinstance(value, str) and looks_like_formula(value):
+            cell.data_type = "s"
         if header:
             cell.font, cell.fill = BOLD, HEADER
             cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
