@@ -199,14 +199,7 @@ class StudioService:
             pending_key=f"n:{union.id}:{leader_name}" if on_behalf else f"u:{actor_id}",
         )
         self.session.add(studio)
-        try:
-            await self.session.flush()
-        except IntegrityError as exc:
-            # Another instance filed the same person's application a moment ago.
-            await self.session.rollback()
-            if "pending_key" in str(exc.orig):
-                raise DomainError("apply.duplicate") from exc
-            raise
+        await self._flush_pending()
         self.session.add_all(
             Member(
                 studio_id=studio.id,
@@ -246,6 +239,17 @@ class StudioService:
             members=tuple(_member_data(m) for m in members),
         )
         return Correction(studio, application, await self._return_reason(studio.id), current)
+
+    async def _flush_pending(self) -> None:
+        """Write what is pending; the unique pending_key refuses a second application for the
+        same person, e.g. filed a moment ago by another instance."""
+        try:
+            await self.session.flush()
+        except IntegrityError as exc:
+            await self.session.rollback()
+            if "pending_key" in str(exc.orig):
+                raise DomainError("apply.duplicate") from exc
+            raise
 
     async def resubmit(
         self,
@@ -312,13 +316,7 @@ class StudioService:
         )  # fmt: skip
         if removed or wanted:
             changed.append("members")
-        try:
-            await self.session.flush()
-        except IntegrityError as exc:
-            await self.session.rollback()
-            if "pending_key" in str(exc.orig):
-                raise DomainError("apply.duplicate") from exc
-            raise
+        await self._flush_pending()
         after_members = await self._application_members(studio.id)
         audit.record(
             self.session,
