@@ -200,6 +200,7 @@ def _register_handlers(app: BotApp) -> None:
     app.add_handler(CallbackQueryHandler(policy.article_button, pattern=r"^art:\d{1,2}$"))
     app.add_handler(CallbackQueryHandler(policy.regulation_command, pattern=r"^reg$"))
     app.add_handler(CallbackQueryHandler(reminders.reminders_button, pattern=r"^rem:"))
+    app.add_handler(CallbackQueryHandler(reminders.reminders_page_button, pattern=r"^rml:"))
     app.add_handler(CallbackQueryHandler(reminders.delivery_button, pattern=r"^dl:"))
     app.add_handler(CallbackQueryHandler(forms.on_button, pattern=r"^f:"))
     app.add_handler(CallbackQueryHandler(studios.studio_button, pattern=r"^st:"))

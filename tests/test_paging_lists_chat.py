@@ -13,12 +13,15 @@ from typing import Any
 from sqlalchemy import insert, select
 
 from bot.offline import Person
+from policy.deadlines import REPORT_TZ
 from storage.accounts import AccountService
 from storage.db import utcnow
 from storage.models import (
     Honour,
     Project,
     ProjectKind,
+    ReminderLog,
+    ReminderStatus,
     Role,
     RoleGrant,
     Studio,
@@ -313,3 +316,68 @@ async def test_old_and_forged_page_buttons(bot: BotHarness) -> None:
         refreshed = await s.get(RoleGrant, grant_id)
         assert refreshed is not None and refreshed.may_record_activities
     assert ids  # the ledger was there all along
+
+
+async def test_reminders_of_a_thousand_studios_page(bot: BotHarness) -> None:
+    # Named almost five years ago: each studio's re-review reminder (Art. 17) lies ahead.
+    today = bot.clock().astimezone(REPORT_TZ).date()
+    await _studios(bot, StudioStatus.NAMED, named_on=today.replace(year=today.year - 5)
+                   + timedelta(days=60))  # fmt: skip
+    await _admin(bot)
+    upcoming = await bot.app.bot_data.deps.reminders.upcoming(ADMIN.id)  # type: ignore[union-attr]
+    assert len(upcoming) >= N
+    await bot.send(ADMIN, "/reminders")
+    pages = await _walk(bot, ADMIN)
+    listed = [m for p in pages for m in re.findall(r"岩(\d{4})劳模创新工作室", p["text"])]
+    assert sorted(listed) == sorted(u.subject[1:5] for u in upcoming if u.subject)
+    assert sum(len(re.findall(r"^· ", p["text"], re.M)) for p in pages) == len(upcoming)
+    assert all("rem:" in " ".join(p["data"]) for p in pages)  # the mute buttons on every page
+
+
+async def test_the_delivery_report_of_a_thousand_problems_pages_in_place(bot: BotHarness) -> None:
+    await _admin(bot)
+    now = utcnow()
+    async with bot.session() as s:
+        await s.execute(
+            insert(User), [{"id": 400_000 + n, "full_name": f"收件人{n:04d}"} for n in range(N)]
+        )
+        await s.execute(
+            insert(ReminderLog),
+            [{"kind": "deadline", "recipient_id": 400_000 + n, "period": "2026",
+              "stage": "d30", "status": ReminderStatus.FAILED, "payload": {},
+              "created_at": now - timedelta(minutes=n)}
+             for n in range(N)],
+        )  # fmt: skip
+        await s.commit()
+    await bot.send(ADMIN, "/delivery")
+    pages = await _walk(bot, ADMIN)
+    names = [m for p in pages for m in re.findall(r"收件人(\d{4})", p["text"])]
+    assert sorted(names) == [f"{n:04d}" for n in range(N)] and len(names) == N
+
+
+async def test_a_leader_of_many_studios_reaches_each_permission_panel(bot: BotHarness) -> None:
+    """Was: the panels of the first three studios only, a message each. Now one panel, and
+    ⏮ ⏭ to the others, in place (30 studios: each step re-reads the leader's studios)."""
+    ids = (await _studios(bot, StudioStatus.NAMED))[:30]
+    await _leader(bot, ids)
+    async with bot.session() as s:
+        await s.execute(
+            insert(User), [{"id": 500_000 + n, "full_name": f"成员{n:04d}"} for n in range(30)]
+        )
+        await s.execute(
+            insert(RoleGrant),
+            [{"user_id": 500_000 + n, "role": Role.STUDIO_MEMBER, "studio_id": i}
+             for n, i in enumerate(ids)],
+        )  # fmt: skip
+        await s.commit()
+    await bot.send(LEADER, "/member")
+    panels = [m for m in bot.fake.sent[LEADER.id] if "谁可以记录活动" in m.get("text", "")]
+    assert len(panels) == 1
+    bot.fake.touched.append(panels[0])
+    pages = await _walk(bot, LEADER, "⏭")
+    assert [re.findall(r"岩(\d{4})劳模", p["text"]) for p in pages] == [
+        [f"{n:04d}"] for n in range(30)
+    ]
+    assert [re.findall(r"成员(\d{4})", p["text"]) for p in pages] == [
+        [f"{n:04d}"] for n in range(30)
+    ]
