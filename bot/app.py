@@ -233,6 +233,8 @@ def _register_handlers(app: BotApp) -> None:
     app.add_handler(CallbackQueryHandler(assessments.assess_page_button, pattern=r"^a[py]:"))
     app.add_handler(CallbackQueryHandler(assessments.submit_button, pattern=r"^rp:"))
     app.add_handler(CallbackQueryHandler(assessments.reopen_button, pattern=r"^ro:"))
+    app.add_handler(CallbackQueryHandler(assessments.prefecture_page_button, pattern=r"^rpv:"))
+    app.add_handler(CallbackQueryHandler(assessments.reported_page_button, pattern=r"^rdp:"))
 
     # Last resort, so nothing goes unanswered: unknown commands, free text (a question),
     # anything else a person can send, and buttons no handler recognises (stale or forged).

@@ -26,6 +26,8 @@ from storage.models import (
     RoleGrant,
     Studio,
     StudioStatus,
+    Union,
+    UnionKind,
     User,
 )
 from tests.factories import union_named
@@ -381,3 +383,36 @@ async def test_a_leader_of_many_studios_reaches_each_permission_panel(bot: BotHa
     assert [re.findall(r"成员(\d{4})", p["text"]) for p in pages] == [
         [f"{n:04d}"] for n in range(30)
     ]
+
+
+async def _unions(bot: BotHarness) -> None:
+    async with bot.session() as s:
+        top = await s.scalar(select(Union).where(Union.kind == UnionKind.PREFECTURE))
+        assert top is not None
+        await s.execute(
+            insert(Union),
+            [{"name": f"第{n:04d}县总工会", "kind": UnionKind.COUNTY, "parent_id": top.id}
+             for n in range(N)],
+        )  # fmt: skip
+        await s.commit()
+
+
+async def test_reported_of_a_thousand_unions_pages(bot: BotHarness) -> None:
+    await _unions(bot)
+    await _admin(bot)
+    first = await bot.send(ADMIN, "/reported")
+    assert "第 1/" in first[0]
+    pages = await _walk(bot, ADMIN)
+    names = [m for p in pages for m in re.findall(r"第(\d{4})县总工会", p["text"])]
+    assert sorted(names) == [f"{n:04d}" for n in range(N)] and len(names) == N
+
+
+async def test_the_prefectures_report_list_of_a_thousand_unions_pages(bot: BotHarness) -> None:
+    await _unions(bot)
+    await _admin(bot)
+    first = await bot.send(ADMIN, "/report")
+    assert "第 1/" in first[0]
+    pages = await _walk(bot, ADMIN)
+    names = [m for p in pages for m in re.findall(r"第(\d{4})县总工会", p["text"])]
+    assert sorted(names) == [f"{n:04d}" for n in range(N)] and len(names) == N
+    assert all(f"rw:0:{bot.clock().year}" in p["data"] for p in pages)  # the workbook on each

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import html
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -13,6 +14,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import TelegramError
 
 from bot import forms
+from bot.callbacks import Codec
 from bot.context import BotContext
 from bot.forms import Form, Step
 from bot.handlers.common import (
@@ -29,7 +31,7 @@ from bot.handlers.status import ICONS, assess_studios
 from bot.handlers.web import with_dashboard
 from bot.i18n import Raw, t
 from bot.keyboards import rows
-from bot.paging import paginate
+from bot.paging import number, paginate, read
 from bot.reports import build_report
 from policy.deadlines import days_until, report_deadline
 from storage.access import load_access
@@ -43,6 +45,8 @@ GRADE_CODES = {"e": AssessmentGrade.EXCELLENT, "g": AssessmentGrade.GOOD,
 CODE_OF = {g: c for c, g in GRADE_CODES.items()}
 SHOWN = 10
 UNIONS_PER_PAGE = 10
+PREFECTURE_PAGE = Codec("rpv")  # rpv:<page>:<year> — the prefecture's /report list
+REPORTED_PAGE = Codec("rdp")  # rdp:<page>:<year> — /reported
 
 
 def _year(context: BotContext) -> int:
@@ -271,7 +275,7 @@ async def report_command(update: Update, context: BotContext) -> None:
         await answer(update, context, context.t("assess.not_officer"))
         return
     if access.is_admin:
-        await _prefecture_view(update, context, overview, year)
+        await _prefecture_view(update, context, overview, year, 0)
     today = context.today()
     # Art. 17: each union submits its own report; the prefecture views and can re-open.
     for item in (u for u in overview if u.union.id in access.officer_unions):
@@ -316,24 +320,44 @@ async def download_button(update: Update, context: BotContext) -> None:
     )
 
 
+async def prefecture_page_button(update: Update, context: BotContext) -> None:
+    """rpv:<page>:<year> turns the prefecture's report list in place."""
+    page, year = await read(PREFECTURE_PAGE, update, number, number)
+    if year != _year(context):
+        await answer(update, context, context.t("errors.stale_button"))
+        return
+    async with context.session() as session:
+        if not (await load_access(session, context.user_id)).is_admin:
+            raise DomainError("errors.not_allowed")
+        overview = await AssessmentService(session).overview(context.user_id, year)
+    await _prefecture_view(update, context, overview, year, page)
+
+
 async def _prefecture_view(
-    update: Update, context: BotContext, overview: list[UnionYear], year: int
+    update: Update, context: BotContext, overview: list[UnionYear], year: int, page: int
 ) -> None:
-    lines, buttons = [], []
+    lines: list[str] = []
+    buttons: list[list[tuple[str, str]]] = []  # each union's buttons, beside its line
     for item in overview:
         if item.submitted and item.report and item.report.submitted_at:
             lines.append(context.t("report.line_done", union=item.union.name,
                                    when=local_time(context, item.report.submitted_at)))  # fmt: skip
-            buttons.append((context.t("report.reopen_btn", union=item.union.name),
-                            f"ro:{item.union.id}:{year}:{item.fingerprint}"))  # fmt: skip
+            buttons.append([(context.t("report.reopen_btn", union=item.union.name),
+                             f"ro:{item.union.id}:{year}:{item.fingerprint}")])  # fmt: skip
         else:
             done = len(item.studios) - len(item.unassessed)
             lines.append(context.t("report.line_waiting", union=item.union.name, done=done,
                                    total=len(item.studios)))  # fmt: skip
-    text = context.t("report.prefecture", year=year, items=Raw("\n".join(lines)),
+            buttons.append([])
+    shown = paginate(lines, page, per_page=UNIONS_PER_PAGE)
+    text = context.t("report.prefecture", year=year, page=Raw(page_label(context, shown)),
+                     items=Raw("\n".join(lines[shown.start : shown.stop])),
                      done=sum(1 for u in overview if u.submitted), total=len(overview))  # fmt: skip
-    buttons.append((context.t("report.download_btn", year=year), f"rw:0:{year}"))
-    await answer(update, context, text, with_dashboard(context, rows(buttons)))
+    on_page = [b for union in buttons[shown.start : shown.stop] for b in union]
+    on_page.append((context.t("report.download_btn", year=year), f"rw:0:{year}"))
+    nav = rows(shown.nav(lambda n: PREFECTURE_PAGE.pack(n, year)), 2).inline_keyboard
+    keyboard = InlineKeyboardMarkup([*rows(on_page).inline_keyboard, *nav])
+    await show(update, context, text, with_dashboard(context, keyboard))
 
 
 async def submit_button(update: Update, context: BotContext) -> None:
@@ -442,14 +466,37 @@ async def reported_command(update: Update, context: BotContext) -> None:
         if not (await load_access(session, context.user_id)).is_admin:
             raise DomainError("errors.not_allowed")
         overview = await AssessmentService(session).progress(context.user_id, year)
+    await _reported(update, context, overview, year, 0)
+
+
+async def reported_page_button(update: Update, context: BotContext) -> None:
+    """rdp:<page>:<year> turns /reported's page in place."""
+    page, year = await read(REPORTED_PAGE, update, number, number)
+    if year != _year(context):
+        await answer(update, context, context.t("errors.stale_button"))
+        return
+    async with context.session() as session:
+        if not (await load_access(session, context.user_id)).is_admin:
+            raise DomainError("errors.not_allowed")
+        overview = await AssessmentService(session).progress(context.user_id, year)
+    await _reported(update, context, overview, year, page)
+
+
+async def _reported(
+    update: Update, context: BotContext, overview: list[UnionProgress], year: int, page: int
+) -> None:
     today = context.today()
     lines = [
-        ("✅ " if u.submitted else "⏳ ") + u.union.name
+        ("✅ " if u.submitted else "⏳ ") + html.escape(u.union.name, quote=False)
         + (context.t("reported.when", when=local_time(context, u.report.submitted_at))
            if u.submitted and u.report and u.report.submitted_at else "")
         for u in overview
     ]  # fmt: skip
     done = sum(1 for u in overview if u.submitted)
-    await answer(update, context, context.t("reported.list", year=year, done=done,
-                 total=len(overview), days=days_until(report_deadline(year), today),
-                 items="\n".join(lines)), with_dashboard(context, None))  # fmt: skip
+    shown = paginate(lines, page)
+    text = context.t("reported.list", year=year, done=done, total=len(overview),
+                     days=days_until(report_deadline(year), today),
+                     page=Raw(page_label(context, shown)),
+                     items=Raw("\n".join(lines[shown.start : shown.stop])))  # fmt: skip
+    nav = shown.nav(lambda n: REPORTED_PAGE.pack(n, year))
+    await show(update, context, text, with_dashboard(context, rows(nav, 2) if nav else None))

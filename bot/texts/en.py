@@ -651,7 +651,7 @@ MESSAGES: dict[str, str] = {
     "report.confirm": "Submit <b>{union}</b>'s {year} assessment report?\n{total} {total:studio|studios}: excellent {excellent}, good {good}, pass {pass}, fail {fail}.\nOnce submitted to the prefecture federation the grades cannot change, unless the federation re-opens the report.",
     "report.confirm_btn": "✅ Confirm and submit",
     "report.reopened_line": "\n↩ The prefecture federation re-opened this report: {reason}\nPlease correct it and submit again.",
-    "report.prefecture": "📋 {year} assessment reports ({done}/{total} submitted):\n{items}\n\nEach union submits its own. Press a button to re-open a submitted report and send it back to that union.",
+    "report.prefecture": "📋 {year} assessment reports ({done}/{total} submitted){page}:\n{items}\n\nEach union submits its own. Press a button to re-open a submitted report and send it back to that union.",
     "report.line_done": "✅ {union} (submitted {when})",
     "report.line_waiting": "⏳ {union}: {done}/{total} assessed",
     "report.reopen_btn": "↩ Re-open: {union}",
@@ -692,6 +692,6 @@ MESSAGES: dict[str, str] = {
     "report.reopen_summary": "<b>Re-open</b> {union}'s {year} assessment report\nReason: {reason}\n\nOn confirming: the report goes back to {union}, its grades can change again, and its officers are told why; they must submit again.",
     "report.reopened": "↩ Re-opened {union}'s {year} report; {count} of its officers were told.",
     "report.reopened_notice": "↩ The prefecture federation re-opened {union}'s {year} assessment report.\nReason: {reason}\nUse /assess to change grades, then /report to submit again.",
-    "reported.list": "📋 {year} reports: {done}/{total} {total:union has|unions have} reported ({days} {days:day|days} to the deadline)\n{items}",
+    "reported.list": "📋 {year} reports: {done}/{total} {total:union has|unions have} reported ({days} {days:day|days} to the deadline){page}\n{items}",
     "reported.when": " ({when})",
 }

@@ -664,7 +664,7 @@ MESSAGES: dict[str, str] = {
     "report.confirm": "确认提交 <b>{union}</b> {year} 年考核报告？\n{total} 个工作室：优秀 {excellent}，良好 {good}，合格 {pass}，不合格 {fail}。\n提交后报州总工会备案，考核结果不能再改；需要更正时，请州总工会重新打开。",
     "report.confirm_btn": "✅ 确认提交",
     "report.reopened_line": "\n↩ 州总工会重新打开了本年度报告，理由：{reason}\n修改后请重新提交。",
-    "report.prefecture": "📋 {year} 年各工会考核报告（{done}/{total} 个已提交）：\n{items}\n\n报告由各工会自己提交。已提交的报告可以点按钮重新打开，退回该工会修改。",
+    "report.prefecture": "📋 {year} 年各工会考核报告（{done}/{total} 个已提交）{page}：\n{items}\n\n报告由各工会自己提交。已提交的报告可以点按钮重新打开，退回该工会修改。",
     "report.line_done": "✅ {union}（{when} 提交）",
     "report.line_waiting": "⏳ {union}：已考核 {done}/{total}",
     "report.reopen_btn": "↩ 重新打开：{union}",
@@ -705,6 +705,6 @@ MESSAGES: dict[str, str] = {
     "report.reopen_summary": "<b>重新打开</b> {union} {year} 年考核报告\n理由：{reason}\n\n确认后：报告退回 {union}，考核结果可以再改；该工会干部收到通知和理由，需要重新提交。",
     "report.reopened": "↩ 已重新打开 {union} {year} 年考核报告，已通知该工会 {count} 位干部。",
     "report.reopened_notice": "↩ 州总工会重新打开了 {union} {year} 年考核报告。\n理由：{reason}\n可以发送 /assess 修改考核，再发送 /report 重新提交。",
-    "reported.list": "📋 {year} 年考核报送：{done}/{total} 个工会已报送（距截止 {days} 天）\n{items}",
+    "reported.list": "📋 {year} 年考核报送：{done}/{total} 个工会已报送（距截止 {days} 天）{page}\n{items}",
     "reported.when": "（{when}）",
 }
