@@ -234,6 +234,7 @@ def _register_handlers(app: BotApp) -> None:
     app.add_handler(CallbackQueryHandler(assessments.submit_button, pattern=r"^rp:"))
     app.add_handler(CallbackQueryHandler(assessments.reopen_button, pattern=r"^ro:"))
     app.add_handler(CallbackQueryHandler(assessments.prefecture_page_button, pattern=r"^rpv:"))
+    app.add_handler(CallbackQueryHandler(assessments.assess_list_button, pattern=r"^a[go]:"))
     app.add_handler(CallbackQueryHandler(assessments.reported_page_button, pattern=r"^rdp:"))
 
     # Last resort, so nothing goes unanswered: unknown commands, free text (a question),

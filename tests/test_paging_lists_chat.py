@@ -416,3 +416,23 @@ async def test_the_prefectures_report_list_of_a_thousand_unions_pages(bot: BotHa
     names = [m for p in pages for m in re.findall(r"第(\d{4})县总工会", p["text"])]
     assert sorted(names) == [f"{n:04d}" for n in range(N)] and len(names) == N
     assert all(f"rw:0:{bot.clock().year}" in p["data"] for p in pages)  # the workbook on each
+
+
+async def test_assess_a_union_of_a_thousand_studios_pages(bot: BotHarness) -> None:
+    """Was: the first ten studios, a message each; the rest only after grading those."""
+    ids = await _studios(bot, StudioStatus.NAMED)  # all under 景洪市总工会
+    async with bot.session() as s:
+        union = await union_named(s, "景洪市总工会")
+        s.add(User(id=LEADER.id, full_name="县工会干部"))
+        await s.flush()
+        s.add(RoleGrant(user_id=LEADER.id, role=Role.UNION_OFFICER, union_id=union.id))
+        await s.commit()
+    first = await bot.send(LEADER, "/assess")
+    assert len(first) == 1 and "已考核 0/1000" in first[0] and "第 1/50 页" in first[0]
+    pages = await _walk(bot, LEADER)
+    assert _numbers(pages) == list(range(1, N + 1))
+    assert _ids(pages, "ao") == ids
+    opened = await bot.press(LEADER, f"📝 {N}")
+    assert "岩0999劳模创新工作室" in opened[0]
+    await bot.press(LEADER, "良好")
+    assert "还有 999 个待考核" in bot.last(LEADER)

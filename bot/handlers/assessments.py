@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import html
+from functools import partial
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -43,8 +44,9 @@ from storage.reports import year_report
 GRADE_CODES = {"e": AssessmentGrade.EXCELLENT, "g": AssessmentGrade.GOOD,
                "p": AssessmentGrade.PASS, "f": AssessmentGrade.FAIL}  # fmt: skip
 CODE_OF = {g: c for c, g in GRADE_CODES.items()}
-SHOWN = 10
 UNIONS_PER_PAGE = 10
+ASSESS_PAGE = Codec("ag")  # ag:<union>:<year>:<page> — a union's studios still to grade
+ASSESS_OPEN = Codec("ao")  # ao:<studio>:<year> — one studio with its grade buttons
 PREFECTURE_PAGE = Codec("rpv")  # rpv:<page>:<year> — the prefecture's /report list
 REPORTED_PAGE = Codec("rdp")  # rdp:<page>:<year> — /reported
 
@@ -69,7 +71,12 @@ async def assess_command(update: Update, context: BotContext) -> None:
     await _assess_union(update, context, progress[0].union.id, year)
 
 
-async def _assess_union(update: Update, context: BotContext, union_id: int, year: int) -> None:
+async def _assess_union(
+    update: Update, context: BotContext, union_id: int, year: int, page: int = 0,
+    turned: bool = False,
+) -> None:  # fmt: skip
+    """The union's studios still to grade, one message a page at a time (ag:<union>:<year>:
+    <page> turns it in place); 📝 n opens a studio with its grade buttons."""
     async with context.session() as session:
         overview = await AssessmentService(session).overview(context.user_id, year, union_id)
     for item in overview:
@@ -82,19 +89,56 @@ async def _assess_union(update: Update, context: BotContext, union_id: int, year
         if not item.unassessed:
             await answer(update, context, header + "\n" + context.t("assess.all_done"))
             continue
-        if len(item.unassessed) > SHOWN:
-            header += context.t("assess.first_shown", shown=SHOWN)
-        await answer(update, context, header)
-        assessed = await assess_studios(context, item.unassessed[:SHOWN])
-        for studio, results in assessed:
-            icons = "".join(ICONS[r.level] for r in results)
-            text = context.t("assess.studio", studio=studio.name, icons=icons)
-            buttons = [
-                InlineKeyboardButton(context.t(f"grade.{g.value}"),
-                                     callback_data=f"as:{studio.id}:{year}:{CODE_OF[g]}")
-                for g in AssessmentGrade
-            ]  # fmt: skip
-            await answer(update, context, text, InlineKeyboardMarkup([buttons[:2], buttons[2:]]))
+        names = [f"{n}. {html.escape(s.name, quote=False)}" for n, s in
+                 enumerate(item.unassessed, 1)]  # fmt: skip
+        shown = paginate(names, page)
+        # Art. 6 icons for the page shown only (a union may have hundreds of studios).
+        assessed = await assess_studios(context, item.unassessed[shown.start : shown.stop])
+        lines = [
+            f"{name} " + "".join(ICONS[r.level] for r in results)
+            for name, (_, results) in zip(names[shown.start : shown.stop], assessed, strict=True)
+        ]
+        text = context.t("assess.list", header=Raw(header), page=Raw(page_label(context, shown)),
+                         items=Raw("\n".join(lines)))  # fmt: skip
+        buttons = [
+            (context.t("btn.assess_open", n=n), ASSESS_OPEN.pack(s.id, year))
+            for n, s in enumerate(item.unassessed, 1)
+        ][shown.start : shown.stop]
+        nav = shown.nav(partial(ASSESS_PAGE.pack, item.union.id, year))
+        await (show if turned else answer)(update, context, text, rows(buttons + nav, 4))
+        if len(item.unassessed) == 1 and not turned:  # just one left: its buttons at once
+            await _assess_one(update, context, item.unassessed[0].id, year)
+
+
+async def assess_list_button(update: Update, context: BotContext) -> None:
+    """ag:<union>:<year>:<page> turns a union's list; ao:<studio>:<year> opens one studio."""
+    query = update.callback_query
+    assert query is not None and query.data is not None
+    if ASSESS_PAGE.matches(query.data):
+        union_id, year, page = await read(ASSESS_PAGE, update, number, number, number)
+    else:
+        studio_id, year = await read(ASSESS_OPEN, update, number, number)
+    if year != _year(context):
+        await answer(update, context, context.t("errors.stale_button"))
+        return
+    if ASSESS_PAGE.matches(query.data):
+        await _assess_union(update, context, union_id, year, page, turned=True)
+    else:
+        await _assess_one(update, context, studio_id, year)
+
+
+async def _assess_one(update: Update, context: BotContext, studio_id: int, year: int) -> None:
+    async with context.session() as session:
+        studio = await AssessmentService(session).check_grade(context.user_id, studio_id, year)
+    [(studio, results)] = await assess_studios(context, [studio])
+    icons = "".join(ICONS[r.level] for r in results)
+    text = context.t("assess.studio", studio=studio.name, icons=icons)
+    buttons = [
+        InlineKeyboardButton(context.t(f"grade.{g.value}"),
+                             callback_data=f"as:{studio.id}:{year}:{CODE_OF[g]}")
+        for g in AssessmentGrade
+    ]  # fmt: skip
+    await answer(update, context, text, InlineKeyboardMarkup([buttons[:2], buttons[2:]]))
 
 
 async def _assess_summary(

@@ -72,6 +72,7 @@ MESSAGES: dict[str, str] = {
     "btn.back": "↩ 返回",
     "btn.review_open": "📥 {n}",
     "btn.rereview_open": "🔁 {n}",
+    "btn.assess_open": "📝 {n}",
     # /me
     "me.text": "👤 <b>{name}</b>\nTelegram ID：<code>{id}</code>\n语言：{language}\n\n身份：\n{roles}",
     "me.no_roles": "（还没有身份。收到工会的邀请链接后，点开即可开通。）",
@@ -628,7 +629,7 @@ MESSAGES: dict[str, str] = {
     # annual assessment and report (Art. 17)
     "assess.not_officer": "年度考核由县（市、区）和系统（行业）工会负责（第十七条）。你目前不是这些工会的干部。发送 /me 查看身份。",
     "assess.header": "📝 <b>{union}</b> {year} 年考核：已考核 {done}/{total} 个工作室。",
-    "assess.first_shown": "下面先列出 {shown} 个，评定后再发送 /assess 看下一批。",
+    "assess.list": "{header}\n待考核{page}：\n{items}\n（第六条五项：✅达到 ⚠️有风险 ❌缺失）点编号评定。",
     "assess.prefecture": "📝 {year} 年考核进度{page}：{unions} 个县（系统）工会，已考核 {done}/{total} 个工作室，{reported} 个工会已上报。\n{items}\n\n✅ 已上报　🟢 已考核完　⏳ 进行中。点工会名称查看并考核它的工作室。",
     "assess.union_line": "{mark} {union}：{done}/{total}",
     "assess.comment_required": "评为“不合格”必须写明原因（第十七条：考核情况报州总工会备案）。",
