@@ -195,6 +195,7 @@ def _register_handlers(app: BotApp) -> None:
     # Buttons: each pattern owns one prefix; the handler re-checks role and jurisdiction.
     app.add_handler(CallbackQueryHandler(start.language_chosen, pattern=r"^lang:(zh|en)$"))
     app.add_handler(CallbackQueryHandler(start.help_button, pattern=r"^help$"))
+    app.add_handler(CallbackQueryHandler(start.me_page_button, pattern=r"^mep:"))
     app.add_handler(CallbackQueryHandler(invite.invite_button, pattern=r"^inv:"))
     app.add_handler(CallbackQueryHandler(people.people_button, pattern=r"^pp:"))
     app.add_handler(CallbackQueryHandler(policy.article_button, pattern=r"^art:\d{1,2}$"))

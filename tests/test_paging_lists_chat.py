@@ -436,3 +436,13 @@ async def test_assess_a_union_of_a_thousand_studios_pages(bot: BotHarness) -> No
     assert "岩0999劳模创新工作室" in opened[0]
     await bot.press(LEADER, "良好")
     assert "还有 999 个待考核" in bot.last(LEADER)
+
+
+async def test_me_with_a_thousand_roles_pages(bot: BotHarness) -> None:
+    ids = await _studios(bot, StudioStatus.NAMED)
+    await _leader(bot, ids)
+    first = await bot.send(LEADER, "/me")
+    assert "第 1/" in first[0]
+    pages = await _walk(bot, LEADER)
+    named = [m for p in pages for m in re.findall(r"岩(\d{4})劳模创新工作室", p["text"])]
+    assert named == [f"{n:04d}" for n in range(N)]

@@ -75,7 +75,7 @@ MESSAGES: dict[str, str] = {
     "btn.review_open": "📥 {n}",
     "btn.rereview_open": "🔁 {n}",
     "btn.assess_open": "📝 {n}",
-    "me.text": "👤 <b>{name}</b>\nTelegram ID: <code>{id}</code>\nLanguage: {language}\n\nRoles:\n{roles}",
+    "me.text": "👤 <b>{name}</b>\nTelegram ID: <code>{id}</code>\nLanguage: {language}\n\nRoles{page}:\n{roles}",
     "me.no_roles": "(No role yet. Open the invitation link from your union to get one.)",
     "language.zh": "简体中文",
     "language.en": "English",

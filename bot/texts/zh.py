@@ -74,7 +74,7 @@ MESSAGES: dict[str, str] = {
     "btn.rereview_open": "🔁 {n}",
     "btn.assess_open": "📝 {n}",
     # /me
-    "me.text": "👤 <b>{name}</b>\nTelegram ID：<code>{id}</code>\n语言：{language}\n\n身份：\n{roles}",
+    "me.text": "👤 <b>{name}</b>\nTelegram ID：<code>{id}</code>\n语言：{language}\n\n身份{page}：\n{roles}",
     "me.no_roles": "（还没有身份。收到工会的邀请链接后，点开即可开通。）",
     "language.zh": "简体中文",
     "language.en": "English",
