@@ -506,7 +506,7 @@ MESSAGES: dict[str, str] = {
     "ledger.ack_return_summary": "Reason for returning: {reason}",
     "ledger.acked": "✅ Acknowledged: {title} ({studio}).",
     "ledger.returned": "↩ Returned: {title} ({studio}).\nReason: {reason}",
-    "ledger.choose_studio": "Whose ledgers? ({count} studios){page}",
+    "ledger.choose_studio": "Whose ledgers? ({count} {count:studio|studios}){page}",
     "ledger.choose_kind": "<b>{studio}</b>: which ledger?",
     "ledger.empty": "The {ledger} ledger is empty. Send {command} to add the first entry.",
     "ledger.list": "<b>{ledger}</b> ({count} in all){page}:\n{items}\n{hint}",
