@@ -10,6 +10,7 @@ import re
 from datetime import date, timedelta
 from typing import Any
 
+import pytest
 from sqlalchemy import insert, select
 
 from bot.offline import Person
@@ -109,6 +110,7 @@ def _ids(pages: list[dict[str, Any]], prefix: str) -> list[int]:
     ]
 
 
+@pytest.mark.postgres  # the order of the list is the database's
 async def test_review_lists_a_thousand_applications_a_page_at_a_time(bot: BotHarness) -> None:
     ids = await _studios(bot, StudioStatus.DECLARED)  # waiting for the admin to name them
     await _admin(bot)
@@ -221,6 +223,7 @@ async def test_a_ledger_of_a_thousand_entries_pages_back_to_the_first(bot: BotHa
     assert "✏ 1" in pages[-1]["labels"] and f"le:p:{ids[0]}" in pages[-1]["data"]
 
 
+@pytest.mark.postgres  # the order of the list is the database's
 async def test_a_thousand_deleted_entries_page_and_each_can_come_back(bot: BotHarness) -> None:
     studio_id = await _one_studio_led(bot)
     ids = await _projects(bot, studio_id, deleted=True)
@@ -291,6 +294,7 @@ async def test_status_of_a_thousand_studios_in_one_union_pages(bot: BotHarness) 
     assert "劳模创新工作室" in detail[0]
 
 
+@pytest.mark.postgres  # forged ids past 64 bits must not reach the driver
 async def test_old_and_forged_page_buttons(bot: BotHarness) -> None:
     studio_id = await _one_studio_led(bot)
     ids = await _projects(bot, studio_id, deleted=False)
