@@ -5,7 +5,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
+from telegram import Update
+
+from bot.callbacks import Codec, StaleButton
 from bot.context import BotContext
 from bot.keyboards import Button
 
@@ -53,3 +57,24 @@ def page_label(context: BotContext, page: Page) -> str:
     if page.total <= 1:
         return ""
     return context.t("paging.label", n=page.number + 1, total=page.total)
+
+
+def number(text: str) -> int:
+    """A page number or an id read from button data; a forged one outside 64 bits (or
+    negative) is a stale button, not a driver overflow."""
+    value = int(text)
+    if not 0 <= value < 2**63:
+        raise ValueError("out of range")
+    return value
+
+
+async def read(codec: Codec, update: Update, *convert: Callable[[str], Any]) -> list[Any]:
+    """A list button's arguments, exactly as many as `convert`; the press is answered. An old
+    layout or a forged press raises StaleButton, which the error handler answers."""
+    query = update.callback_query
+    assert query is not None and query.data is not None
+    if query.data.count(":") != len(convert):
+        raise StaleButton
+    args = codec.unpack(query.data, *convert)
+    await query.answer()
+    return args

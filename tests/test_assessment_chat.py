@@ -66,12 +66,18 @@ async def test_assess_every_studio_then_submit_the_report(bot: BotHarness) -> No
     assert bot.button_labels(COUNTY) == ["📄 下载 2026 年度考核报告"]  # no submit yet
 
     replies = await bot.send(COUNTY, "/assess")
-    assert "已考核 0/2" in replies[0]
-    assert len(replies) == 3 and "岩温劳模创新工作室" in replies[1] and "❌" in replies[1]
+    # One list of the studios still to grade (not a message each); 📝 n opens one.
+    assert len(replies) == 1 and "已考核 0/2" in replies[0]
+    assert "1. 岩温劳模创新工作室 ✅❌" in replies[0] and "2. 玉香劳模创新工作室" in replies[0]
     assert "刀建华" not in "".join(replies)  # another county's studio
-    await bot.press(COUNTY, "良好")  # the newest message: 玉香
+    opened = await bot.press(COUNTY, "📝 2")
+    assert "玉香劳模创新工作室" in opened[0]
+    await bot.press(COUNTY, "良好")
     assert "还有 1 个待考核" in bot.last(COUNTY)
-    await bot.press(COUNTY, "优秀")  # the newest message with buttons left: 岩温
+    # The last one left opens straight away below the list.
+    replies = await bot.send(COUNTY, "/assess")
+    assert len(replies) == 2 and "岩温劳模创新工作室" in replies[1]
+    await bot.press(COUNTY, "优秀")
     assert "全部考核完毕" in bot.last(COUNTY)
 
     await bot.send(COUNTY, "/report")
@@ -290,7 +296,8 @@ async def audit_count(bot: BotHarness, action: str) -> int:
 async def test_the_same_grade_pressed_twice_is_recorded_once(bot: BotHarness) -> None:
     studios = await setup(bot)
     await bot.send(COUNTY, "/assess")
-    await bot.press(COUNTY, "良好")  # the newest studio: 玉香
+    await bot.press(COUNTY, "📝 2")  # 玉香
+    await bot.press(COUNTY, "良好")
     assert "已评定" in bot.last(COUNTY)
     again = await bot.press_data(COUNTY, f"as:{studios[1]}:2026:g")  # the same button again
     assert len(again) == 1 and "已经评定为「良好」" in again[0] and "没有重复" in again[0]

@@ -368,7 +368,9 @@ def test_a_ledger_button_reads_back_what_it_packed(button: buttons.LedgerButton)
 def test_the_other_ledger_buttons_keep_their_layout() -> None:
     assert buttons.ACK.pack("achievement", 3, True) == "ak:a:3:1"
     assert buttons.ACK.pack("project", 3, False) == "ak:p:3:0"
-    assert buttons.PERMISSION.pack(4, None, True) == "mp:4:a:1"
-    assert buttons.PERMISSION.pack(4, 9, False) == "mp:4:9:0"
+    # The permission buttons now carry the panel's page; the old "mp:4:9:0" still reads
+    # (test_paging_lists_chat: the buttons sent before pages existed).
+    assert buttons.PERMISSION.pack(4, None, True) == "mp:4:a:1:0"
+    assert buttons.PERMISSION.pack(4, 9, False, 3) == "mp:4:9:0:3"
     assert buttons.EXPORT.pack(12) == "ex:12"
     assert buttons.DELETE_NO == "lx:no"

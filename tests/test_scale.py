@@ -131,10 +131,10 @@ async def test_the_prefectures_assess_is_one_paged_summary_not_a_flood(
     assert "（第 2/2 页）" in bot.last(ADMIN) and "⏳ 州教育工会：0/12" in bot.last(ADMIN)
     assert "景洪市总工会" not in bot.last(ADMIN)
 
-    # A union opens as before: its header, then the first ten studios with grade buttons.
+    # A union opens as one list of its studios (a page of them), each opening with 📝 n.
     replies = await bot.press(ADMIN, "州教育工会")
-    assert "州教育工会" in replies[0] and "先列出 10 个" in replies[0]
-    assert len(replies) == 11
+    assert len(replies) == 1 and "州教育工会" in replies[0] and "12. " in replies[0]
+    await bot.press(ADMIN, "📝 1")
     await bot.press(ADMIN, "优秀")
     replies = await bot.send(ADMIN, "/assess")
     assert "已考核 1/60" in replies[0]

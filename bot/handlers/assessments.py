@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import html
+from functools import partial
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -13,6 +15,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import TelegramError
 
 from bot import forms
+from bot.callbacks import Codec
 from bot.context import BotContext
 from bot.forms import Form, Step
 from bot.handlers.common import (
@@ -29,7 +32,7 @@ from bot.handlers.status import ICONS, assess_studios
 from bot.handlers.web import with_dashboard
 from bot.i18n import Raw, t
 from bot.keyboards import rows
-from bot.paging import paginate
+from bot.paging import number, paginate, read
 from bot.reports import build_report
 from policy.deadlines import days_until, report_deadline
 from storage.access import load_access
@@ -41,8 +44,11 @@ from storage.reports import year_report
 GRADE_CODES = {"e": AssessmentGrade.EXCELLENT, "g": AssessmentGrade.GOOD,
                "p": AssessmentGrade.PASS, "f": AssessmentGrade.FAIL}  # fmt: skip
 CODE_OF = {g: c for c, g in GRADE_CODES.items()}
-SHOWN = 10
 UNIONS_PER_PAGE = 10
+ASSESS_PAGE = Codec("ag")  # ag:<union>:<year>:<page> — a union's studios still to grade
+ASSESS_OPEN = Codec("ao")  # ao:<studio>:<year> — one studio with its grade buttons
+PREFECTURE_PAGE = Codec("rpv")  # rpv:<page>:<year> — the prefecture's /report list
+REPORTED_PAGE = Codec("rdp")  # rdp:<page>:<year> — /reported
 
 
 def _year(context: BotContext) -> int:
@@ -65,7 +71,12 @@ async def assess_command(update: Update, context: BotContext) -> None:
     await _assess_union(update, context, progress[0].union.id, year)
 
 
-async def _assess_union(update: Update, context: BotContext, union_id: int, year: int) -> None:
+async def _assess_union(
+    update: Update, context: BotContext, union_id: int, year: int, page: int = 0,
+    turned: bool = False,
+) -> None:  # fmt: skip
+    """The union's studios still to grade, one message a page at a time (ag:<union>:<year>:
+    <page> turns it in place); 📝 n opens a studio with its grade buttons."""
     async with context.session() as session:
         overview = await AssessmentService(session).overview(context.user_id, year, union_id)
     for item in overview:
@@ -78,19 +89,56 @@ async def _assess_union(update: Update, context: BotContext, union_id: int, year
         if not item.unassessed:
             await answer(update, context, header + "\n" + context.t("assess.all_done"))
             continue
-        if len(item.unassessed) > SHOWN:
-            header += context.t("assess.first_shown", shown=SHOWN)
-        await answer(update, context, header)
-        assessed = await assess_studios(context, item.unassessed[:SHOWN])
-        for studio, results in assessed:
-            icons = "".join(ICONS[r.level] for r in results)
-            text = context.t("assess.studio", studio=studio.name, icons=icons)
-            buttons = [
-                InlineKeyboardButton(context.t(f"grade.{g.value}"),
-                                     callback_data=f"as:{studio.id}:{year}:{CODE_OF[g]}")
-                for g in AssessmentGrade
-            ]  # fmt: skip
-            await answer(update, context, text, InlineKeyboardMarkup([buttons[:2], buttons[2:]]))
+        names = [f"{n}. {html.escape(s.name, quote=False)}" for n, s in
+                 enumerate(item.unassessed, 1)]  # fmt: skip
+        shown = paginate(names, page)
+        # Art. 6 icons for the page shown only (a union may have hundreds of studios).
+        assessed = await assess_studios(context, item.unassessed[shown.start : shown.stop])
+        lines = [
+            f"{name} " + "".join(ICONS[r.level] for r in results)
+            for name, (_, results) in zip(names[shown.start : shown.stop], assessed, strict=True)
+        ]
+        text = context.t("assess.list", header=Raw(header), page=Raw(page_label(context, shown)),
+                         items=Raw("\n".join(lines)))  # fmt: skip
+        buttons = [
+            (context.t("btn.assess_open", n=n), ASSESS_OPEN.pack(s.id, year))
+            for n, s in enumerate(item.unassessed, 1)
+        ][shown.start : shown.stop]
+        nav = shown.nav(partial(ASSESS_PAGE.pack, item.union.id, year))
+        await (show if turned else answer)(update, context, text, rows(buttons + nav, 4))
+        if len(item.unassessed) == 1 and not turned:  # just one left: its buttons at once
+            await _assess_one(update, context, item.unassessed[0].id, year)
+
+
+async def assess_list_button(update: Update, context: BotContext) -> None:
+    """ag:<union>:<year>:<page> turns a union's list; ao:<studio>:<year> opens one studio."""
+    query = update.callback_query
+    assert query is not None and query.data is not None
+    if ASSESS_PAGE.matches(query.data):
+        union_id, year, page = await read(ASSESS_PAGE, update, number, number, number)
+    else:
+        studio_id, year = await read(ASSESS_OPEN, update, number, number)
+    if year != _year(context):
+        await answer(update, context, context.t("errors.stale_button"))
+        return
+    if ASSESS_PAGE.matches(query.data):
+        await _assess_union(update, context, union_id, year, page, turned=True)
+    else:
+        await _assess_one(update, context, studio_id, year)
+
+
+async def _assess_one(update: Update, context: BotContext, studio_id: int, year: int) -> None:
+    async with context.session() as session:
+        studio = await AssessmentService(session).check_grade(context.user_id, studio_id, year)
+    [(studio, results)] = await assess_studios(context, [studio])
+    icons = "".join(ICONS[r.level] for r in results)
+    text = context.t("assess.studio", studio=studio.name, icons=icons)
+    buttons = [
+        InlineKeyboardButton(context.t(f"grade.{g.value}"),
+                             callback_data=f"as:{studio.id}:{year}:{CODE_OF[g]}")
+        for g in AssessmentGrade
+    ]  # fmt: skip
+    await answer(update, context, text, InlineKeyboardMarkup([buttons[:2], buttons[2:]]))
 
 
 async def _assess_summary(
@@ -271,7 +319,7 @@ async def report_command(update: Update, context: BotContext) -> None:
         await answer(update, context, context.t("assess.not_officer"))
         return
     if access.is_admin:
-        await _prefecture_view(update, context, overview, year)
+        await _prefecture_view(update, context, overview, year, 0)
     today = context.today()
     # Art. 17: each union submits its own report; the prefecture views and can re-open.
     for item in (u for u in overview if u.union.id in access.officer_unions):
@@ -316,24 +364,44 @@ async def download_button(update: Update, context: BotContext) -> None:
     )
 
 
+async def prefecture_page_button(update: Update, context: BotContext) -> None:
+    """rpv:<page>:<year> turns the prefecture's report list in place."""
+    page, year = await read(PREFECTURE_PAGE, update, number, number)
+    if year != _year(context):
+        await answer(update, context, context.t("errors.stale_button"))
+        return
+    async with context.session() as session:
+        if not (await load_access(session, context.user_id)).is_admin:
+            raise DomainError("errors.not_allowed")
+        overview = await AssessmentService(session).overview(context.user_id, year)
+    await _prefecture_view(update, context, overview, year, page)
+
+
 async def _prefecture_view(
-    update: Update, context: BotContext, overview: list[UnionYear], year: int
+    update: Update, context: BotContext, overview: list[UnionYear], year: int, page: int
 ) -> None:
-    lines, buttons = [], []
+    lines: list[str] = []
+    buttons: list[list[tuple[str, str]]] = []  # each union's buttons, beside its line
     for item in overview:
         if item.submitted and item.report and item.report.submitted_at:
             lines.append(context.t("report.line_done", union=item.union.name,
                                    when=local_time(context, item.report.submitted_at)))  # fmt: skip
-            buttons.append((context.t("report.reopen_btn", union=item.union.name),
-                            f"ro:{item.union.id}:{year}:{item.fingerprint}"))  # fmt: skip
+            buttons.append([(context.t("report.reopen_btn", union=item.union.name),
+                             f"ro:{item.union.id}:{year}:{item.fingerprint}")])  # fmt: skip
         else:
             done = len(item.studios) - len(item.unassessed)
             lines.append(context.t("report.line_waiting", union=item.union.name, done=done,
                                    total=len(item.studios)))  # fmt: skip
-    text = context.t("report.prefecture", year=year, items=Raw("\n".join(lines)),
+            buttons.append([])
+    shown = paginate(lines, page, per_page=UNIONS_PER_PAGE)
+    text = context.t("report.prefecture", year=year, page=Raw(page_label(context, shown)),
+                     items=Raw("\n".join(lines[shown.start : shown.stop])),
                      done=sum(1 for u in overview if u.submitted), total=len(overview))  # fmt: skip
-    buttons.append((context.t("report.download_btn", year=year), f"rw:0:{year}"))
-    await answer(update, context, text, with_dashboard(context, rows(buttons)))
+    on_page = [b for union in buttons[shown.start : shown.stop] for b in union]
+    on_page.append((context.t("report.download_btn", year=year), f"rw:0:{year}"))
+    nav = rows(shown.nav(lambda n: PREFECTURE_PAGE.pack(n, year)), 2).inline_keyboard
+    keyboard = InlineKeyboardMarkup([*rows(on_page).inline_keyboard, *nav])
+    await show(update, context, text, with_dashboard(context, keyboard))
 
 
 async def submit_button(update: Update, context: BotContext) -> None:
@@ -442,14 +510,37 @@ async def reported_command(update: Update, context: BotContext) -> None:
         if not (await load_access(session, context.user_id)).is_admin:
             raise DomainError("errors.not_allowed")
         overview = await AssessmentService(session).progress(context.user_id, year)
+    await _reported(update, context, overview, year, 0)
+
+
+async def reported_page_button(update: Update, context: BotContext) -> None:
+    """rdp:<page>:<year> turns /reported's page in place."""
+    page, year = await read(REPORTED_PAGE, update, number, number)
+    if year != _year(context):
+        await answer(update, context, context.t("errors.stale_button"))
+        return
+    async with context.session() as session:
+        if not (await load_access(session, context.user_id)).is_admin:
+            raise DomainError("errors.not_allowed")
+        overview = await AssessmentService(session).progress(context.user_id, year)
+    await _reported(update, context, overview, year, page)
+
+
+async def _reported(
+    update: Update, context: BotContext, overview: list[UnionProgress], year: int, page: int
+) -> None:
     today = context.today()
     lines = [
-        ("✅ " if u.submitted else "⏳ ") + u.union.name
+        ("✅ " if u.submitted else "⏳ ") + html.escape(u.union.name, quote=False)
         + (context.t("reported.when", when=local_time(context, u.report.submitted_at))
            if u.submitted and u.report and u.report.submitted_at else "")
         for u in overview
     ]  # fmt: skip
     done = sum(1 for u in overview if u.submitted)
-    await answer(update, context, context.t("reported.list", year=year, done=done,
-                 total=len(overview), days=days_until(report_deadline(year), today),
-                 items="\n".join(lines)), with_dashboard(context, None))  # fmt: skip
+    shown = paginate(lines, page)
+    text = context.t("reported.list", year=year, done=done, total=len(overview),
+                     days=days_until(report_deadline(year), today),
+                     page=Raw(page_label(context, shown)),
+                     items=Raw("\n".join(lines[shown.start : shown.stop])))  # fmt: skip
+    nav = shown.nav(lambda n: REPORTED_PAGE.pack(n, year))
+    await show(update, context, text, with_dashboard(context, rows(nav, 2) if nav else None))

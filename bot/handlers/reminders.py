@@ -7,19 +7,20 @@ from collections.abc import Sequence
 from datetime import timedelta
 from typing import Any
 
-from telegram import Update
+from telegram import InlineKeyboardMarkup, Update
 
+from bot.callbacks import Codec
 from bot.context import BotContext
-from bot.handlers.common import answer, local_time, pressed, private_only
+from bot.handlers.common import answer, local_time, pressed, private_only, show
 from bot.i18n import Raw, resolve_language, t
 from bot.keyboards import rows
-from bot.paging import paginate
+from bot.paging import number, page_label, paginate, read
 from reminders.schedule import KINDS, MANDATORY, OPTIONAL
 from storage.access import load_access
 from storage.errors import DomainError
 from storage.models import ReminderStatus
 
-SHOWN = 8
+REMINDERS_PAGE = Codec("rml")  # rml:<page> — a page of /reminders
 LISTED = 30  # names per list in one reminder
 
 
@@ -80,6 +81,16 @@ def _bullets(lang: str, names: Sequence[str]) -> Raw:
 
 @private_only
 async def reminders_command(update: Update, context: BotContext) -> None:
+    await _reminders(update, context, 0)
+
+
+async def reminders_page_button(update: Update, context: BotContext) -> None:
+    (page,) = await read(REMINDERS_PAGE, update, number)
+    await _reminders(update, context, page)
+
+
+async def _reminders(update: Update, context: BotContext, page: int) -> None:
+    """What will be sent to this person, a page at a time (rml:<page> turns it in place)."""
     user = update.effective_user
     assert user is not None
     service = context.deps.reminders
@@ -94,13 +105,16 @@ async def reminders_command(update: Update, context: BotContext) -> None:
             kind=Raw(context.t(f"reminders.kind.{u.kind}")),
             subject=Raw(context.t("reminders.subject", subject=u.subject)) if u.subject else "",
         )
-        for u in upcoming[:SHOWN]
+        for u in upcoming
         if u.kind not in muted
     ]
-    if len(upcoming) > SHOWN:
-        lines.append(context.t("reminders.more", count=len(upcoming) - SHOWN))
+    shown = paginate(lines, page)
     if lines:
-        text = context.t("reminders.list", items=Raw("\n".join(lines)))
+        text = context.t(
+            "reminders.list",
+            page=Raw(page_label(context, shown)),
+            items=Raw("\n".join(lines[shown.start : shown.stop])),
+        )
     else:
         text = context.t("reminders.none")
     if muted:
@@ -120,7 +134,11 @@ async def reminders_command(update: Update, context: BotContext) -> None:
         )
         for k in relevant
     ]
-    await answer(update, context, text, rows(buttons) if buttons else None)
+    grid = [
+        *rows(buttons).inline_keyboard,
+        *rows(shown.nav(REMINDERS_PAGE.pack), 2).inline_keyboard,
+    ]
+    await show(update, context, text, InlineKeyboardMarkup(grid) if grid else None)
 
 
 def _relevant(kind: str, is_admin: bool, is_leader: bool) -> bool:
@@ -194,4 +212,4 @@ async def _show_delivery(update: Update, context: BotContext, page: int) -> None
         text += "\n\n" + context.t("delivery.unknown_help")
         nav = shown.nav(lambda n: f"dl:{n}")
         keyboard = rows(nav) if nav else None
-    await answer(update, context, text, keyboard)
+    await show(update, context, text, keyboard)

@@ -4,13 +4,17 @@ from __future__ import annotations
 
 from telegram import Update
 
+from bot.callbacks import Codec
 from bot.context import BotContext
 from bot.handlers.common import answer, describe_grant, language_of, private_only, show, tell
 from bot.i18n import Raw, t
 from bot.keyboards import rows
+from bot.paging import number, page_label, paginate, read
 from storage.accounts import LANGUAGES, AccountService
 from storage.invitations import InvitationService
 from storage.models import Role, User
+
+ME_PAGE = Codec("mep")  # mep:<page> — a page of /me's roles
 
 
 async def start(update: Update, context: BotContext) -> None:
@@ -89,23 +93,33 @@ async def help_command(update: Update, context: BotContext) -> None:
 
 @private_only
 async def me(update: Update, context: BotContext) -> None:
+    await _me(update, context, 0)
+
+
+async def me_page_button(update: Update, context: BotContext) -> None:
+    (page,) = await read(ME_PAGE, update, number)
+    await _me(update, context, page)
+
+
+async def _me(update: Update, context: BotContext, page: int) -> None:
+    """Who one is, and one's roles a page at a time (mep:<page> turns it in place)."""
     user = update.effective_user
     assert user is not None
     async with context.session() as session:
         profile = await AccountService(session).profile(user.id)
-    roles = (
-        "\n".join("· " + describe_grant(context, g) for g in profile.grants)
-        if profile.grants
-        else context.t("me.no_roles")
-    )
+    lines = ["· " + describe_grant(context, g) for g in profile.grants]
+    shown = paginate(lines, page)
+    roles = "\n".join(lines[shown.start : shown.stop]) if lines else context.t("me.no_roles")
     text = context.t(
         "me.text",
         name=user.full_name,
         id=user.id,
         language=Raw(context.t(f"language.{context.lang}")),
+        page=Raw(page_label(context, shown)),
         roles=Raw(roles),
     )
-    await answer(update, context, text)
+    nav = shown.nav(ME_PAGE.pack)
+    await show(update, context, text, rows(nav, 2) if nav else None)
 
 
 @private_only

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
+from bot.callbacks import Codec
 from bot.context import BotContext
 from bot.handlers.common import answer, page_label, pressed, private_only, show, studio_label
 from bot.handlers.web import with_dashboard
 from bot.i18n import Raw
 from bot.keyboards import rows
-from bot.paging import paginate
+from bot.paging import number, paginate, read
 from policy.compliance import ConditionResult, Level, assess, worst_first
 from policy.lifecycle import StudioStatus
 from storage.access import UnionTree, load_tree
@@ -20,6 +21,7 @@ from storage.studios import StudioService
 
 ICONS = {Level.MET: "✅", Level.AT_RISK: "⚠️", Level.MISSING: "❌"}
 LISTED = 20
+STATUS_LIST = Codec("sl")  # sl:<union, or 0 for all one sees>:<page>
 UNIONS_PER_PAGE = 10
 SEVERITY = {Level.MET: 0, Level.AT_RISK: 1, Level.MISSING: 2}
 
@@ -59,7 +61,7 @@ async def status_command(update: Update, context: BotContext) -> None:
         # studios open from its button, worst first.
         await _summary(update, context, tree, groups, 0)
         return
-    await _list(update, context, assessed)
+    await _list(update, context, assessed, 0, 0)
 
 
 Assessed = list[tuple[Studio, tuple[ConditionResult, ...]]]
@@ -74,16 +76,51 @@ def _by_union(tree: UnionTree, assessed: Assessed) -> dict[int, Assessed]:
     return dict(sorted(groups.items()))
 
 
-async def _list(update: Update, context: BotContext, assessed: Assessed) -> None:
+async def _list(
+    update: Update,
+    context: BotContext,
+    assessed: Assessed,
+    union_id: int,
+    page: int,
+    turned: bool = False,
+) -> None:
+    """The studios (of one union, or all one sees), worst first, a page at a time:
+    sl:<union or 0>:<page> turns it in place."""
     ordered = worst_first(assessed, name=lambda sr: sr[0].name, results=lambda sr: sr[1])
     lines = [
         context.t("status.summary_line", icons=_icons(context, studio, results),
                   studio=studio_label(studio))
-        for studio, results in ordered[:LISTED]
+        for studio, results in ordered
     ]  # fmt: skip
-    buttons = [(studio_label(studio), f"ss:{studio.id}") for studio, _ in ordered[:LISTED]]
-    text = context.t("status.list_header", count=len(ordered), items=Raw("\n".join(lines)))
-    await answer(update, context, text, with_dashboard(context, rows(buttons)))
+    shown = paginate(lines, page, per_page=LISTED)
+    buttons = [(studio_label(studio), f"ss:{studio.id}") for studio, _ in ordered]
+    text = context.t(
+        "status.list_header",
+        count=len(ordered),
+        page=Raw(page_label(context, shown)),
+        items=Raw("\n".join(lines[shown.start : shown.stop])),
+    )
+    grid = [
+        *rows(buttons[shown.start : shown.stop]).inline_keyboard,
+        *rows(shown.nav(lambda p: STATUS_LIST.pack(union_id, p)), 2).inline_keyboard,
+    ]
+    keyboard = with_dashboard(context, InlineKeyboardMarkup(grid))
+    await (show if turned else answer)(update, context, text, keyboard)
+
+
+async def status_list_button(update: Update, context: BotContext) -> None:
+    union_id, page = await read(STATUS_LIST, update, number, number)
+    async with context.session() as session:
+        studios = await StudioService(session).visible(context.user_id)
+        tree = await load_tree(session)
+    assessed = await assess_studios(context, studios)
+    if union_id:
+        groups = _by_union(tree, assessed)
+        if union_id not in groups:
+            await answer(update, context, context.t("errors.not_allowed"))
+            return
+        assessed = groups[union_id]
+    await _list(update, context, assessed, union_id, page, turned=True)
 
 
 async def _summary(
@@ -130,7 +167,7 @@ async def status_page_button(update: Update, context: BotContext) -> None:
         if args[0] not in groups:
             await answer(update, context, context.t("errors.not_allowed"))
             return
-        await _list(update, context, groups[args[0]])
+        await _list(update, context, groups[args[0]], args[0], 0)
         return
     await _summary(update, context, tree, groups, args[0])
 

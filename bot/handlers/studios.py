@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 from bot import forms
+from bot.callbacks import Codec
 from bot.context import BotContext
 from bot.forms import FieldError, Form, Step
 from bot.handlers.common import (
@@ -28,7 +29,7 @@ from bot.handlers.common import (
 from bot.handlers.files import Translate, file_buttons, file_lines
 from bot.i18n import Raw, t
 from bot.keyboards import rows
-from bot.paging import page_label, paginate
+from bot.paging import number, page_label, paginate, read
 from bot.parsing import format_fen, parse_int
 from policy.deadlines import REPORT_TZ
 from policy.lifecycle import (
@@ -650,42 +651,119 @@ def _action_keyboard(
 
 
 # -------------------------------------------------------------------------- listings
+# A list of applications, studios or re-reviews is one message a page at a time (◀ ▶ edit it
+# in place); each item's button opens it as its own message with its action buttons.
+REVIEW_PAGE = Codec("rvp")  # rvp:<page>
+REVIEW_OPEN = Codec("rvo")  # rvo:<studio>
+STUDIOS_PAGE = Codec("scp")  # scp:<page> — the /studio picker
+REREVIEW_PAGE = Codec("rrp")  # rrp:<page>
+REREVIEW_OPEN = Codec("rro")  # rro:<studio>
+
+
 @private_only
 async def review_command(update: Update, context: BotContext) -> None:
-    assert update.effective_user is not None
+    only = await _review_list(update, context, 0)
+    if only is not None:  # just one waiting: it opens straight away, below the list
+        await _review_one(update, context, only)
+
+
+async def review_button(update: Update, context: BotContext) -> None:
+    """rvp:<page> turns the list's page in place; rvo:<studio> opens that application."""
+    assert update.callback_query is not None and update.callback_query.data is not None
+    if REVIEW_PAGE.matches(update.callback_query.data):
+        (page,) = await read(REVIEW_PAGE, update, number)
+        await _review_list(update, context, page)
+    else:
+        (studio_id,) = await read(REVIEW_OPEN, update, number)
+        await _review_one(update, context, studio_id)
+
+
+async def _review_list(update: Update, context: BotContext, page: int) -> int | None:
+    """The list's page; the studio's id when it is the only one waiting."""
+    async with context.session() as session:
+        waiting = await StudioService(session).waiting_for(context.user_id)
+    if not waiting:
+        await show(update, context, context.t("review.empty"))
+        return None
+    lines = [
+        f"{n}. "
+        + context.t(
+            "review.line",
+            studio=s.name,
+            union=s.union.name if s.union else "",
+            leader=s.leader_name,
+            status=Raw(context.t(f"status.short.{s.status.value}")),
+            date=s.created_at.astimezone(REPORT_TZ).date().isoformat(),
+        )
+        for n, (s, _) in enumerate(waiting, 1)
+    ]
+    shown = paginate(lines, page)
+    buttons = [
+        (context.t("btn.review_open", n=n), REVIEW_OPEN.pack(s.id))
+        for n, (s, _) in enumerate(waiting, 1)
+    ][shown.start : shown.stop]
+    text = context.t(
+        "review.list",
+        count=len(waiting),
+        page=Raw(page_label(context, shown)),
+        items=Raw("\n".join(lines[shown.start : shown.stop])),
+    )
+    nav = shown.nav(REVIEW_PAGE.pack)
+    await show(update, context, text, rows(buttons + nav, 4))
+    return waiting[0][0].id if len(waiting) == 1 else None
+
+
+async def _review_one(update: Update, context: BotContext, studio_id: int) -> None:
+    """One application as its own message, with its action buttons and files; re-checked:
+    it must still be waiting for this person."""
     async with context.session() as session:
         service = StudioService(session)
-        waiting = await service.waiting_for(update.effective_user.id)
-        items = [(s, await service.correction(s)) for s, _ in waiting[:10]]
-    if not items:
-        await answer(update, context, context.t("review.empty"))
+        waiting = {s.id: s for s, _ in await service.waiting_for(context.user_id)}
+        studio = waiting.get(studio_id)
+        corrected = await service.correction(studio) if studio is not None else None
+    if studio is None:
+        await answer(update, context, context.t("review.gone"))
         return
-    await answer(update, context, context.t("review.header", count=len(waiting)))
-    for studio, corrected in items:
-        text = _waiting(context.lang, studio)
-        if corrected is not None:  # resubmitted after a return: what changed, and why
-            text += _resubmitted_line(context.lang, *corrected)
-        keyboard = _action_keyboard(context.lang, studio)
-        files, keyboard = await _files_keyboard(context, context.lang, studio, keyboard)
-        await answer(update, context, _with_files(context.t, text, files), keyboard)
+    text = _waiting(context.lang, studio)
+    if corrected is not None:  # resubmitted after a return: what changed, and why
+        text += _resubmitted_line(context.lang, *corrected)
+    keyboard = _action_keyboard(context.lang, studio)
+    files, keyboard = await _files_keyboard(context, context.lang, studio, keyboard)
+    await answer(update, context, _with_files(context.t, text, files), keyboard)
 
 
 @private_only
 async def studio_command(update: Update, context: BotContext) -> None:
-    assert update.effective_user is not None
     async with context.session() as session:
-        studios = await StudioService(session).visible(update.effective_user.id)
+        studios = await StudioService(session).visible(context.user_id)
     if not studios:
         await answer(update, context, context.t("studio.none"))
         return
     if len(studios) == 1:
         await _show_card(update, context, studios[0].id)
         return
+    await _studio_picker(update, context, studios, 0)
+
+
+async def studio_page_button(update: Update, context: BotContext) -> None:
+    (page,) = await read(STUDIOS_PAGE, update, number)
+    async with context.session() as session:
+        studios = await StudioService(session).visible(context.user_id)
+    await _studio_picker(update, context, studios, page)
+
+
+async def _studio_picker(
+    update: Update, context: BotContext, studios: list[Studio], page: int
+) -> None:
     buttons = [
         (f"{studio_label(s)} · {context.t(f'status.short.{s.status.value}')}", f"sc:{s.id}")
-        for s in studios[:40]
+        for s in studios
     ]
-    await answer(update, context, context.t("studio.choose"), rows(buttons, 1))
+    shown = paginate([label for label, _ in buttons], page)
+    text = context.t("studio.choose", count=len(studios), page=Raw(page_label(context, shown)))
+    picked = rows(buttons[shown.start : shown.stop], 1).inline_keyboard
+    nav = rows(shown.nav(STUDIOS_PAGE.pack), 2).inline_keyboard
+    await show(update, context, text, InlineKeyboardMarkup([*picked, *nav]))
 
 
 async def card_button(update: Update, context: BotContext) -> None:
@@ -800,17 +878,61 @@ def _reason_line(context: BotContext, reason: str) -> str:
 
 @private_only
 async def rereview_command(update: Update, context: BotContext) -> None:
-    assert update.effective_user is not None
-    async with context.session() as session:
-        due = await StudioService(session).due_for_rereview(
-            update.effective_user.id, context.today()
-        )
-    if not due:
-        await answer(update, context, context.t("rereview.none"))
+    only = await _rereview_list(update, context, 0)
+    if only is not None:  # just one due: it opens straight away, below the list
+        await _rereview_one(update, context, only)
+
+
+async def rereview_button(update: Update, context: BotContext) -> None:
+    """rrp:<page> turns the list's page in place; rro:<studio> opens that studio's item."""
+    assert update.callback_query is not None and update.callback_query.data is not None
+    if REREVIEW_PAGE.matches(update.callback_query.data):
+        (page,) = await read(REREVIEW_PAGE, update, number)
+        await _rereview_list(update, context, page)
         return
-    await answer(update, context, context.t("rereview.header", count=len(due)))
-    for studio in due[:20]:
-        named_on = studio.named_on.isoformat() if studio.named_on else ""
-        text = context.t("rereview.item", studio=studio.name, named_on=named_on)
-        keyboard = _action_keyboard(context.lang, studio, (Action.OPEN_REREVIEW,))
-        await answer(update, context, text, keyboard)
+    (studio_id,) = await read(REREVIEW_OPEN, update, number)
+    await _rereview_one(update, context, studio_id)
+
+
+async def _rereview_one(update: Update, context: BotContext, studio_id: int) -> None:
+    async with context.session() as session:
+        due = await StudioService(session).due_for_rereview(context.user_id, context.today())
+    studio = next((s for s in due if s.id == studio_id), None)
+    if studio is None:
+        await answer(update, context, context.t("rereview.gone"))
+        return
+    named_on = studio.named_on.isoformat() if studio.named_on else ""
+    text = context.t("rereview.item", studio=studio.name, named_on=named_on)
+    keyboard = _action_keyboard(context.lang, studio, (Action.OPEN_REREVIEW,))
+    await answer(update, context, text, keyboard)
+
+
+async def _rereview_list(update: Update, context: BotContext, page: int) -> int | None:
+    """The list's page; the studio's id when it is the only one due."""
+    async with context.session() as session:
+        due = await StudioService(session).due_for_rereview(context.user_id, context.today())
+    if not due:
+        await show(update, context, context.t("rereview.none"))
+        return None
+    lines = [
+        f"{n}. "
+        + context.t(
+            "rereview.line",
+            studio=s.name,
+            named_on=s.named_on.isoformat() if s.named_on else "",
+        )
+        for n, s in enumerate(due, 1)
+    ]
+    shown = paginate(lines, page)
+    buttons = [
+        (context.t("btn.rereview_open", n=n), REREVIEW_OPEN.pack(s.id))
+        for n, s in enumerate(due, 1)
+    ][shown.start : shown.stop]
+    text = context.t(
+        "rereview.list",
+        count=len(due),
+        page=Raw(page_label(context, shown)),
+        items=Raw("\n".join(lines[shown.start : shown.stop])),
+    )
+    await show(update, context, text, rows(buttons + shown.nav(REREVIEW_PAGE.pack), 4))
+    return due[0].id if len(due) == 1 else None

@@ -9,17 +9,20 @@ acknowledging, listing, exporting."""
 from bot.handlers.ledgers.ack import ack_button
 from bot.handlers.ledgers.add import FORMS, command
 from bot.handlers.ledgers.edit import edit_button
-from bot.handlers.ledgers.export import export_button, export_command
+from bot.handlers.ledgers.export import export_button, export_command, export_page_button
 from bot.handlers.ledgers.listing import (
     delete_button,
     delete_confirmed,
     deleted_button,
+    deleted_page_button,
+    entries_page_button,
     ledger_button,
     ledger_command,
     replace_files_button,
     restore_button,
+    studios_button,
 )
-from bot.handlers.ledgers.permissions import permission_button
+from bot.handlers.ledgers.permissions import panel_page_button, permission_button
 
 __all__ = [
     "FORMS",
@@ -28,12 +31,17 @@ __all__ = [
     "delete_button",
     "delete_confirmed",
     "deleted_button",
+    "deleted_page_button",
     "edit_button",
+    "entries_page_button",
     "export_button",
     "export_command",
+    "export_page_button",
     "ledger_button",
     "ledger_command",
+    "panel_page_button",
     "permission_button",
     "replace_files_button",
     "restore_button",
+    "studios_button",
 ]

@@ -97,17 +97,22 @@ class AckButton:
 
 @dataclass(frozen=True)
 class PermissionButton:
-    """mp:<studio>:<grant, or a for every member>:<1 allow, 0 withdraw>."""
+    """mp:<studio>:<grant, or a for every member>:<1 allow, 0 withdraw>:<panel page> (older
+    buttons have no page: the panel's first)."""
 
     codec: Codec
 
-    def pack(self, studio_id: int, grant_id: int | None, allow: bool) -> str:
-        return self.codec.pack(studio_id, "a" if grant_id is None else grant_id, int(allow))
+    def pack(self, studio_id: int, grant_id: int | None, allow: bool, page: int = 0) -> str:
+        grant = "a" if grant_id is None else grant_id
+        return self.codec.pack(studio_id, grant, int(allow), page)
 
-    async def read(self, update: Update) -> tuple[int, int | None, bool]:
-        studio_id, grant_id, allow = _unpack(self.codec, _data(update), _id, _grant, _flag)
+    async def read(self, update: Update) -> tuple[int, int | None, bool, int]:
+        data = _data(update)
+        paged = data.count(":") == 4
+        read = (_id, _grant, _flag, *((_id,) if paged else ()))
+        studio_id, grant_id, allow, *page = _unpack(self.codec, data, *read)
         await _answered(update)
-        return studio_id, grant_id, allow
+        return studio_id, grant_id, allow, page[0] if page else 0
 
 
 @dataclass(frozen=True)

@@ -5,23 +5,28 @@ from __future__ import annotations
 import asyncio
 from contextlib import suppress
 
-from telegram import Message, Update
+from telegram import InlineKeyboardMarkup, Message, Update
 from telegram.error import TelegramError
 
 from bot import exports  # the module, not its names: bot.exports builds from the specs
+from bot.callbacks import Codec
 from bot.context import BotContext
-from bot.handlers.common import answer, private_only
+from bot.handlers.common import answer, private_only, show, studio_label
 from bot.handlers.ledgers.base import readable_studios, revoked_note
 from bot.handlers.ledgers.buttons import EXPORT
+from bot.i18n import Raw
 from bot.keyboards import rows
+from bot.paging import number, page_label, paginate, read
 from bot.parsing import strip_unclean
 from storage.access import load_access
 from storage.ledgers import LedgerService, StudioLedgers, export_ledgers
+from storage.models import Studio
 
 # A workbook that is not ready within PATIENCE seconds gets a "preparing…" message, edited
 # with the share of rows written every PROGRESS_EVERY_S seconds, deleted once the file is sent.
 PATIENCE = 2.0
 PROGRESS_EVERY_S = 3.0
+EXPORT_PAGE = Codec("exp")  # exp:<page> — the studio picker's page
 
 
 @private_only
@@ -40,8 +45,24 @@ async def export_command(update: Update, context: BotContext) -> None:
     elif len(studios) == 1:
         await _send_export(update, context, studios[0].id)
     else:
-        buttons = [(s.name, EXPORT.pack(s.id)) for s in studios[:20]]
-        await answer(update, context, context.t("export.choose"), rows(buttons))
+        await _choose(update, context, studios, 0)
+
+
+async def _choose(update: Update, context: BotContext, studios: list[Studio], page: int) -> None:
+    """The studios to export, a page at a time (exp:<page> turns it in place)."""
+    buttons = [(studio_label(s), EXPORT.pack(s.id)) for s in studios]
+    shown = paginate([label for label, _ in buttons], page)
+    text = context.t("export.choose", count=len(studios), page=Raw(page_label(context, shown)))
+    grid = [
+        *rows(buttons[shown.start : shown.stop]).inline_keyboard,
+        *rows(shown.nav(EXPORT_PAGE.pack), 2).inline_keyboard,
+    ]
+    await show(update, context, text, InlineKeyboardMarkup(grid))
+
+
+async def export_page_button(update: Update, context: BotContext) -> None:
+    (page,) = await read(EXPORT_PAGE, update, number)
+    await _choose(update, context, await readable_studios(context), page)
 
 
 async def export_button(update: Update, context: BotContext) -> None:

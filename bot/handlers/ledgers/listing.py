@@ -8,21 +8,24 @@ import html
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
-from telegram import Update
+from telegram import InlineKeyboardMarkup, Update
 
 from bot import forms
+from bot.callbacks import Codec
 from bot.context import BotContext
 from bot.forms import Form
-from bot.handlers.common import answer, private_only, studio_label
+from bot.handlers.common import answer, private_only, show, studio_label
 from bot.handlers.files import file_buttons, file_lines, short
 from bot.handlers.ledgers.ack import ask_ack
 from bot.handlers.ledgers.base import readable_studios, revoked_note
 from bot.handlers.ledgers.buttons import (
+    CODE_OF,
     DELETE,
     DELETE_NO,
     DELETE_YES,
     DELETED,
     EDIT,
+    KIND_CODES,
     LIST,
     REFILE,
     RESTORE,
@@ -30,13 +33,22 @@ from bot.handlers.ledgers.buttons import (
 from bot.handlers.ledgers.spec import SPECS, files_step
 from bot.i18n import Raw
 from bot.keyboards import Button, rows
+from bot.paging import number, page_label, paginate, read
 from storage.files import FileData
 from storage.ledgers import LedgerService
-from storage.models import ReviewStatus
+from storage.models import Attachment, ReviewStatus, Studio
 
-SHOWN = 10
-FILES_SHOWN = 3  # per entry, so a list of ten stays one message
+PER_PAGE = 10  # entries a page: each brings up to six buttons (✏ 🗑 ↻ and its files)
+FILES_SHOWN = 3  # per entry, so a page stays one message
 ITEM_SHOWN = 120  # characters of one entry in the list (the export has every word)
+
+# Every list here pages (◀ ▶ edit the message in place): the studios, a ledger's entries,
+# what was deleted. lg:/lr: open a ledger on its newest page, as they always did.
+STUDIOS_PAGE = Codec("lsp")  # lsp:<page> — the studios whose ledgers one may read
+STUDIO_KINDS = Codec("lsk")  # lsk:<studio>:<page it was chosen on> — that studio's ledgers
+ENTRIES_PAGE = Codec("lgp")  # lgp:<ledger>:<studio>:<page>
+DELETED_PAGE = Codec("lrp")  # lrp:<ledger>:<studio>:<page>
+LAST = 2**62  # "the last page": paginate clamps it
 
 
 @private_only
@@ -47,38 +59,93 @@ async def ledger_command(update: Update, context: BotContext) -> None:
             refusal = await LedgerService(session).refusal(context.user_id)
         await answer(update, context, context.t(refusal.key, **refusal.params))
         return
-    buttons = [
-        (f"{studio_label(s)} · {context.t(f'ledger.{kind}')}", LIST.pack(kind, s.id))
-        for s in studios[:8]
-        for kind in SPECS
-    ]
-    notes = [
-        f"{s.name}：{revoked_note(context, s)}" for s in studios[:8] if revoked_note(context, s)
-    ]
-    text = "\n".join([context.t("ledger.choose"), *notes])
-    await answer(update, context, text, rows(buttons, 2))
+    if len(studios) == 1:
+        await _kinds(update, context, studios[0], None)
+        return
+    await _studios(update, context, studios, 0)
+
+
+async def studios_button(update: Update, context: BotContext) -> None:
+    """lsp:<page> turns the studio list's page; lsk:<studio>:<page> offers its ledgers."""
+    assert update.callback_query is not None and update.callback_query.data is not None
+    if STUDIOS_PAGE.matches(update.callback_query.data):
+        (page,) = await read(STUDIOS_PAGE, update, number)
+        await _studios(update, context, await readable_studios(context), page)
+        return
+    studio_id, page = await read(STUDIO_KINDS, update, number, number)
+    async with context.session() as session:
+        studio = await LedgerService(session).studio_for_read(context.user_id, studio_id)
+    await _kinds(update, context, studio, page)
+
+
+async def _studios(update: Update, context: BotContext, studios: list[Studio], page: int) -> None:
+    labels = [studio_label(s) + (" ⚠️" if revoked_note(context, s) else "") for s in studios]
+    shown = paginate(labels, page)
+    picked = [
+        (label, STUDIO_KINDS.pack(s.id, shown.number))
+        for label, s in zip(labels, studios, strict=True)
+    ][shown.start : shown.stop]
+    text = context.t(
+        "ledger.choose_studio", count=len(studios), page=Raw(page_label(context, shown))
+    )
+    nav = rows(shown.nav(STUDIOS_PAGE.pack), 2).inline_keyboard
+    grid = [*rows(picked, 1).inline_keyboard, *nav]
+    await show(update, context, text, InlineKeyboardMarkup(grid))
+
+
+async def _kinds(update: Update, context: BotContext, studio: Studio, page: int | None) -> None:
+    """The studio's ledgers; ↩ back to the page of studios it was chosen on."""
+    buttons = [(context.t(f"ledger.{kind}"), LIST.pack(kind, studio.id)) for kind in SPECS]
+    if page is not None:
+        buttons.append((context.t("btn.back"), STUDIOS_PAGE.pack(page)))
+    text = context.t("ledger.choose_kind", studio=studio_label(studio))
+    await show(update, context, _with_note(text, revoked_note(context, studio)), rows(buttons, 2))
 
 
 async def ledger_button(update: Update, context: BotContext) -> None:
     kind, studio_id = await LIST.read(update)
-    await _show(update, context, kind, studio_id)
+    await _show(update, context, kind, studio_id, LAST)
 
 
-async def _show(update: Update, context: BotContext, kind: str, studio_id: int) -> None:
+async def entries_page_button(update: Update, context: BotContext) -> None:
+    kind, studio_id, page = await read(ENTRIES_PAGE, update, _kind, number, number)
+    await _show(update, context, kind, studio_id, page, turned=True)
+
+
+def _kind(code: str) -> str:
+    return KIND_CODES[code]
+
+
+def _item(context: BotContext, kind: str, n: int, record: Any, kept: list[Attachment]) -> str:
+    """One entry as the list shows it: its line, and up to FILES_SHOWN files under it."""
+    lines = [html.escape(f"{n}. " + short(describe(context, kind, record), ITEM_SHOWN),
+                         quote=False)]  # fmt: skip
+    lines += file_lines(context.t, kept[:FILES_SHOWN], "    ")
+    if len(kept) > FILES_SHOWN:
+        lines.append("    " + context.t("files.more", count=len(kept)))
+    return "\n".join(lines)
+
+
+async def _show(
+    update: Update, context: BotContext, kind: str, studio_id: int, page: int, turned: bool = False
+) -> None:
     ledger = Raw(context.t(f"ledger.{kind}"))
     async with context.session() as session:
         service = LedgerService(session)
         studio = await service.studio_for_read(context.user_id, studio_id)
         records = await service.records(context.user_id, studio_id, kind)
-        shown = records[-SHOWN:]
-        files = await service.files_of(kind, [r.id for r in shown])
         writable = await service.may_change(context.user_id, studio, kind)
-        mine = {r.id for r in shown if await service.may_change(context.user_id, studio, kind, r)}
         deleted = (
             len(await service.records(context.user_id, studio_id, kind, deleted=True))
             if writable
             else 0
         )
+        files = await service.files_of(kind, [r.id for r in records])
+        # Whole entries to a page, each with the files kept with it.
+        items = [_item(context, kind, n, r, files.get(r.id, [])) for n, r in enumerate(records, 1)]
+        shown = paginate(items, page, per_page=PER_PAGE)
+        on_page = records[shown.start : shown.stop]
+        mine = {r.id for r in on_page if await service.may_change(context.user_id, studio, kind, r)}
     note = revoked_note(context, studio)
     extra: list[Button] = []
     if deleted:
@@ -86,17 +153,10 @@ async def _show(update: Update, context: BotContext, kind: str, studio_id: int) 
     if not records:
         key = "ledger.empty" if writable else "ledger.empty_read"
         text = context.t(key, ledger=ledger, command=f"/{kind}")
-        await answer(update, context, _with_note(text, note), rows(extra) if extra else None)
+        await _put(update, context, turned, _with_note(text, note), rows(extra) if extra else None)
         return
-    lines = []
     buttons: list[Button] = []
-    for n, r in enumerate(shown, 1):
-        item = short(describe(context, kind, r), ITEM_SHOWN)
-        lines.append(html.escape(f"{n}. {item}", quote=False))
-        kept = files.get(r.id, [])
-        lines += file_lines(context.t, kept[:FILES_SHOWN], "    ")
-        if len(kept) > FILES_SHOWN:
-            lines.append("    " + context.t("files.more", count=len(kept)))
+    for n, r in enumerate(on_page, shown.start + 1):
         if r.id in mine:
             buttons += [
                 (context.t("btn.edit", n=n), EDIT.pack(kind, r.id)),
@@ -104,18 +164,31 @@ async def _show(update: Update, context: BotContext, kind: str, studio_id: int) 
             ]
             if getattr(r, "review_status", None) is ReviewStatus.RETURNED and kind == "achievement":
                 buttons.append((context.t("btn.replace_files", n=n), REFILE.pack(kind, r.id)))
-        buttons += file_buttons(context.t, kept[:FILES_SHOWN])
+        buttons += file_buttons(context.t, files.get(r.id, [])[:FILES_SHOWN])
     hint = context.t(
         "ledger.hint_write" if mine else ("ledger.hint_revoked" if note else "ledger.hint_read")
     )
-    if any(files.get(r.id) for r in shown):
+    if any(files.get(r.id) for r in on_page):
         hint += " " + context.t("ledger.hint_files")
     text = context.t(
-        "ledger.list", ledger=ledger, count=len(records), items=Raw("\n".join(lines)),
-        hint=Raw(hint),
+        "ledger.list", ledger=ledger, count=len(records), page=Raw(page_label(context, shown)),
+        items=Raw("\n".join(items[shown.start : shown.stop])), hint=Raw(hint),
     )  # fmt: skip
-    grid = [*buttons, *extra]
-    await answer(update, context, _with_note(text, note), rows(grid, 2) if grid else None)
+    nav = shown.nav(lambda p: ENTRIES_PAGE.pack(CODE_OF[kind], studio_id, p))
+    grid = [*rows([*buttons, *extra], 2).inline_keyboard, *rows(nav, 2).inline_keyboard]
+    keyboard = InlineKeyboardMarkup(grid) if grid else None
+    await _put(update, context, turned, _with_note(text, note), keyboard)
+
+
+async def _put(
+    update: Update,
+    context: BotContext,
+    turned: bool,
+    text: str,
+    keyboard: InlineKeyboardMarkup | None,
+) -> None:
+    # A page turn edits the list in place; opening a ledger is a message of its own.
+    await (show if turned else answer)(update, context, text, keyboard)
 
 
 def _with_note(text: str, note: str) -> str:
@@ -165,17 +238,28 @@ async def delete_confirmed(update: Update, context: BotContext) -> None:
 
 # ---------------------------------------------------------------- deleted, restored
 async def deleted_button(update: Update, context: BotContext) -> None:
-    """The entries taken out of a ledger, each with ♻ to restore."""
+    """The entries taken out of a ledger, each with ♻ to restore; the latest page first."""
     kind, studio_id = await DELETED.read(update)
+    await _deleted(update, context, kind, studio_id, LAST, turned=False)
+
+
+async def deleted_page_button(update: Update, context: BotContext) -> None:
+    kind, studio_id, page = await read(DELETED_PAGE, update, _kind, number, number)
+    await _deleted(update, context, kind, studio_id, page, turned=True)
+
+
+async def _deleted(
+    update: Update, context: BotContext, kind: str, studio_id: int, page: int, turned: bool
+) -> None:
     async with context.session() as session:
         records = await LedgerService(session).records(
             context.user_id, studio_id, kind, deleted=True
         )
     ledger = Raw(context.t(f"ledger.{kind}"))
     if not records:
-        await answer(update, context, context.t("ledger.deleted_none", ledger=ledger))
+        await _put(update, context, turned, context.t("ledger.deleted_none", ledger=ledger), None)
         return
-    shown = sorted(records, key=lambda r: r.deleted_at)[-SHOWN:]
+    ordered = sorted(records, key=lambda r: (r.deleted_at, r.id))
     lines = [
         context.t(
             "ledger.deleted_item",
@@ -183,15 +267,22 @@ async def deleted_button(update: Update, context: BotContext) -> None:
             item=short(describe(context, kind, r), ITEM_SHOWN),
             when=r.deleted_at.astimezone(context.deps.settings.tz).strftime("%Y-%m-%d %H:%M"),
         )
-        for n, r in enumerate(shown, 1)
+        for n, r in enumerate(ordered, 1)
     ]
+    shown = paginate(lines, page)
     buttons = [
-        (context.t("btn.restore", n=n), RESTORE.pack(kind, r.id)) for n, r in enumerate(shown, 1)
-    ]
+        (context.t("btn.restore", n=n), RESTORE.pack(kind, r.id)) for n, r in enumerate(ordered, 1)
+    ][shown.start : shown.stop]
     text = context.t(
-        "ledger.deleted_list", ledger=ledger, count=len(records), items=Raw("\n".join(lines))
+        "ledger.deleted_list",
+        ledger=ledger,
+        count=len(records),
+        page=Raw(page_label(context, shown)),
+        items=Raw("\n".join(lines[shown.start : shown.stop])),
     )
-    await answer(update, context, text, rows(buttons, 4))
+    nav = shown.nav(lambda p: DELETED_PAGE.pack(CODE_OF[kind], studio_id, p))
+    grid = [*rows(buttons, 4).inline_keyboard, *rows(nav, 2).inline_keyboard]
+    await _put(update, context, turned, text, InlineKeyboardMarkup(grid))
 
 
 async def restore_button(update: Update, context: BotContext) -> None:
