@@ -374,6 +374,9 @@ def test_generic_word_alone_is_not_enough_evidence(engine: QAEngine) -> None:
 # 95.3% after blindA's causes were fixed).  blindA was written blind (83.0% at its first
 # run); its misses were then studied, so it too is now only a regression guard.  So is
 # blindB (81.5% at its first run, 95.4% once the causes of its misses were fixed).
+# blindC is the honest estimate: written blind, scored once (86.2%) after all tuning of this
+# round, and NEVER tuned on; its floor is that first score. Write a new blind set to measure
+# the next round; do not study blindC's misses.
 HELDOUT_FLOORS = {
     "heldout_questions.tsv": 0.97,
     "heldout2_questions.tsv": 0.97,
@@ -381,6 +384,7 @@ HELDOUT_FLOORS = {
     "blindA_questions.tsv": 0.99,
     # blindB: written blind, 81.5% at its first run; its misses were then studied (qa3)
     "blindB_questions.tsv": 0.94,
+    "blindC_questions.tsv": 0.86,
 }
 
 
