@@ -9,6 +9,7 @@ import sys
 from datetime import UTC, datetime
 from typing import Any
 
+from sqlalchemy import select
 from telegram.error import InvalidToken
 
 from bot.config import ConfigError, Settings, load_settings
@@ -158,6 +159,38 @@ async def reminders_command(settings: Settings, args: argparse.Namespace) -> int
     return 0
 
 
+async def import_command(settings: Settings, args: argparse.Namespace) -> int:
+    """Existing records from a workbook in /export's layout, as the prefecture: all or none."""
+    from pathlib import Path
+
+    from bot.i18n import DEFAULT_LANGUAGE, t
+    from bot.imports import describe, read_workbook
+    from bot.telegram_html import to_plain
+    from storage.imports import ImportService
+    from storage.models import Union
+
+    lang = DEFAULT_LANGUAGE
+    content = await asyncio.to_thread(Path(args.file).read_bytes)
+    now = datetime.now(UTC)
+    engine = make_engine(settings.database_url, settings.database_schema)
+    try:
+        async with make_session_factory(engine)() as session:
+            unions = {u.name: u.id for u in await session.scalars(select(Union))}
+            plan = await asyncio.to_thread(
+                read_workbook, content, today=now.astimezone(settings.tz).date(), unions=unions
+            )
+            issues = plan.issues or await ImportService(session).apply(None, plan.studios, now=now)
+    finally:
+        await engine.dispose()
+    if issues:
+        print(to_plain(t(lang, "import.failed", count=len(issues))), file=sys.stderr)
+        for line in describe(issues, lang):
+            print("  " + line, file=sys.stderr)
+        return 1
+    print(to_plain(t(lang, "import.done", studios=len(plan.studios))))
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m bot", description="劳模创新工作室助手")
     sub = p.add_subparsers(dest="command")
@@ -187,6 +220,8 @@ def parser() -> argparse.ArgumentParser:
     rem = sub.add_parser("reminders", help="show who would get which reminder (no sending)")
     rem.add_argument("--dry-run", action="store_true", required=True)
     rem.add_argument("--at", help="moment to plan for, e.g. 2026-12-24T09:00 (local time)")
+    imp = sub.add_parser("import", help="bring in existing records from an /export workbook")
+    imp.add_argument("file", help="the .xlsx, in the layout /export produces")
     return p
 
 
@@ -229,6 +264,8 @@ def main(argv: list[str] | None = None) -> int:
             return asyncio.run(union_command(settings, args))
         if command == "reminders":
             return asyncio.run(reminders_command(settings, args))
+        if command == "import":
+            return asyncio.run(import_command(settings, args))
         if command == "console" or settings.token is None:
             from bot.console import run_console
 

@@ -1,0 +1,294 @@
+"""Issue 13 item 5: existing records come in from a workbook in /export's layout, checked row
+by row, all or nothing; export → import into an empty database → export gives the same cells."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, date, datetime
+from io import BytesIO
+from pathlib import Path
+from typing import Any
+
+import pytest
+from openpyxl import load_workbook
+from sqlalchemy import delete, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.__main__ import main
+from bot.exports import build_workbook
+from bot.i18n import t
+from bot.imports import describe, read_workbook
+from storage.db import make_engine, make_session_factory
+from storage.imports import ImportService
+from storage.ledgers import export_ledgers
+from storage.models import (
+    Achievement,
+    AchievementCategory,
+    Activity,
+    ActivityKind,
+    Attachment,
+    FundDirection,
+    FundRecord,
+    FundSource,
+    Honour,
+    Member,
+    MemberEvent,
+    MemberEventKind,
+    Project,
+    ProjectKind,
+    ProjectStatus,
+    ReviewStatus,
+    Role,
+    RoleGrant,
+    Studio,
+    StudioStatus,
+    StudioStatusChange,
+    Union,
+    User,
+)
+from tests.factories import add_grassroots, union_named
+
+ADMIN, OFFICER = 1, 2
+NOW = datetime(2026, 11, 29, 4, 0, tzinfo=UTC)
+TODAY = date(2026, 11, 29)
+
+
+def _label(lang: str) -> Any:
+    return lambda key, **kw: t(lang, key, **kw)
+
+
+async def _people(session: AsyncSession) -> None:
+    session.add_all([User(id=ADMIN, full_name="州管理员"), User(id=OFFICER, full_name="刀丽")])
+    await session.flush()
+    mengla = await union_named(session, "勐腊县总工会")
+    session.add_all([
+        RoleGrant(user_id=ADMIN, role=Role.PREFECTURE_ADMIN),
+        RoleGrant(user_id=OFFICER, role=Role.UNION_OFFICER, union_id=mengla.id),
+    ])  # fmt: skip
+    await session.commit()
+
+
+async def _records(session: AsyncSession) -> None:
+    """Two studios named before the bot (one since revoked), every ledger filled."""
+    grassroots = await add_grassroots(session, "勐腊县供电局工会", "勐腊县总工会")
+    jinghong = await union_named(session, "景洪市总工会")
+    first = Studio(
+        name="玉罕劳模创新工作室", leader_name="玉罕", leader_honour=Honour.NATIONAL_MODEL_WORKER,
+        host_unit="", union_id=grassroots.id, status=StudioStatus.NAMED,
+        named_on=date(2019, 5, 1), naming_document="西州工发〔2019〕12号",
+    )  # fmt: skip
+    second = Studio(
+        name="岩温劳模创新工作室", leader_name="岩温",
+        leader_honour=Honour.PROVINCIAL_MODEL_WORKER, host_unit="", union_id=jinghong.id,
+        status=StudioStatus.REVOKED, named_on=date(2018, 3, 8),
+        naming_document="西州工发〔2018〕3号", revoked_on=date(2025, 12, 20),
+    )  # fmt: skip
+    session.add_all([first, second])
+    await session.flush()
+    for studio in (first, second):
+        sid = studio.id
+        session.add_all([
+            Project(studio_id=sid, title="=降损改造", year=2025, kind=ProjectKind.BREAKTHROUGH,
+                    approved_on=date(2025, 2, 1), approving_body="州总工会",
+                    status=ProjectStatus.COMPLETED, review_status=ReviewStatus.ACKNOWLEDGED),
+            Project(studio_id=sid, title="配网自动化", year=2026, kind=ProjectKind.OTHER,
+                    approved_on=None, approving_body="", status=ProjectStatus.PLANNED),
+            Achievement(studio_id=sid, title="带电作业工具",
+                        category=AchievementCategory.TECHNOLOGY,
+                        achieved_on=date(2025, 6, 30), recognised_by="国家知识产权局",
+                        recognition_level="national", economic_benefit_fen=12_345_000,
+                        social_benefit="减少停电", review_status=ReviewStatus.RETURNED),
+            Achievement(studio_id=sid, title="班组管理法", category=AchievementCategory.MANAGEMENT,
+                        achieved_on=date(2024, 1, 2), recognised_by="州总工会",
+                        recognition_level="prefecture", economic_benefit_fen=None),
+            Activity(studio_id=sid, held_on=date(2025, 9, 9), kind=ActivityKind.TRAINING,
+                     people_reached=40, summary="安全培训"),
+            FundRecord(studio_id=sid, direction=FundDirection.INCOME,
+                       source=FundSource.PREFECTURE_SUBSIDY, amount_fen=5_000_000,
+                       on_date=date(2025, 3, 1), purpose="州补助"),
+            FundRecord(studio_id=sid, direction=FundDirection.EXPENSE, source=None,
+                       amount_fen=123_456, on_date=date(2025, 1, 15), purpose="培训材料"),
+        ])  # fmt: skip
+        a = Member(studio_id=sid, name="岩罕", specialty="配电", education="本科",
+                   birth_year=1985, joined_on=date(2020, 1, 1))  # fmt: skip
+        b = Member(studio_id=sid, name="玉香", specialty="营销", education="大专",
+                   birth_year=1990, joined_on=date(2021, 4, 1),
+                   left_on=date(2025, 8, 1))  # fmt: skip
+        session.add_all([a, b])
+        await session.flush()
+        session.add_all([
+            MemberEvent(member_id=a.id, kind=MemberEventKind.JOINED, on_date=date(2020, 1, 1)),
+            MemberEvent(member_id=a.id, kind=MemberEventKind.AWARD, on_date=date(2024, 5, 1),
+                        description="五一劳动奖章"),
+            MemberEvent(member_id=b.id, kind=MemberEventKind.LEFT, on_date=date(2025, 8, 1)),
+        ])  # fmt: skip
+    await session.commit()
+
+
+async def _export(session: AsyncSession, lang: str = "zh") -> bytes:
+    ledgers = await export_ledgers(session, ADMIN, None)
+    return build_workbook(ledgers, _label(lang), TODAY, management=True)
+
+
+async def _wipe(session: AsyncSession) -> None:
+    """The studios and their ledgers gone: the empty database an import starts from."""
+    for model in (MemberEvent, Attachment, Member, Project, Achievement, Activity, FundRecord,
+                  StudioStatusChange, Studio):  # fmt: skip
+        await session.execute(delete(model))
+    await session.commit()
+
+
+async def _unions(session: AsyncSession) -> dict[str, int]:
+    return {u.name: u.id for u in await session.scalars(select(Union))}
+
+
+def _cells(content: bytes) -> dict[str, list[tuple[Any, ...]]]:
+    wb = load_workbook(BytesIO(content))
+    return {ws.title: [tuple(r) for r in ws.iter_rows(values_only=True)] for ws in wb}
+
+
+async def _studios(session: AsyncSession) -> int:
+    return int(await session.scalar(select(func.count()).select_from(Studio)) or 0)
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("lang", ["zh", "en"])
+async def test_round_trip_gives_the_same_workbook(session: AsyncSession, lang: str) -> None:
+    await _people(session)
+    await _records(session)
+    before = await _export(session, lang)
+    await _wipe(session)
+
+    plan = read_workbook(before, today=TODAY, unions=await _unions(session))
+    assert plan.issues == []
+    assert plan.rows == {"project": 4, "achievement": 4, "activity": 2, "member": 4, "funds": 4}
+    assert await ImportService(session).apply(ADMIN, plan.studios, now=NOW) == []
+
+    after = await _export(session, lang)
+    assert _cells(after) == _cells(before)
+    revoked = await session.scalar(select(Studio).where(Studio.name == "岩温劳模创新工作室"))
+    assert revoked is not None and revoked.named_on == date(2018, 3, 8)
+    assert revoked.naming_document == "西州工发〔2018〕3号"
+
+
+def _edit(content: bytes, changes: dict[str, dict[str, Any]]) -> bytes:
+    wb = load_workbook(BytesIO(content))
+    for sheet, cells in changes.items():
+        for ref, value in cells.items():
+            wb[sheet][ref] = value
+    out = BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+async def test_errors_in_several_sheets_are_all_listed_and_nothing_is_written(
+    session: AsyncSession,
+) -> None:
+    await _people(session)
+    await _records(session)
+    good = await _export(session)
+    await _wipe(session)
+    bad = _edit(good, {
+        "管理台帐": {"C2": "劳模", "D2": "不存在的工会", "A3": "岩温劳模创新工作室"},
+        "攻关项目": {"B2": "明年", "D3": "突破"},
+        "创建活动": {"E2": "安全\u202e培训"},
+        "经费": {"E2": 10, "F2": 10},
+        "成员发展记录": {"B2": "不认识的人"},
+    })  # fmt: skip
+    plan = read_workbook(bad, today=TODAY, unions=await _unions(session))
+    where = {(i.sheet, i.row, i.key) for i in plan.issues}
+    assert ("管理台帐", 2, "import.err.choice") in where  # honour
+    assert ("管理台帐", 2, "import.err.union") in where
+    assert ("管理台帐", 3, "import.err.duplicate_studio") in where
+    assert ("攻关项目", 2, "ledger.bad_year") in where
+    assert ("攻关项目", 3, "import.err.choice") in where
+    assert ("创建活动", 2, "errors.unclean_text") in where
+    assert ("经费", 2, "import.err.amount_column") in where
+    assert ("成员发展记录", 2, "import.err.unknown_member") in where
+    lines = describe(plan.issues, "zh")
+    assert "管理台帐 第 2 行：工会「不存在的工会」不存在" in "\n".join(lines)
+    assert "U+202E" in "\n".join(lines)
+    assert await _studios(session) == 0  # nothing was written
+
+
+async def test_an_officer_cannot_import_outside_their_union_nor_over_a_studio(
+    session: AsyncSession,
+) -> None:
+    await _people(session)
+    await _records(session)
+    content = await _export(session)
+    plan = read_workbook(content, today=TODAY, unions=await _unions(session))
+    assert plan.issues == []
+    # Both names are taken: refused, not merged.
+    issues = await ImportService(session).apply(ADMIN, plan.studios, now=NOW)
+    assert {(i.row, i.key) for i in issues} == {
+        (2, "import.err.studio_exists"), (3, "import.err.studio_exists")}  # fmt: skip
+    await _wipe(session)
+    # 岩温's studio is in 景洪市, outside the 勐腊县 officer's jurisdiction: none is written.
+    issues = await ImportService(session).apply(OFFICER, plan.studios, now=NOW)
+    assert [(i.sheet, i.row, i.key) for i in issues] == [
+        ("管理台帐", 2, "import.err.jurisdiction")]  # fmt: skip
+    assert await _studios(session) == 0
+    # Their own studio alone comes in.
+    mine = [s for s in plan.studios if s.name == "玉罕劳模创新工作室"]
+    assert await ImportService(session).apply(OFFICER, mine, now=NOW) == []
+    assert await _studios(session) == 1
+
+
+async def _prepare(url: str, with_records: bool) -> bytes | None:
+    engine = make_engine(url)
+    async with make_session_factory(engine)() as session:
+        await _people(session)
+        content = None
+        if with_records:
+            await _records(session)
+            content = await _export(session)
+    await engine.dispose()
+    return content
+
+
+async def _add_union(url: str) -> None:
+    engine = make_engine(url)
+    async with make_session_factory(engine)() as session:
+        await add_grassroots(session, "勐腊县供电局工会", "勐腊县总工会")
+    await engine.dispose()
+
+
+async def _count(url: str) -> int:
+    engine = make_engine(url)
+    async with make_session_factory(engine)() as session:
+        count = await _studios(session)
+    await engine.dispose()
+    return count
+
+
+def test_cli_imports_as_the_prefecture(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("TELEGRAM_BOT_TOKEN", raising=False)
+    source, target = f"sqlite+aiosqlite:///{tmp_path}/a.db", f"sqlite+aiosqlite:///{tmp_path}/b.db"
+    monkeypatch.setenv("DATABASE_URL", source)
+    assert main(["migrate"]) == 0
+    content = asyncio.run(_prepare(source, True))
+    assert content is not None
+    file = tmp_path / "ledgers.xlsx"
+    file.write_bytes(content)
+    monkeypatch.setenv("DATABASE_URL", target)
+    assert main(["migrate"]) == 0
+    capsys.readouterr()
+
+    # The grassroots union the studio belongs to is not in this database yet: nothing comes in.
+    assert main(["import", str(file)]) == 1
+    assert "管理台帐 第 3 行：工会「勐腊县供电局工会」不存在" in capsys.readouterr().err
+    assert asyncio.run(_count(target)) == 0
+    asyncio.run(_add_union(target))
+
+    assert main(["import", str(file)]) == 0
+    assert "已导入 2 个工作室" in capsys.readouterr().out
+    assert asyncio.run(_count(target)) == 2
+    # Again: the names are taken, nothing is merged or doubled.
+    assert main(["import", str(file)]) == 1
+    err = capsys.readouterr().err
+    assert "2 处问题，什么都没有写入" in err and "已有同名工作室" in err
+    assert asyncio.run(_count(target)) == 2
