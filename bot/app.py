@@ -34,6 +34,7 @@ from bot.handlers import (
     assessments,
     fallback,
     files,
+    imports,
     invite,
     ledgers,
     people,
@@ -185,6 +186,7 @@ def _register_handlers(app: BotApp) -> None:
     app.add_handler(CommandHandler("ledger", ledgers.ledger_command))
     # Non-blocking: a prefecture's workbook takes a while; other updates go on meanwhile.
     app.add_handler(CommandHandler("export", ledgers.export_command, block=False))
+    app.add_handler(CommandHandler("import", imports.import_command))
     app.add_handler(CommandHandler("assess", assessments.assess_command))
     app.add_handler(CommandHandler("report", assessments.report_command))
     app.add_handler(CommandHandler("reported", assessments.reported_command))

@@ -61,6 +61,8 @@ class FakeTelegram:
     clock: Any = time.time
     # Every message sent or edited, in order: a reply may be a new message or an edit in place.
     touched: list[dict[str, Any]] = field(default_factory=list)
+    # What a person's documents contain, by file_id: getFile and the download serve them.
+    files: dict[str, bytes] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self._ids = itertools.count(1)
@@ -113,6 +115,14 @@ class FakeTelegram:
 
     def _api_getMe(self, _: dict[str, Any]) -> dict[str, Any]:
         return self.me
+
+    def _api_getFile(self, p: dict[str, Any]) -> dict[str, Any]:
+        file_id = str(p.get("file_id"))
+        if file_id not in self.files:
+            raise BadRequest("invalid file_id")
+        size = len(self.files[file_id])
+        return {"file_id": file_id, "file_unique_id": f"u{file_id}", "file_size": size,
+                "file_path": f"documents/{file_id}"}  # fmt: skip
 
     def _api_setMyCommands(self, p: dict[str, Any]) -> bool:
         scope = (p.get("scope") or {}).get("type", "default")
@@ -286,6 +296,9 @@ class OfflineRequest(BaseRequest):
         pool_timeout: Any = None,
     ) -> tuple[int, bytes]:
         api_method = url.rsplit("/", 1)[-1]
+        if "/file/bot" in url:  # a download of what getFile pointed at
+            content = self.fake.files.get(api_method)
+            return (200, content) if content is not None else (404, b"")
         if self.fake.refuse > 0:
             self.fake.refuse -= 1
             # What PTB's HTTPXRequest raises when the connection is refused.

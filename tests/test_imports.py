@@ -18,6 +18,7 @@ from bot.__main__ import main
 from bot.exports import build_workbook
 from bot.i18n import t
 from bot.imports import describe, read_workbook
+from bot.offline import Person
 from storage.db import make_engine, make_session_factory
 from storage.imports import ImportService
 from storage.ledgers import export_ledgers
@@ -47,6 +48,7 @@ from storage.models import (
     User,
 )
 from tests.factories import add_grassroots, union_named
+from tests.harness import BotHarness
 
 ADMIN, OFFICER = 1, 2
 NOW = datetime(2026, 11, 29, 4, 0, tzinfo=UTC)
@@ -292,3 +294,53 @@ def test_cli_imports_as_the_prefecture(
     err = capsys.readouterr().err
     assert "2 处问题，什么都没有写入" in err and "已有同名工作室" in err
     assert asyncio.run(_count(target)) == 2
+
+
+# ------------------------------------------------------------------------------ in chat
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+async def _send_file(bot: BotHarness, person: Person, content: bytes, file_id: str) -> list[str]:
+    bot.fake.files[file_id] = content
+    doc = {"file_id": file_id, "file_unique_id": f"u{file_id}", "file_name": "台帐.xlsx",
+           "mime_type": XLSX, "file_size": len(content)}  # fmt: skip
+    return await bot.send_other(person, {"document": doc})
+
+
+async def test_import_in_chat_summary_then_confirm(bot: BotHarness) -> None:
+    admin, officer, visitor = Person(ADMIN, "州管理员"), Person(OFFICER, "刀丽"), Person(9, "游客")
+    async with bot.session() as session:
+        await _people(session)
+        await _records(session)
+        content = await _export(session)
+        await _wipe(session)
+
+    assert "没有权限" in (await bot.send(visitor, "/import"))[0]
+    # The officer of 勐腊县 sees, before confirming, that 岩温's studio is not theirs.
+    assert "Excel" in (await bot.send(officer, "/import"))[0]
+    summary = (await _send_file(bot, officer, content, "doc-o"))[-1]
+    assert "工作室：2 个" in summary
+    assert "管理台帐 第 2 行：这个工作室的工会不在您的管辖范围内" in summary
+    await bot.press(officer, "确认提交")
+    assert "没有导入任何内容" in bot.last(officer)
+    async with bot.session() as session:
+        assert await _studios(session) == 0
+
+    await bot.send(admin, "/import")
+    assert "请把 .xlsx 文件本身发来" in (await bot.send(admin, "无"))[0]  # typed, not a file
+    summary = (await _send_file(bot, admin, content, "doc-a"))[-1]
+    assert "工作室：2 个" in summary and "攻关项目 4" in summary and "问题" not in summary
+    replies = await bot.press(admin, "确认提交")
+    assert "已导入 2 个工作室" in "".join(replies)
+    async with bot.session() as session:
+        assert await _studios(session) == 2
+
+
+async def test_blank_template_on_request(bot: BotHarness) -> None:
+    async with bot.session() as session:
+        await _people(session)
+    await bot.send(Person(ADMIN, "州管理员"), "/import 模板")
+    call = next(c for c in reversed(bot.fake.calls) if c.method == "sendDocument")
+    payload = next(v for k, v in call.params.items() if k.startswith("_file_"))
+    plan = read_workbook(payload[1], today=TODAY, unions={})
+    assert plan.issues == [] and plan.studios == []
