@@ -23,6 +23,7 @@ COMMANDS: tuple[str, ...] = (
     "funds",
     "ledger",
     "export",
+    "import",
     "dashboard",
     "web",
     "review",

@@ -107,6 +107,7 @@ MESSAGES: dict[str, str] = {
     "cmd.funds": "Record income or spending",
     "cmd.ledger": "View the ledgers",
     "cmd.export": "Export ledgers to Excel",
+    "cmd.import": "Import existing records (Excel)",
     "cmd.dashboard": "📊 Open the dashboard",
     "cmd.web": "Dashboard in a desk browser (one-time link)",
     "cmd.review": "What waits for me",

@@ -108,6 +108,7 @@ MESSAGES: dict[str, str] = {
     "cmd.funds": "登记经费收支",
     "cmd.ledger": "查看台帐",
     "cmd.export": "导出台帐 Excel",
+    "cmd.import": "导入已有记录（Excel）",
     "cmd.dashboard": "📊 打开辖区看板",
     "cmd.web": "在电脑浏览器打开看板（一次性登录链接）",
     "cmd.review": "待我处理的申请",
