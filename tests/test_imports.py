@@ -344,3 +344,26 @@ async def test_blank_template_on_request(bot: BotHarness) -> None:
     payload = next(v for k, v in call.params.items() if k.startswith("_file_"))
     plan = read_workbook(payload[1], today=TODAY, unions={})
     assert plan.issues == [] and plan.studios == []
+
+
+async def test_a_long_list_of_problems_comes_as_a_file(bot: BotHarness) -> None:
+    admin = Person(ADMIN, "州管理员")
+    async with bot.session() as session:
+        await _people(session)
+        await _records(session)
+        content = await _export(session)
+        await _wipe(session)
+    wrong_years = {f"B{row}": "去年" for row in range(2, 6)}
+    wrong_dates = {f"C{row}": "不详" for row in range(2, 6)}
+    wrong_days = {f"B{row}": "聚会" for row in range(2, 4)}
+    wrong_people = {f"D{row}": "很多" for row in range(2, 4)}
+    bad = _edit(content, {"攻关项目": wrong_years, "创新成果": wrong_dates,
+                          "创建活动": {**wrong_days, **wrong_people},
+                          "经费": {f"B{row}": "捐款" for row in range(2, 6)}})  # fmt: skip
+    await bot.send(admin, "/import")
+    summary = (await _send_file(bot, admin, bad, "doc-long"))[-1]
+    assert "发现 16 处问题" in summary and "还有 1 处" in summary
+    call = next(c for c in reversed(bot.fake.calls) if c.method == "sendDocument")
+    listing = next(v for k, v in call.params.items() if k.startswith("_file_"))[1].decode()
+    assert len(listing.splitlines()) == 16
+    assert "经费 第 5 行" in listing and "攻关项目 第 2 行" in listing

@@ -55,6 +55,12 @@ async def _summary(context: BotContext, data: dict[str, Any]) -> str:
     if issues:
         problems = _issues(context, plan, issues)
         text += "\n" + context.t("import.summary_issues", count=len(issues), list=problems)
+    if len(issues) > SHOWN_ISSUES:  # the whole list, as a file beside the summary
+        everything = "\n".join(describe(issues, context.lang)).encode()
+        await context.bot.send_document(
+            context.user_id, document=everything, filename="import-problems.txt",
+            caption=context.t("import.issues_file", count=len(issues)),
+        )  # fmt: skip
     return text
 
 

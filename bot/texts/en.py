@@ -572,6 +572,7 @@ MESSAGES: dict[str, str] = {
     "import.template_caption": "Blank import template: fill it in under the headers, then send /import and the file.",
     "import.file": "File",
     "import.send_file": "Send the .xlsx workbook itself, as a file. Send /cancel to stop.",
+    "import.issues_file": "All {count} {count:problem|problems}, by sheet and row, in this file.",
     "import.issue": "{sheet}, row {row}: {reason}",
     "import.err.required": "This cell is required.",
     "import.err.choice": "“{value}” is not one of the choices (write it as the export does, in Chinese or English).",

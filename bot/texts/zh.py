@@ -584,6 +584,7 @@ MESSAGES: dict[str, str] = {
     "import.template_caption": "空白导入模板：按表头填写后，发送 /import 再把文件发来。",
     "import.file": "文件",
     "import.send_file": "请把 .xlsx 文件本身发来（作为文件发送）。发送 /cancel 放弃。",
+    "import.issues_file": "全部 {count} 处问题见此文件（按表和行排列）。",
     "import.issue": "{sheet} 第 {row} 行：{reason}",
     "import.err.required": "此项必填，不能为空。",
     "import.err.choice": "「{value}」不是可选的值（用导出表中的写法，中文或英文均可）。",
