@@ -25,11 +25,10 @@ from storage.models import Union
 SHOWN_ISSUES = 15  # in the summary; the rest are counted (a message holds 4,096 characters)
 
 
-async def _read(context: BotContext, data: dict[str, Any]) -> ImportPlan:
+async def _read(context: BotContext, data: dict[str, Any], session: AsyncSession) -> ImportPlan:
     file = await context.bot.get_file(data["file"]["file_id"])
     content = bytes(await file.download_as_bytearray())
-    async with context.session() as session:
-        unions = {u.name: u.id for u in await session.scalars(select(Union))}
+    unions = {u.name: u.id for u in await session.scalars(select(Union))}
     # openpyxl in a worker thread: a large workbook must not stall everyone else's chat.
     return await asyncio.to_thread(read_workbook, content, today=context.today(), unions=unions)
 
@@ -43,7 +42,8 @@ def _issues(context: BotContext, plan: ImportPlan, issues: list[Any]) -> str:
 
 
 async def _summary(context: BotContext, data: dict[str, Any]) -> str:
-    plan = await _read(context, data)
+    async with context.session() as session:
+        plan = await _read(context, data, session)
     rows = context.t("list.sep").join(
         f"{context.t(f'ledger.{kind}')} {count}" for kind, count in plan.rows.items()
     )
@@ -67,7 +67,7 @@ async def _summary(context: BotContext, data: dict[str, Any]) -> str:
 async def _submit(
     update: Update, context: BotContext, session: AsyncSession, data: dict[str, Any]
 ) -> None:
-    plan = await _read(context, data)
+    plan = await _read(context, data, session)  # the session the draft was claimed in
     issues = plan.issues or await ImportService(session).apply(
         context.user_id, plan.studios, now=context.now()
     )
