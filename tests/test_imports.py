@@ -28,6 +28,7 @@ from storage.models import (
     Activity,
     ActivityKind,
     Attachment,
+    AuditLog,
     FundDirection,
     FundRecord,
     FundSource,
@@ -171,6 +172,12 @@ async def test_round_trip_gives_the_same_workbook(session: AsyncSession, lang: s
     revoked = await session.scalar(select(Studio).where(Studio.name == "岩温劳模创新工作室"))
     assert revoked is not None and revoked.named_on == date(2018, 3, 8)
     assert revoked.naming_document == "西州工发〔2018〕3号"
+    audited = list(
+        await session.scalars(select(AuditLog).where(AuditLog.action == "import.studio"))
+    )
+    assert {a.actor_id for a in audited} == {ADMIN}
+    assert sorted(a.after["name"] for a in audited if a.after) == [
+        "岩温劳模创新工作室", "玉罕劳模创新工作室"]  # fmt: skip
 
 
 def _edit(content: bytes, changes: dict[str, dict[str, Any]]) -> bytes:
