@@ -11,6 +11,7 @@ cites nothing.  A wrong confident answer is worse than an honest "not covered".
 
 from __future__ import annotations
 
+import functools
 import logging
 import math
 import re
@@ -77,6 +78,9 @@ WEAK_SPLIT_CONFIDENCE = 0.9  # each piece of an unpunctuated run-on must be this
 # ... unless it asks three times ("帮不帮转化 会不会宣传 能优先吗"): then this clear
 CLEAR = 0.5  # the whole's article must explain this share of the last clause to keep it
 CLEAR_PIECE = 0.8  # a run-on piece the whole leaves unexplained must be this well explained
+# Replies remembered per engine: a reply is a pure function of (message, previous) once the
+# index is built, and people ask the same few questions; re-answering one costs ~1 ms.
+REPLY_CACHE = 4096
 
 
 @dataclass(frozen=True)
@@ -152,6 +156,11 @@ class QAEngine:
         self._phone = PhoneText()
         self._index: _Index | None = None
         self._lock = threading.Lock()
+        self._cached_reply = functools.lru_cache(maxsize=REPLY_CACHE)(self._reply)
+
+    def forget(self) -> None:
+        """Drop remembered replies (after changing the module's thresholds, as calibration does)."""
+        self._cached_reply.cache_clear()
 
     # -- building ---------------------------------------------------------
 
@@ -271,6 +280,11 @@ class QAEngine:
         self.warm()
         if not isinstance(message, str):
             return Reply((_not_covered("not text"),), "zh", "")
+        if previous is not None and not isinstance(previous, str):
+            return self._reply(message, previous)
+        return self._cached_reply(message, previous)
+
+    def _reply(self, message: str, previous: str | None) -> Reply:
         # As typed (NFKC, spaces collapsed, case kept): what each part is headed with.
         raw = re.sub(r"\s+", " ", unicodedata.normalize("NFKC", message)).strip()
         raw = raw[:MAX_QUESTION_CHARS]

@@ -189,6 +189,24 @@ def test_an_engine_error_is_not_swallowed(monkeypatch: pytest.MonkeyPatch) -> No
         engine.answer("台账有哪些")
 
 
+def test_a_repeated_question_is_answered_from_memory_with_the_same_reply(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    engine = QAEngine()
+    first = engine.reply("考核什么时候报?", "台账有哪些")
+    calls = []
+    real = engine._answer
+    monkeypatch.setattr(engine, "_answer", lambda text: calls.append(text) or real(text))
+    assert engine.reply("考核什么时候报?", "台账有哪些") == first
+    assert calls == []  # remembered: no retrieval the second time
+    engine.reply("考核什么时候报?")  # another previous question is another reply
+    assert calls
+    calls.clear()
+    engine.forget()
+    assert engine.reply("考核什么时候报?", "台账有哪些") == first
+    assert calls
+
+
 def test_warm_is_idempotent() -> None:
     engine = QAEngine()
     engine.warm()
