@@ -140,6 +140,9 @@ class _Index:
     vocab: dict[int, set[str]] = field(default_factory=dict)
     sentences: dict[int, list[tuple[str, frozenset[str]]]] = field(default_factory=dict)
     concepts: dict[int, frozenset[str]] = field(default_factory=dict)
+    # token -> (unit's position, its BM25 term for that token): a question's few tokens
+    # touch few units, so ranking adds up only those (see _rank).
+    postings: dict[str, list[tuple[int, float]]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -224,8 +227,13 @@ class QAEngine:
             unknown_idf=math.log(1 + (n + 0.5) / 0.5),
             avg_length=sum(u.length for u in units) / n,
         )
-        for unit in units:
+        for i, unit in enumerate(units):
             index.vocab.setdefault(unit.label, set()).update(unit.tf)
+            norm = _K1 * (1 - _B + _B * unit.length / index.avg_length)
+            for token, tf in unit.tf.items():
+                if tf:
+                    term = idf[token] * tf * (_K1 + 1) / (tf + norm)
+                    index.postings.setdefault(token, []).append((i, term))
         index.concepts = self._concepts()
         for article in reg.articles:
             parts = [s for s in _SENTENCE_END.split(article.text) if s.strip()]
@@ -616,14 +624,15 @@ class QAEngine:
     def _rank(self, tokens: set[str]) -> list[_Ranked]:
         assert self._index is not None
         index = self._index
+        # Each unit's BM25 adds the same terms in the same (token) order as a scan of every
+        # unit would, so the scores are the same floats; only units sharing a token are touched.
+        scores: dict[int, float] = {}
+        for token in tokens:
+            for i, term in index.postings.get(token, ()):
+                scores[i] = scores.get(i, 0.0) + term
         best: dict[int, _Ranked] = {}
-        for unit in index.units:
-            score = 0.0
-            norm = _K1 * (1 - _B + _B * unit.length / index.avg_length)
-            for token in tokens:
-                tf = unit.tf.get(token)
-                if tf:
-                    score += index.idf[token] * tf * (_K1 + 1) / (tf + norm)
+        for i, unit in enumerate(index.units):
+            score = scores.get(i, 0.0)
             current = best.get(unit.label)
             if current is None or score > current.score:
                 best[unit.label] = _Ranked(unit.label, score, unit)

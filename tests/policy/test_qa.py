@@ -3,6 +3,7 @@ from pathlib import Path
 
 import pytest
 
+from policy import qa
 from policy.eval import evaluate
 from policy.qa import ANSWERED, MULTI, NONE, SILENT, Answer, QAEngine
 from policy.regulation import load_regulation
@@ -205,6 +206,28 @@ def test_a_repeated_question_is_answered_from_memory_with_the_same_reply(
     engine.forget()
     assert engine.reply("考核什么时候报?", "台账有哪些") == first
     assert calls
+
+
+@pytest.mark.parametrize("question", ["考核什么时候报", "台账有哪些", "补助经费能买电脑吗", "天气"])
+def test_ranking_through_postings_equals_a_scan_of_every_unit(
+    engine: QAEngine, question: str
+) -> None:
+    index = engine._index
+    assert index is not None
+    tokens = set(engine._tokenizer.tokens(engine.prepare(question)[1]))
+    best: dict[int, tuple[float, object]] = {}
+    for unit in index.units:  # BM25 as written, unit by unit
+        norm = qa._K1 * (1 - qa._B + qa._B * unit.length / index.avg_length)
+        score = 0.0
+        for token in tokens:
+            tf = unit.tf.get(token)
+            if tf:
+                score += index.idf[token] * tf * (qa._K1 + 1) / (tf + norm)
+        if unit.label not in best or score > best[unit.label][0]:
+            best[unit.label] = (score, unit)
+    expected = sorted(best.items(), key=lambda kv: kv[1][0], reverse=True)
+    got = engine._rank(tokens)
+    assert [(r.label, r.score, r.unit) for r in got] == [(k, s, u) for k, (s, u) in expected]
 
 
 def test_warm_is_idempotent() -> None:
