@@ -143,6 +143,8 @@ class _Index:
     # token -> (unit's position, its BM25 term for that token): a question's few tokens
     # touch few units, so ranking adds up only those (see _rank).
     postings: dict[str, list[tuple[int, float]]] = field(default_factory=dict)
+    # Each label's first unit, in the order labels first appear among the units.
+    first_units: dict[int, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -229,6 +231,7 @@ class QAEngine:
         )
         for i, unit in enumerate(units):
             index.vocab.setdefault(unit.label, set()).update(unit.tf)
+            index.first_units.setdefault(unit.label, i)
             norm = _K1 * (1 - _B + _B * unit.length / index.avg_length)
             for token, tf in unit.tf.items():
                 if tf:
@@ -630,13 +633,15 @@ class QAEngine:
         for token in tokens:
             for i, term in index.postings.get(token, ()):
                 scores[i] = scores.get(i, 0.0) + term
-        best: dict[int, _Ranked] = {}
-        for i, unit in enumerate(index.units):
-            score = scores.get(i, 0.0)
-            current = best.get(unit.label)
-            if current is None or score > current.score:
-                best[unit.label] = _Ranked(unit.label, score, unit)
-        return sorted(best.values(), key=lambda r: r.score, reverse=True)
+        # A label's best unit is its first of the highest score; BM25 terms are positive, so
+        # a unit no token touched (0.0) never beats the label's first unit.
+        best = {label: (scores.get(i, 0.0), i) for label, i in index.first_units.items()}
+        for i in sorted(scores):
+            label = index.units[i].label
+            if scores[i] > best[label][0]:
+                best[label] = (scores[i], i)
+        ranked = [_Ranked(label, score, index.units[i]) for label, (score, i) in best.items()]
+        return sorted(ranked, key=lambda r: r.score, reverse=True)
 
     def _explicit_reference(self, text: str) -> Answer | None:
         """'第十七条说什么', '第6条', 'article 6', '第六条第三项', '基本条件第三项'."""
