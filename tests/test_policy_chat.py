@@ -127,6 +127,23 @@ async def test_english_user_gets_english_frame(bot: BotHarness) -> None:
     assert bot.button_labels(ANNA)[0].startswith("第") and "Art" not in bot.button_labels(ANNA)[0]
 
 
+async def test_remembered_answers_and_buttons_still_follow_each_readers_language(
+    bot: BotHarness,
+) -> None:
+    # The same question twice from each: the second is answered from memory (engine and
+    # keyboard), and must still be in the language of the one who reads it.
+    for _ in range(2):
+        zh = await bot.send(ASKER, "工作室的日常经费由谁承担？")
+        en = await bot.send(ANNA, "工作室的日常经费由谁承担？")
+        assert "第九条" in zh[0] and "host unit" not in zh[0]
+        assert "第九条" in en[0] and "host unit" in en[0]
+        zh_labels, en_labels = bot.button_labels(ASKER), bot.button_labels(ANNA)
+        assert zh_labels and en_labels and zh_labels[0].startswith("第")
+        english = await bot.send(ASKER, "Who pays the studio's daily expenses?")
+        assert "host unit" in english[0]
+        assert bot.button_labels(ASKER) != zh_labels  # the English gist under an English answer
+
+
 async def test_follow_up_is_understood_from_the_previous_question(bot: BotHarness) -> None:
     bot.clock.at = datetime(2026, 6, 1, 2, 0, tzinfo=UTC)
     await bot.send(ASKER, "工作室每年要有几个立项的项目？")

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 from datetime import timedelta
 
 from telegram import InlineKeyboardMarkup, Update
 
 from bot.context import BotContext, LastQuestion
 from bot.handlers.common import answer
+from bot.i18n import t
 from bot.keyboards import rows
 from policy.regulation import Article, parse_article_number
 from policy.render import render_reply
@@ -26,6 +28,20 @@ def _article_button(
 ) -> tuple[str, str]:
     gist = _gist(article, lang or context.lang)
     return (context.t("btn.article", heading=article.heading, gist=gist), f"art:{article.number}")
+
+
+@functools.lru_cache(maxsize=512)
+def _related_keyboard(
+    articles: tuple[Article, ...], lang: str, ui_lang: str
+) -> InlineKeyboardMarkup:
+    """The related articles' buttons under an answer: built once per (articles, languages);
+    a keyboard is immutable, so every answer citing the same articles shares it."""
+    return rows(
+        [
+            (t(ui_lang, "btn.article", heading=a.heading, gist=_gist(a, lang)), f"art:{a.number}")
+            for a in articles
+        ]
+    )
 
 
 async def ask(update: Update, context: BotContext) -> None:
@@ -62,8 +78,8 @@ async def _answer_question(update: Update, context: BotContext, question: str) -
     shown = render_reply(reply, deps.regulation, context.today(), lang)
     keyboard: InlineKeyboardMarkup | None
     if shown.covered:
-        related = [deps.regulation.article(n) for n in shown.related]
-        keyboard = rows([_article_button(context, a, lang) for a in related]) if related else None
+        related = tuple(deps.regulation.article(n) for n in shown.related)
+        keyboard = _related_keyboard(related, lang, context.lang) if related else None
     else:
         keyboard = rows([(context.t("btn.regulation"), "reg")])
     await answer(update, context, shown.text, keyboard)
