@@ -162,10 +162,12 @@ class QAEngine:
         self._index: _Index | None = None
         self._lock = threading.Lock()
         self._cached_reply = functools.lru_cache(maxsize=REPLY_CACHE)(self._reply)
+        self._cached_read = functools.lru_cache(maxsize=REPLY_CACHE)(self._read)
 
     def forget(self) -> None:
         """Drop remembered replies (after changing the module's thresholds, as calibration does)."""
         self._cached_reply.cache_clear()
+        self._cached_read.cache_clear()
 
     # -- building ---------------------------------------------------------
 
@@ -293,21 +295,27 @@ class QAEngine:
             return Reply((_not_covered("not text"),), "zh", "")
         if previous is not None and not isinstance(previous, str):
             return self._reply(message, previous)
-        return self._cached_reply(message, previous)
+        if previous and self._cached_read(message)[3] is not None:
+            return self._cached_reply(message, previous)
+        # Not a follow-up: the previous question plays no part, so everyone shares the reply.
+        return self._cached_reply(message, None)
 
-    def _reply(self, message: str, previous: str | None) -> Reply:
+    def _read(self, message: str) -> tuple[str, str, str, str | None]:
+        """The message as typed, its language, its plain text, and its follow-up topic."""
         # As typed (NFKC, spaces collapsed, case kept): what each part is headed with.
         raw = re.sub(r"\s+", " ", unicodedata.normalize("NFKC", message)).strip()
         raw = raw[:MAX_QUESTION_CHARS]
         lang, text = self.prepare(message)
-        if previous:
-            topic = _follow_up_topic(raw, lang, text)
-            if topic is not None:
-                _, before = self.prepare(previous)
-                for candidate in _follow_up_candidates(topic, before):
-                    answer = self._answer(candidate)
-                    if answer.kind != NONE:
-                        return Reply((replace(answer, question=raw),), lang, candidate)
+        return raw, lang, text, _follow_up_topic(raw, lang, text)
+
+    def _reply(self, message: str, previous: str | None) -> Reply:
+        raw, lang, text, topic = self._cached_read(message)
+        if previous and topic is not None:
+            _, before = self.prepare(previous)
+            for candidate in _follow_up_candidates(topic, before):
+                answer = self._answer(candidate)
+                if answer.kind != NONE:
+                    return Reply((replace(answer, question=raw),), lang, candidate)
         whole = self._answer(text)
         parts = self._split(raw, lang, whole)
         if parts:

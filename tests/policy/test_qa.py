@@ -195,12 +195,18 @@ def test_a_repeated_question_is_answered_from_memory_with_the_same_reply(
 ) -> None:
     engine = QAEngine()
     first = engine.reply("考核什么时候报?", "台账有哪些")
-    calls = []
+    follow_up = engine.reply("那成果呢？", "工作室每年要有几个项目")
+    calls: list[str] = []
     real = engine._answer
     monkeypatch.setattr(engine, "_answer", lambda text: calls.append(text) or real(text))
     assert engine.reply("考核什么时候报?", "台账有哪些") == first
-    assert calls == []  # remembered: no retrieval the second time
-    engine.reply("考核什么时候报?")  # another previous question is another reply
+    # not a follow-up: what was asked before plays no part, so another asker shares it
+    assert engine.reply("考核什么时候报?", "补助有多少") == first
+    assert engine.reply("考核什么时候报?") == first
+    assert engine.reply("那成果呢？", "工作室每年要有几个项目") == follow_up
+    assert calls == []  # all remembered: no retrieval
+    # a follow-up depends on the question before it
+    assert engine.reply("那成果呢？", "考核什么时候报") != follow_up
     assert calls
     calls.clear()
     engine.forget()
