@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -167,6 +167,10 @@ async def test_deadline_question_says_how_many_days_are_left(bot: BotHarness) ->
     assert replies[0].startswith("✅ 县（市、区）和系统（行业）工会每年要考核")
     assert "📖 第十七条" in replies[0]
     assert "2026-12-31" in replies[0] and "还剩 7 天" in replies[0]
+    # The same question the next day: the remembered reply is rendered for the new day.
+    bot.clock.shift(timedelta(days=1))
+    again = await bot.send(ASKER, "考核情况几月几号前上报？")
+    assert "还剩 6 天" in again[0] and again[0].replace("6 天", "7 天") == replies[0]
 
 
 async def test_notice_question_is_answered_from_the_header(bot: BotHarness) -> None:
