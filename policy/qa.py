@@ -11,6 +11,7 @@ cites nothing.  A wrong confident answer is worse than an honest "not covered".
 
 from __future__ import annotations
 
+import functools
 import logging
 import math
 import re
@@ -77,6 +78,9 @@ WEAK_SPLIT_CONFIDENCE = 0.9  # each piece of an unpunctuated run-on must be this
 # ... unless it asks three times ("帮不帮转化 会不会宣传 能优先吗"): then this clear
 CLEAR = 0.5  # the whole's article must explain this share of the last clause to keep it
 CLEAR_PIECE = 0.8  # a run-on piece the whole leaves unexplained must be this well explained
+# Replies remembered per engine: a reply is a pure function of (message, previous) once the
+# index is built, and people ask the same few questions; re-answering one costs ~1 ms.
+REPLY_CACHE = 4096
 
 
 @dataclass(frozen=True)
@@ -136,6 +140,11 @@ class _Index:
     vocab: dict[int, set[str]] = field(default_factory=dict)
     sentences: dict[int, list[tuple[str, frozenset[str]]]] = field(default_factory=dict)
     concepts: dict[int, frozenset[str]] = field(default_factory=dict)
+    # token -> (unit's position, its BM25 term for that token): a question's few tokens
+    # touch few units, so ranking adds up only those (see _rank).
+    postings: dict[str, list[tuple[int, float]]] = field(default_factory=dict)
+    # Each label's first unit, in the order labels first appear among the units.
+    first_units: dict[int, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -152,6 +161,13 @@ class QAEngine:
         self._phone = PhoneText()
         self._index: _Index | None = None
         self._lock = threading.Lock()
+        self._cached_reply = functools.lru_cache(maxsize=REPLY_CACHE)(self._reply)
+        self._cached_read = functools.lru_cache(maxsize=REPLY_CACHE)(self._read)
+
+    def forget(self) -> None:
+        """Drop remembered replies (after changing the module's thresholds, as calibration does)."""
+        self._cached_reply.cache_clear()
+        self._cached_read.cache_clear()
 
     # -- building ---------------------------------------------------------
 
@@ -215,8 +231,14 @@ class QAEngine:
             unknown_idf=math.log(1 + (n + 0.5) / 0.5),
             avg_length=sum(u.length for u in units) / n,
         )
-        for unit in units:
+        for i, unit in enumerate(units):
             index.vocab.setdefault(unit.label, set()).update(unit.tf)
+            index.first_units.setdefault(unit.label, i)
+            norm = _K1 * (1 - _B + _B * unit.length / index.avg_length)
+            for token, tf in unit.tf.items():
+                if tf:
+                    term = idf[token] * tf * (_K1 + 1) / (tf + norm)
+                    index.postings.setdefault(token, []).append((i, term))
         index.concepts = self._concepts()
         for article in reg.articles:
             parts = [s for s in _SENTENCE_END.split(article.text) if s.strip()]
@@ -271,18 +293,29 @@ class QAEngine:
         self.warm()
         if not isinstance(message, str):
             return Reply((_not_covered("not text"),), "zh", "")
+        if previous is not None and not isinstance(previous, str):
+            return self._reply(message, previous)
+        if previous and self._cached_read(message)[3] is not None:
+            return self._cached_reply(message, previous)
+        # Not a follow-up: the previous question plays no part, so everyone shares the reply.
+        return self._cached_reply(message, None)
+
+    def _read(self, message: str) -> tuple[str, str, str, str | None]:
+        """The message as typed, its language, its plain text, and its follow-up topic."""
         # As typed (NFKC, spaces collapsed, case kept): what each part is headed with.
         raw = re.sub(r"\s+", " ", unicodedata.normalize("NFKC", message)).strip()
         raw = raw[:MAX_QUESTION_CHARS]
         lang, text = self.prepare(message)
-        if previous:
-            topic = _follow_up_topic(raw, lang, text)
-            if topic is not None:
-                _, before = self.prepare(previous)
-                for candidate in _follow_up_candidates(topic, before):
-                    answer = self._answer(candidate)
-                    if answer.kind != NONE:
-                        return Reply((replace(answer, question=raw),), lang, candidate)
+        return raw, lang, text, _follow_up_topic(raw, lang, text)
+
+    def _reply(self, message: str, previous: str | None) -> Reply:
+        raw, lang, text, topic = self._cached_read(message)
+        if previous and topic is not None:
+            _, before = self.prepare(previous)
+            for candidate in _follow_up_candidates(topic, before):
+                answer = self._answer(candidate)
+                if answer.kind != NONE:
+                    return Reply((replace(answer, question=raw),), lang, candidate)
         whole = self._answer(text)
         parts = self._split(raw, lang, whole)
         if parts:
@@ -602,18 +635,21 @@ class QAEngine:
     def _rank(self, tokens: set[str]) -> list[_Ranked]:
         assert self._index is not None
         index = self._index
-        best: dict[int, _Ranked] = {}
-        for unit in index.units:
-            score = 0.0
-            norm = _K1 * (1 - _B + _B * unit.length / index.avg_length)
-            for token in tokens:
-                tf = unit.tf.get(token)
-                if tf:
-                    score += index.idf[token] * tf * (_K1 + 1) / (tf + norm)
-            current = best.get(unit.label)
-            if current is None or score > current.score:
-                best[unit.label] = _Ranked(unit.label, score, unit)
-        return sorted(best.values(), key=lambda r: r.score, reverse=True)
+        # Each unit's BM25 adds the same terms in the same (token) order as a scan of every
+        # unit would, so the scores are the same floats; only units sharing a token are touched.
+        scores: dict[int, float] = {}
+        for token in tokens:
+            for i, term in index.postings.get(token, ()):
+                scores[i] = scores.get(i, 0.0) + term
+        # A label's best unit is its first of the highest score; BM25 terms are positive, so
+        # a unit no token touched (0.0) never beats the label's first unit.
+        best = {label: (scores.get(i, 0.0), i) for label, i in index.first_units.items()}
+        for i in sorted(scores):
+            label = index.units[i].label
+            if scores[i] > best[label][0]:
+                best[label] = (scores[i], i)
+        ranked = [_Ranked(label, score, index.units[i]) for label, (score, i) in best.items()]
+        return sorted(ranked, key=lambda r: r.score, reverse=True)
 
     def _explicit_reference(self, text: str) -> Answer | None:
         """'第十七条说什么', '第6条', 'article 6', '第六条第三项', '基本条件第三项'."""

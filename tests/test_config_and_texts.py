@@ -89,3 +89,24 @@ def test_placeholders_are_escaped_unless_raw() -> None:
 )  # fmt: skip
 def test_language_resolution(chosen: str | None, telegram: str | None, expected: str) -> None:
     assert resolve_language(chosen, telegram) == expected
+
+
+def test_the_fast_path_formats_every_catalog_text_as_the_plural_aware_formatter_does() -> None:
+    import string
+
+    from bot.i18n import _FORMATTER, CATALOGS, t
+
+    for lang, catalog in CATALOGS.items():
+        for key, template in catalog.items():
+            names = {
+                f.split(".")[0].split("[")[0]
+                for _, f, _, _ in string.Formatter().parse(template)
+                if f
+            }
+            for value in ("1", "2", "<b>&"):
+                params = dict.fromkeys(names, value)
+                escaped = {
+                    k: v.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+                    for k, v in params.items()
+                }
+                assert t(lang, key, **params) == _FORMATTER.format(template, **escaped), key

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -127,6 +127,23 @@ async def test_english_user_gets_english_frame(bot: BotHarness) -> None:
     assert bot.button_labels(ANNA)[0].startswith("第") and "Art" not in bot.button_labels(ANNA)[0]
 
 
+async def test_remembered_answers_and_buttons_still_follow_each_readers_language(
+    bot: BotHarness,
+) -> None:
+    # The same question twice from each: the second is answered from memory (engine and
+    # keyboard), and must still be in the language of the one who reads it.
+    for _ in range(2):
+        zh = await bot.send(ASKER, "工作室的日常经费由谁承担？")
+        en = await bot.send(ANNA, "工作室的日常经费由谁承担？")
+        assert "第九条" in zh[0] and "host unit" not in zh[0]
+        assert "第九条" in en[0] and "host unit" in en[0]
+        zh_labels, en_labels = bot.button_labels(ASKER), bot.button_labels(ANNA)
+        assert zh_labels and en_labels and zh_labels[0].startswith("第")
+        english = await bot.send(ASKER, "Who pays the studio's daily expenses?")
+        assert "host unit" in english[0]
+        assert bot.button_labels(ASKER) != zh_labels  # the English gist under an English answer
+
+
 async def test_follow_up_is_understood_from_the_previous_question(bot: BotHarness) -> None:
     bot.clock.at = datetime(2026, 6, 1, 2, 0, tzinfo=UTC)
     await bot.send(ASKER, "工作室每年要有几个立项的项目？")
@@ -150,6 +167,10 @@ async def test_deadline_question_says_how_many_days_are_left(bot: BotHarness) ->
     assert replies[0].startswith("✅ 县（市、区）和系统（行业）工会每年要考核")
     assert "📖 第十七条" in replies[0]
     assert "2026-12-31" in replies[0] and "还剩 7 天" in replies[0]
+    # The same question the next day: the remembered reply is rendered for the new day.
+    bot.clock.shift(timedelta(days=1))
+    again = await bot.send(ASKER, "考核情况几月几号前上报？")
+    assert "还剩 6 天" in again[0] and again[0].replace("6 天", "7 天") == replies[0]
 
 
 async def test_notice_question_is_answered_from_the_header(bot: BotHarness) -> None:

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+import functools
+from datetime import date, timedelta
 
 from telegram import InlineKeyboardMarkup, Update
 
 from bot.context import BotContext, LastQuestion
 from bot.handlers.common import answer
+from bot.i18n import t
 from bot.keyboards import rows
-from policy.regulation import Article, parse_article_number
-from policy.render import render_reply
+from policy.qa import Reply
+from policy.regulation import Article, Regulation, parse_article_number
+from policy.render import Rendered, render_reply
 
 MAX_QUESTION = 500
 # A short follow-up ("那成果呢？") refers to the question asked this long before, at most.
@@ -26,6 +29,39 @@ def _article_button(
 ) -> tuple[str, str]:
     gist = _gist(article, lang or context.lang)
     return (context.t("btn.article", heading=article.heading, gist=gist), f"art:{article.number}")
+
+
+# Rendered replies, by the identity of the (remembered, immutable) reply and what else the
+# text depends on; each entry keeps its reply and regulation alive and is checked against
+# them, so an id reused after eviction can never return another reply's text.
+_RENDERED: dict[tuple[int, int, date, str], tuple[Reply, Regulation, Rendered]] = {}
+_RENDERED_MAX = 4096
+
+
+def _render(reply: Reply, regulation: Regulation, today: date, lang: str) -> Rendered:
+    key = (id(reply), id(regulation), today, lang)
+    hit = _RENDERED.get(key)
+    if hit is not None and hit[0] is reply and hit[1] is regulation:
+        return hit[2]
+    shown = render_reply(reply, regulation, today, lang)
+    if len(_RENDERED) >= _RENDERED_MAX:
+        _RENDERED.clear()
+    _RENDERED[key] = (reply, regulation, shown)
+    return shown
+
+
+@functools.lru_cache(maxsize=512)
+def _related_keyboard(
+    articles: tuple[Article, ...], lang: str, ui_lang: str
+) -> InlineKeyboardMarkup:
+    """The related articles' buttons under an answer: built once per (articles, languages);
+    a keyboard is immutable, so every answer citing the same articles shares it."""
+    return rows(
+        [
+            (t(ui_lang, "btn.article", heading=a.heading, gist=_gist(a, lang)), f"art:{a.number}")
+            for a in articles
+        ]
+    )
 
 
 async def ask(update: Update, context: BotContext) -> None:
@@ -59,11 +95,11 @@ async def _answer_question(update: Update, context: BotContext, question: str) -
         context.user_data.last_question = LastQuestion(chat_id, reply.question, now)
     # An English question is answered in English; an English-speaking user always is.
     lang = "en" if reply.lang == "en" or context.lang == "en" else "zh"
-    shown = render_reply(reply, deps.regulation, context.today(), lang)
+    shown = _render(reply, deps.regulation, context.today(), lang)
     keyboard: InlineKeyboardMarkup | None
     if shown.covered:
-        related = [deps.regulation.article(n) for n in shown.related]
-        keyboard = rows([_article_button(context, a, lang) for a in related]) if related else None
+        related = tuple(deps.regulation.article(n) for n in shown.related)
+        keyboard = _related_keyboard(related, lang, context.lang) if related else None
     else:
         keyboard = rows([(context.t("btn.regulation"), "reg")])
     await answer(update, context, shown.text, keyboard)

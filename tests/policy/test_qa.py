@@ -3,6 +3,7 @@ from pathlib import Path
 
 import pytest
 
+from policy import qa
 from policy.eval import evaluate
 from policy.qa import ANSWERED, MULTI, NONE, SILENT, Answer, QAEngine
 from policy.regulation import load_regulation
@@ -187,6 +188,52 @@ def test_an_engine_error_is_not_swallowed(monkeypatch: pytest.MonkeyPatch) -> No
     monkeypatch.setattr(engine, "_retrieve", broken)
     with pytest.raises(RuntimeError):
         engine.answer("台账有哪些")
+
+
+def test_a_repeated_question_is_answered_from_memory_with_the_same_reply(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    engine = QAEngine()
+    first = engine.reply("考核什么时候报?", "台账有哪些")
+    follow_up = engine.reply("那成果呢？", "工作室每年要有几个项目")
+    calls: list[str] = []
+    real = engine._answer
+    monkeypatch.setattr(engine, "_answer", lambda text: calls.append(text) or real(text))
+    assert engine.reply("考核什么时候报?", "台账有哪些") == first
+    # not a follow-up: what was asked before plays no part, so another asker shares it
+    assert engine.reply("考核什么时候报?", "补助有多少") == first
+    assert engine.reply("考核什么时候报?") == first
+    assert engine.reply("那成果呢？", "工作室每年要有几个项目") == follow_up
+    assert calls == []  # all remembered: no retrieval
+    # a follow-up depends on the question before it
+    assert engine.reply("那成果呢？", "考核什么时候报") != follow_up
+    assert calls
+    calls.clear()
+    engine.forget()
+    assert engine.reply("考核什么时候报?", "台账有哪些") == first
+    assert calls
+
+
+@pytest.mark.parametrize("question", ["考核什么时候报", "台账有哪些", "补助经费能买电脑吗", "天气"])
+def test_ranking_through_postings_equals_a_scan_of_every_unit(
+    engine: QAEngine, question: str
+) -> None:
+    index = engine._index
+    assert index is not None
+    tokens = set(engine._tokenizer.tokens(engine.prepare(question)[1]))
+    best: dict[int, tuple[float, object]] = {}
+    for unit in index.units:  # BM25 as written, unit by unit
+        norm = qa._K1 * (1 - qa._B + qa._B * unit.length / index.avg_length)
+        score = 0.0
+        for token in tokens:
+            tf = unit.tf.get(token)
+            if tf:
+                score += index.idf[token] * tf * (qa._K1 + 1) / (tf + norm)
+        if unit.label not in best or score > best[unit.label][0]:
+            best[unit.label] = (score, unit)
+    expected = sorted(best.items(), key=lambda kv: kv[1][0], reverse=True)
+    got = engine._rank(tokens)
+    assert [(r.label, r.score, r.unit) for r in got] == [(k, s, u) for k, (s, u) in expected]
 
 
 def test_warm_is_idempotent() -> None:
