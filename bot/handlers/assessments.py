@@ -364,15 +364,27 @@ async def download_button(update: Update, context: BotContext) -> None:
     )
 
 
-async def prefecture_page_button(update: Update, context: BotContext) -> None:
-    """rpv:<page>:<year> turns the prefecture's report list in place."""
-    page, year = await read(PREFECTURE_PAGE, update, number, number)
+async def _admin_year_page(
+    update: Update, context: BotContext, codec: Codec
+) -> tuple[int, int] | None:
+    """A page press on the prefecture's view of a year: (page, year); None, after saying so,
+    when the year has turned since the page was shown. Rights are re-checked on every press."""
+    page, year = await read(codec, update, number, number)
     if year != _year(context):
         await answer(update, context, context.t("errors.stale_button"))
-        return
+        return None
     async with context.session() as session:
         if not (await load_access(session, context.user_id)).is_admin:
             raise DomainError("errors.not_allowed")
+    return page, year
+
+
+async def prefecture_page_button(update: Update, context: BotContext) -> None:
+    """rpv:<page>:<year> turns the prefecture's report list in place."""
+    if (pressed_page := await _admin_year_page(update, context, PREFECTURE_PAGE)) is None:
+        return
+    page, year = pressed_page
+    async with context.session() as session:
         overview = await AssessmentService(session).overview(context.user_id, year)
     await _prefecture_view(update, context, overview, year, page)
 
@@ -515,13 +527,10 @@ async def reported_command(update: Update, context: BotContext) -> None:
 
 async def reported_page_button(update: Update, context: BotContext) -> None:
     """rdp:<page>:<year> turns /reported's page in place."""
-    page, year = await read(REPORTED_PAGE, update, number, number)
-    if year != _year(context):
-        await answer(update, context, context.t("errors.stale_button"))
+    if (pressed_page := await _admin_year_page(update, context, REPORTED_PAGE)) is None:
         return
+    page, year = pressed_page
     async with context.session() as session:
-        if not (await load_access(session, context.user_id)).is_admin:
-            raise DomainError("errors.not_allowed")
         overview = await AssessmentService(session).progress(context.user_id, year)
     await _reported(update, context, overview, year, page)
 
