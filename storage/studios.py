@@ -4,6 +4,7 @@ jurisdiction here, on the server, and lands in the status history and the audit 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
@@ -165,14 +166,7 @@ class StudioService:
     async def apply(
         self, actor_id: int, app: StudioApplication, *, today: date, now: datetime
     ) -> Outcome:
-        # Art. 3: provincial/ministerial-level model workers or above lead studios.
-        if not leader_qualifies(app.honour):
-            raise DomainError("apply.honour_too_low")
-        if not name_is_acceptable(app.name, app.leader_name):
-            raise DomainError("apply.bad_name", leader=app.leader_name)
-        union = await self.session.get(Union, app.union_id)
-        if union is None or not union.active or union.kind is UnionKind.PREFECTURE:
-            raise DomainError("apply.bad_union")
+        union = await self._check_application(app)
         access = await load_access(self.session, actor_id)
         on_behalf = bool(access.officer_unions or access.is_admin)
         if not on_behalf:
@@ -181,16 +175,8 @@ class StudioService:
         if await self.duplicate_of(actor_id, union.id, leader_name, access):
             raise DomainError("apply.duplicate")
         studio = Studio(
-            name=app.name,
-            leader_name=app.leader_name,
-            leader_honour=app.honour,
+            **{column: getattr(app, field) for field, column in COLUMNS.items()},
             leader_user_id=None if on_behalf else actor_id,
-            host_unit=app.host_unit,
-            union_id=union.id,
-            specialty=app.specialty,
-            venue=app.venue,
-            funding_arrangement=app.funding,
-            plan=app.plan,
             status=StudioStatus.DRAFT,
             created_by=actor_id,
             created_at=now,
@@ -200,17 +186,7 @@ class StudioService:
         )
         self.session.add(studio)
         await self._flush_pending()
-        self.session.add_all(
-            Member(
-                studio_id=studio.id,
-                name=m.name,
-                specialty=m.specialty,
-                education=m.education,
-                birth_year=m.birth_year,
-                joined_on=today,
-            )
-            for m in app.members
-        )
+        self._add_members(studio.id, app.members, today)
         audit.record(self.session, actor_id=actor_id, action="studio.create", entity=studio)
         return await self._move(
             actor_id, studio, Action.SUBMIT, today=today, now=now, access=access
@@ -227,18 +203,31 @@ class StudioService:
         self._guard(access, await load_tree(self.session), studio, Action.SUBMIT, actor_id)
         members = await self._application_members(studio.id)
         application = StudioApplication(
-            leader_name=studio.leader_name,
-            honour=studio.leader_honour,
-            host_unit=studio.host_unit,
-            union_id=studio.union_id,
-            specialty=studio.specialty,
-            venue=studio.venue,
-            funding=studio.funding_arrangement,
-            plan=studio.plan,
-            name=studio.name,
+            **{field: getattr(studio, column) for field, column in COLUMNS.items()},
             members=tuple(_member_data(m) for m in members),
         )
         return Correction(studio, application, await self._return_reason(studio.id), current)
+
+    async def _check_application(self, app: StudioApplication) -> Union:
+        """What a first application and a corrected one must both meet; the recommending
+        union it names."""
+        # Art. 3: provincial/ministerial-level model workers or above lead studios, and the
+        # studio is named after them.
+        if not leader_qualifies(app.honour):
+            raise DomainError("apply.honour_too_low")
+        if not name_is_acceptable(app.name, app.leader_name):
+            raise DomainError("apply.bad_name", leader=app.leader_name)
+        union = await self.session.get(Union, app.union_id)
+        if union is None or not union.active or union.kind is UnionKind.PREFECTURE:
+            raise DomainError("apply.bad_union")
+        return union
+
+    def _add_members(self, studio_id: int, members: Iterable[MemberData], today: date) -> None:
+        self.session.add_all(
+            Member(studio_id=studio_id, name=m.name, specialty=m.specialty,
+                   education=m.education, birth_year=m.birth_year, joined_on=today)
+            for m in members
+        )  # fmt: skip
 
     async def _flush_pending(self) -> None:
         """Write what is pending; the unique pending_key refuses a second application for the
@@ -279,14 +268,7 @@ class StudioService:
         access = await load_access(self.session, actor_id)
         tree = await load_tree(self.session)
         self._guard(access, tree, studio, Action.SUBMIT, actor_id)
-        # The same checks as a first application (Art. 3).
-        if not leader_qualifies(app.honour):
-            raise DomainError("apply.honour_too_low")
-        if not name_is_acceptable(app.name, app.leader_name):
-            raise DomainError("apply.bad_name", leader=app.leader_name)
-        union = await self.session.get(Union, app.union_id)
-        if union is None or not union.active or union.kind is UnionKind.PREFECTURE:
-            raise DomainError("apply.bad_union")
+        union = await self._check_application(app)  # the same as a first application
         leader_name = app.leader_name.strip()
         if await self.duplicate_of(actor_id, union.id, leader_name, access, exclude=studio.id):
             raise DomainError("apply.duplicate")
@@ -309,11 +291,7 @@ class StudioService:
             else:
                 member.deleted_at = now
         removed = [m for m in members if m.deleted_at is not None]
-        self.session.add_all(
-            Member(studio_id=studio.id, name=m.name, specialty=m.specialty,
-                   education=m.education, birth_year=m.birth_year, joined_on=today)
-            for m in wanted
-        )  # fmt: skip
+        self._add_members(studio.id, wanted, today)
         if removed or wanted:
             changed.append("members")
         await self._flush_pending()
