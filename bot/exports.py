@@ -146,6 +146,13 @@ OVERVIEW: tuple[tuple[str, int, str | None], ...] = (
     ("export.col.activities", 8, None),
     ("export.col.balance", 14, YUAN),
     ("export.col.revoked_on", 12, DATE),
+    # What the application said of the studio (Art. 6(5): venue and funds from the host unit),
+    # so an import brings it back.
+    ("export.col.host_unit", 20, None),
+    ("export.col.specialty", 14, None),
+    ("export.col.venue", 20, None),
+    ("export.col.funding", 20, None),
+    ("export.col.plan", 40, None),
 )
 OVERVIEW_TOTALS = (8, 9, 10, 11, 12)  # the counts and the balance
 
@@ -247,6 +254,11 @@ def _overview(item: StudioLedgers, label: Label) -> list[Any]:
         len(item.activities),
         _balance(item) / 100,
         studio.revoked_on,
+        studio.host_unit,
+        studio.specialty,
+        studio.venue,
+        studio.funding_arrangement,
+        studio.plan,
     ]
 
 

@@ -40,6 +40,24 @@ ATTRS = {"project": "projects", "achievement": "achievements", "activity": "acti
 _STUDIO_NAME = text("name", "", 100)
 _LEADER = person("leader_name", "", 50)
 _DOCUMENT = text("naming_document", "", 100, optional=True)
+# The studio's application facts: overview column → (the /apply step whose parser checks it,
+# the studio's column). Empty is allowed: a studio named on paper may lack one.
+APPLICATION_COLUMNS = {
+    "export.col.host_unit": ("host_unit", "host_unit"),
+    "export.col.specialty": ("specialty", "specialty"),
+    "export.col.venue": ("venue", "venue"),
+    "export.col.funding": ("funding", "funding_arrangement"),
+    "export.col.plan": ("plan", "plan"),
+}
+
+
+def _application_field(step_name: str) -> Field:
+    """The /apply form's own parser for this step (its length limit and checks)."""
+    from bot.handlers.studios import APPLY
+
+    step = next(s for s in APPLY.steps if s.name == step_name)
+    return Field(step_name, Widget.TEXT, step.prompt if isinstance(step.prompt, str) else "",
+                 parse=step.parse)  # fmt: skip
 
 
 def _plain(lang: str, key: str) -> str:
@@ -200,18 +218,26 @@ def _read_overview(reader: _Reader, ws: Any, keys: list[str]) -> dict[str, Studi
     reader.sheet = ws.title
     honours = [h.value for h in Honour]
     statuses = [s.value for s in StudioStatus]
+    at = {key: n for n, key in enumerate(keys)}
+    facts = {key: _application_field(step) for key, (step, _) in APPLICATION_COLUMNS.items()}
     out: dict[str, StudioImport] = {}
     for cells in reader.rows(ws, _headers(keys)):
-        ok, name = reader.cell(_STUDIO_NAME, cells[0])
-        _, leader = reader.cell(_LEADER, cells[1])
-        honour = reader.choice("honour", honours, cells[2])
-        union = _as_text(cells[3])
+        ok, name = reader.cell(_STUDIO_NAME, cells[at["export.col.studio"]])
+        _, leader = reader.cell(_LEADER, cells[at["export.col.leader"]])
+        honour = reader.choice("honour", honours, cells[at["export.col.honour"]])
+        union = _as_text(cells[at["export.col.union"]])
         if union not in reader.unions:
             reader.issue("import.err.union", value=union[:40])
-        status = reader.choice("status", statuses, cells[4])
-        named_on = _date(reader, cells[5])
-        _, document = reader.cell(_DOCUMENT, cells[6])
-        revoked_on = _date(reader, cells[12])
+        status = reader.choice("status", statuses, cells[at["export.col.status"]])
+        named_on = _date(reader, cells[at["export.col.named_on"]])
+        _, document = reader.cell(_DOCUMENT, cells[at["export.col.naming_document"]])
+        revoked_on = _date(reader, cells[at["export.col.revoked_on"]])
+        application: dict[str, str] = {}
+        for key, field_ in facts.items():
+            cell = cells[at[key]]
+            # The /apply form's parser for what is there; nothing there stays empty.
+            value = reader.cell(field_, cell)[1] if _as_text(cell) else ""
+            application[APPLICATION_COLUMNS[key][1]] = value or ""
         if ok and name in out:
             reader.issue("import.err.duplicate_studio", value=name)
             continue
@@ -220,7 +246,7 @@ def _read_overview(reader: _Reader, ws: Any, keys: list[str]) -> dict[str, Studi
                 name=name, leader_name=leader or "", leader_honour=Honour(honour or "other"),
                 union_id=reader.unions.get(union, 0), status=StudioStatus(status or "named"),
                 named_on=named_on, naming_document=document or None, revoked_on=revoked_on,
-                where=(reader.sheet, reader.row),
+                application=application, where=(reader.sheet, reader.row),
             )  # fmt: skip
     reader.plan.studios = list(out.values())
     return out

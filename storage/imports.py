@@ -42,6 +42,9 @@ class StudioImport:
     naming_document: str | None
     revoked_on: date | None
     where: tuple[str, int]  # its sheet and row, for an error about it
+    # The application's facts, as Studio's columns: host_unit, specialty, venue,
+    # funding_arrangement, plan (a studio named on paper may lack some).
+    application: dict[str, str] = field(default_factory=dict)
     projects: list[dict[str, Any]] = field(default_factory=list)
     achievements: list[dict[str, Any]] = field(default_factory=list)
     activities: list[dict[str, Any]] = field(default_factory=list)
@@ -109,7 +112,11 @@ class ImportService:
                 name=item.name,
                 leader_name=item.leader_name,
                 leader_honour=item.leader_honour,
-                host_unit="",
+                host_unit=item.application.get("host_unit", ""),
+                specialty=item.application.get("specialty", ""),
+                venue=item.application.get("venue", ""),
+                funding_arrangement=item.application.get("funding_arrangement", ""),
+                plan=item.application.get("plan", ""),
                 union_id=item.union_id,
                 status=item.status,
                 # Named before the bot: the naming date and document come from the file.

@@ -77,8 +77,10 @@ async def _records(session: AsyncSession) -> None:
     jinghong = await union_named(session, "景洪市总工会")
     first = Studio(
         name="玉罕劳模创新工作室", leader_name="玉罕", leader_honour=Honour.NATIONAL_MODEL_WORKER,
-        host_unit="", union_id=grassroots.id, status=StudioStatus.NAMED,
+        host_unit="勐腊县供电局", union_id=grassroots.id, status=StudioStatus.NAMED,
         named_on=date(2019, 5, 1), naming_document="西州工发〔2019〕12号",
+        specialty="配电运维", venue="供电局二楼 120 平方米", funding_arrangement="单位每年 5 万元",
+        plan="三年内完成\n配网自动化改造",
     )  # fmt: skip
     second = Studio(
         name="岩温劳模创新工作室", leader_name="岩温",
@@ -172,6 +174,13 @@ async def test_round_trip_gives_the_same_workbook(session: AsyncSession, lang: s
     revoked = await session.scalar(select(Studio).where(Studio.name == "岩温劳模创新工作室"))
     assert revoked is not None and revoked.named_on == date(2018, 3, 8)
     assert revoked.naming_document == "西州工发〔2018〕3号"
+    # The studio's own facts come back too: host unit, field, venue, funding, plan.
+    named = await session.scalar(select(Studio).where(Studio.name == "玉罕劳模创新工作室"))
+    assert named is not None and named.host_unit == "勐腊县供电局"
+    assert (named.specialty, named.venue, named.funding_arrangement, named.plan) == (
+        "配电运维", "供电局二楼 120 平方米", "单位每年 5 万元",
+        "三年内完成\n配网自动化改造")  # fmt: skip
+    assert revoked.host_unit == "" and revoked.venue == ""
     audited = list(
         await session.scalars(select(AuditLog).where(AuditLog.action == "import.studio"))
     )
@@ -198,7 +207,8 @@ async def test_errors_in_several_sheets_are_all_listed_and_nothing_is_written(
     good = await _export(session)
     await _wipe(session)
     bad = _edit(good, {
-        "管理台帐": {"C2": "劳模", "D2": "不存在的工会", "A3": "岩温劳模创新工作室"},
+        "管理台帐": {"C2": "劳模", "D2": "不存在的工会", "A3": "岩温劳模创新工作室",
+                     "N2": "单" * 101, "R2": "计划\u202e"},
         "攻关项目": {"B2": "明年", "D3": "突破"},
         "创建活动": {"E2": "安全\u202e培训"},
         "经费": {"E2": 10, "F2": 10},
@@ -209,6 +219,9 @@ async def test_errors_in_several_sheets_are_all_listed_and_nothing_is_written(
     assert ("管理台帐", 2, "import.err.choice") in where  # honour
     assert ("管理台帐", 2, "import.err.union") in where
     assert ("管理台帐", 3, "import.err.duplicate_studio") in where
+    # The host unit and the plan by /apply's own checks: its length limit, its clean text.
+    assert ("管理台帐", 2, "form.too_long") in where
+    assert ("管理台帐", 2, "errors.unclean_text") in where
     assert ("攻关项目", 2, "ledger.bad_year") in where
     assert ("攻关项目", 3, "import.err.choice") in where
     assert ("创建活动", 2, "errors.unclean_text") in where
