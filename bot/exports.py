@@ -35,6 +35,7 @@ Header = tuple[str, int, str | None]  # title, width, number format
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 BOLD = Font(bold=True)
 CENTRED = Alignment(horizontal="center", vertical="center")
+WRAPPED = Alignment(wrap_text=True, vertical="top")  # text of several lines shows them
 Progress = Callable[[int, int], None]  # rows written, rows in all; called from the worker
 PROGRESS_EVERY = 5_000
 FORMULA_STARTS = ("=", "+", "-", "@")
@@ -109,9 +110,13 @@ class _Book:
     def _cell(ws: Any, value: Any, fmt: str | None) -> Any:
         if isinstance(value, str):
             value = clean_text(value)
-            if looks_like_formula(value):
+            formula, lines = looks_like_formula(value), "\n" in value
+            if formula or lines:
                 cell = WriteOnlyCell(ws, value)
-                cell.data_type = "s"
+                if formula:
+                    cell.data_type = "s"
+                if lines:
+                    cell.alignment = WRAPPED
                 return cell
             return value
         if fmt and (value is None or (fmt != DATE and not isinstance(value, date))):

@@ -23,6 +23,7 @@ from bot.handlers.ledgers.spec import (
     Field,
     LedgerSpec,
     Widget,
+    is_file_names,
     person,
     text,
 )
@@ -30,7 +31,7 @@ from bot.i18n import t
 from bot.parsing import check_clean
 from bot.telegram_html import to_plain
 from policy.lifecycle import Honour, StudioStatus
-from storage.imports import ImportIssue, StudioImport
+from storage.imports import FILES, ImportIssue, StudioImport
 from storage.models import FundDirection, MemberEventKind, ReviewStatus
 
 LANGUAGES = ("zh", "en")
@@ -305,12 +306,31 @@ def _read_ledger(
                 amounts[FundDirection.INCOME] = cell
             elif column.header == "export.col.expense":
                 amounts[FundDirection.EXPENSE] = cell
-            # the files' names (_FILES): the files stay in Telegram; nothing to bring in
+            elif is_file_names(column):
+                names = _file_names(reader, cell)
+                if names:
+                    values[FILES] = names
         if spec.kind == "funds":
             _funds(reader, values, amounts)
         if studio is not None and len(reader.plan.issues) == before:
             getattr(studio, ATTRS[spec.kind]).append(values)
     reader.plan.rows[spec.kind] = count
+
+
+MAX_FILE_NAME = 200  # as a file sent in the chat keeps its name
+
+
+def _file_names(reader: _Reader, value: Any) -> list[str]:
+    """A record's files, one name a line, as /export lists them: each becomes a file known
+    by its name only (on paper, or never uploaded)."""
+    names = [n.strip() for n in _as_text(value).splitlines() if n.strip()]
+    for name in names:
+        bad = check_clean(name)
+        if bad is not None:
+            reader.issue("errors.unclean_text", char=bad)
+        elif len(name) > MAX_FILE_NAME:
+            reader.issue("form.too_long", max=MAX_FILE_NAME)
+    return names
 
 
 def _funds(reader: _Reader, values: dict[str, Any], amounts: dict[FundDirection, Any]) -> None:

@@ -18,6 +18,7 @@ from storage.errors import DomainError
 from storage.models import (
     Achievement,
     Activity,
+    Attachment,
     FundRecord,
     Honour,
     Member,
@@ -52,6 +53,10 @@ class StudioImport:
     funds: list[dict[str, Any]] = field(default_factory=list)
     # (member's name, kind, date, description), in the order of the events sheet
     events: list[tuple[str, MemberEventKind, date, str]] = field(default_factory=list)
+
+
+# In a ledger row's values: the names of its files (not a column of the record).
+FILES = "_files"
 
 
 @dataclass(frozen=True)
@@ -132,7 +137,9 @@ class ImportService:
             audit.record(self.session, actor_id=actor_id, action="import.studio", entity=studio)
             members: dict[str, int] = {}
             for attr, model in _LEDGERS:
-                for values in getattr(item, attr):
+                for row in getattr(item, attr):
+                    values = dict(row)
+                    names: list[str] = values.pop(FILES, [])
                     extra: dict[str, Any] = {"created_at": now}
                     if model is not Member:
                         extra["created_by"] = actor_id
@@ -141,6 +148,8 @@ class ImportService:
                     await self.session.flush()
                     if model is Member:
                         members.setdefault(record.name, record.id)
+                    if names:  # achievements and activities keep files
+                        self._files_by_name(model, record.id, names, actor_id, now)
             for name, kind, on_date, description in item.events:
                 self.session.add(
                     MemberEvent(
@@ -155,3 +164,15 @@ class ImportService:
             await self.session.flush()
         await self.session.commit()
         return []
+
+    def _files_by_name(
+        self, model: type, record_id: int, names: list[str], actor_id: int | None, now: datetime
+    ) -> None:
+        """Named in the workbook, not in Telegram: files known by their names only (on paper,
+        or never uploaded), listed with the record and in its export, never sent."""
+        owner = {"achievement_id" if model is Achievement else "activity_id": record_id}
+        self.session.add_all(
+            Attachment(file_id=None, file_unique_id=None, file_name=name, mime_type="",
+                       uploaded_by=actor_id, created_at=now, **owner)
+            for name in names
+        )  # fmt: skip

@@ -380,8 +380,10 @@ class Attachment(Base):
     __tablename__ = "attachments"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    file_id: Mapped[str] = mapped_column(String(255))
-    file_unique_id: Mapped[str] = mapped_column(String(64))
+    # None: a file known by its name only, brought in from a workbook (issue 13 item 5): on
+    # paper or never uploaded; listed, never offered for download.
+    file_id: Mapped[str | None] = mapped_column(String(255))
+    file_unique_id: Mapped[str | None] = mapped_column(String(64))
     file_name: Mapped[str] = mapped_column(String(255), default="")
     file_size: Mapped[int | None] = mapped_column(Integer)
     mime_type: Mapped[str] = mapped_column(String(100), default="")

@@ -114,6 +114,20 @@ async def _records(session: AsyncSession) -> None:
             FundRecord(studio_id=sid, direction=FundDirection.EXPENSE, source=None,
                        amount_fen=123_456, on_date=date(2025, 1, 15), purpose="培训材料"),
         ])  # fmt: skip
+        await session.flush()
+        if studio is first:  # files kept in Telegram, listed by name in the workbook
+            tool = await session.scalar(select(Achievement.id).where(
+                Achievement.studio_id == sid, Achievement.title == "带电作业工具"))  # fmt: skip
+            training = await session.scalar(select(Activity.id).where(Activity.studio_id == sid))
+            session.add_all([
+                Attachment(file_id="tg-cert", file_unique_id="u-cert", file_name="证书.pdf",
+                           mime_type="application/pdf", file_size=2048, achievement_id=tool),
+                Attachment(file_id="tg-group", file_unique_id="u-group",
+                           file_name="现场照片、合影.jpg", mime_type="image/jpeg",
+                           file_size=4096, achievement_id=tool),
+                Attachment(file_id="tg-photo", file_unique_id="u-photo", file_name="photo.jpg",
+                           mime_type="image/jpeg", file_size=1024, activity_id=training),
+            ])  # fmt: skip
         a = Member(studio_id=sid, name="岩罕", specialty="配电", education="本科",
                    birth_year=1985, joined_on=date(2020, 1, 1))  # fmt: skip
         b = Member(studio_id=sid, name="玉香", specialty="营销", education="大专",
@@ -354,6 +368,26 @@ async def test_import_in_chat_summary_then_confirm(bot: BotHarness) -> None:
     assert "已导入 2 个工作室" in "".join(replies)
     async with bot.session() as session:
         assert await _studios(session) == 2
+
+    # The files the workbook named are kept by name only: listed as such, never offered.
+    async with bot.session() as session:
+        studio_id = await session.scalar(
+            select(Studio.id).where(Studio.name == "玉罕劳模创新工作室"))  # fmt: skip
+        paper = list(await session.scalars(select(Attachment).order_by(Attachment.id)))
+    assert [(a.file_name, a.file_id) for a in paper] == [
+        ("证书.pdf", None), ("现场照片、合影.jpg", None), ("photo.jpg", None)]  # fmt: skip
+    listing = (await bot.press_data(admin, f"lg:a:{studio_id}"))[-1]
+    assert (
+        "📎 证书.pdf（纸质/未上传）" in listing
+        and "📎 现场照片、合影.jpg（纸质/未上传）" in listing
+    )
+    assert "点 📎 取回附件" not in listing
+    assert not [b for b in bot.button_labels(admin) if b.startswith("📎")]
+    # An old or forged 📎 press gets a clear answer, and nothing is sent.
+    sent = len([c for c in bot.fake.calls if c.method in ("sendDocument", "sendPhoto")])
+    reply = (await bot.press_data(admin, f"af:{paper[0].id}"))[-1]
+    assert "「证书.pdf」只登记了文件名（纸质件或没有上传）" in reply
+    assert len([c for c in bot.fake.calls if c.method in ("sendDocument", "sendPhoto")]) == sent
 
 
 async def test_blank_template_on_request(bot: BotHarness) -> None:

@@ -186,7 +186,9 @@ async def test_the_leaders_export_is_what_the_specs_declare_in_chinese(bot: BotH
     assert formula.data_type == "s"
     achievements = workbook["创新成果"]
     assert achievements["F2"].value == 12.5 and achievements["F2"].number_format == "0.00"
-    assert achievements["I2"].value == "证书.pdf、photo.jpg"
+    # One file name a line (a name may hold 、), shown on several lines.
+    assert achievements["I2"].value == "证书.pdf\nphoto.jpg"
+    assert achievements["I2"].alignment.wrap_text
     assert achievements["A4"].value == "合计" and achievements["F4"].value == "=SUM(F2:F3)"
     activities = workbook["创建活动"]
     assert activities["D2"].value == "高师带徒"  # the character a workbook cannot hold is gone

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import func, inspect, select
+from sqlalchemy import func, inspect, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -51,6 +51,29 @@ async def test_migrations_build_exactly_the_models_and_roll_back(database: Datab
         tables = await conn.run_sync(lambda c: inspect(c).get_table_names())
     assert set(tables) <= {"alembic_version"}
     await upgrade(engine)  # and forward again
+
+
+@pytest.mark.empty_schema
+async def test_a_file_known_by_name_survives_a_downgrade_and_upgrade(database: Database) -> None:
+    engine = database.require_engine()
+    await upgrade(engine)
+    now = utcnow()
+    async with engine.begin() as conn:
+        await conn.execute(text(
+            "INSERT INTO attachments (file_id, file_unique_id, file_name, mime_type, created_at) "
+            "VALUES (NULL, NULL, '证书.pdf', '', :now), ('tg', 'u', 'photo.jpg', 'image/jpeg', "
+            ":now)"), {"now": now})  # fmt: skip
+
+    async def files() -> list[tuple[object, ...]]:
+        async with engine.connect() as conn:
+            query = "SELECT file_name, file_id, file_unique_id FROM attachments ORDER BY id"
+            rows = await conn.execute(text(query))
+            return [tuple(r) for r in rows]
+
+    await downgrade(engine, "0006")  # the older schema has no name-only file: ids left empty
+    assert await files() == [("证书.pdf", "", ""), ("photo.jpg", "tg", "u")]
+    await upgrade(engine)
+    assert await files() == [("证书.pdf", None, None), ("photo.jpg", "tg", "u")]
 
 
 async def test_seed_is_the_prefecture_hierarchy_and_idempotent(session: AsyncSession) -> None:

@@ -207,10 +207,24 @@ async def test_every_api_route_as_every_role_and_as_nobody(
         book = await c.get(f"/api/report.xlsx?union={jinghong}", headers=tma(JINGHONG))
         assert load_workbook(BytesIO(book.content)).sheetnames == ["汇总", "工作室考核"]
         page = (await c.get(f"/api/studios/{ours}", headers=tma(LEADER))).json()
-        assert page["achievements"][0]["files"] == [{"id": file, "name": "证书.pdf"}]
+        assert page["achievements"][0]["files"] == [
+            {"id": file, "name": "证书.pdf", "paper": False}]  # fmt: skip
         got = await c.get(f"/api/files/{file}", headers=tma(LEADER))
         assert got.content == b"content of tg-file-1"
         assert "%E8%AF%81%E4%B9%A6.pdf" in got.headers["content-disposition"]
+        # A file known by its name only (imported from a workbook): listed, never fetched.
+        async with harness.session() as s:
+            owner = await s.get(Attachment, file)
+            assert owner is not None
+            paper = Attachment(file_id=None, file_unique_id=None, file_name="奖状.jpg",
+                               achievement_id=owner.achievement_id)  # fmt: skip
+            s.add(paper)
+            await s.commit()
+        page = (await c.get(f"/api/studios/{ours}", headers=tma(LEADER))).json()
+        assert page["achievements"][0]["files"][1] == {
+            "id": paper.id, "name": "奖状.jpg", "paper": True}  # fmt: skip
+        got = await c.get(f"/api/files/{paper.id}", headers=tma(LEADER))
+        assert got.status_code == 404 and "只登记了文件名" in got.json()["error"]
 
 
 async def test_a_one_time_link_signs_a_browser_in_for_a_working_day(

@@ -228,7 +228,9 @@ def create_app(deps: WebDeps) -> Starlette:
         lab = deps.label
 
         def files(kind: str, record_id: int) -> list[dict[str, Any]]:
-            return [{"id": a.id, "name": a.file_name or a.mime_type or str(a.id)}
+            # paper: known by its name only (imported), nothing to download.
+            return [{"id": a.id, "name": a.file_name or a.mime_type or str(a.id),
+                     "paper": a.file_id is None}
                     for a in page.files.get((kind, record_id), [])]  # fmt: skip
 
         def fact(level: str, key: str, params: dict[str, Any]) -> dict[str, str]:
@@ -269,6 +271,10 @@ def create_app(deps: WebDeps) -> Starlette:
         attachment_id = int(request.path_params["attachment_id"])
         async with deps.sessions() as session:
             row = await dashboard.attachment_for(session, user_id, attachment_id)
+        if row.file_id is None:  # known by its name only: on paper, or never uploaded
+            return JSONResponse({"error": plain(deps.label(lang, "files.paper",
+                                                           name=row.file_name))},
+                                status_code=404)  # fmt: skip
         if deps.fetch_file is None:
             raise Refused(404)
         content = await deps.fetch_file(row.file_id)  # through the bot, from Telegram

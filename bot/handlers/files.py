@@ -10,7 +10,7 @@ from telegram.error import BadRequest
 
 from bot.context import BotContext
 from bot.forms import FILE_TYPES
-from bot.handlers.common import pressed
+from bot.handlers.common import answer, pressed
 from storage.attachments import readable_attachment
 from storage.models import Attachment
 
@@ -32,8 +32,10 @@ def short(text: str, limit: int) -> str:
 
 
 def file_line(t: Translate, attachment: Attachment) -> str:
-    kind = FILE_TYPES.get(attachment.mime_type) or attachment.mime_type[:20] or "?"
     name = short(attachment.file_name, NAME_SHOWN)
+    if attachment.file_id is None:  # known by its name only (imported): nothing to send
+        return t("files.line_paper", name=name)
+    kind = FILE_TYPES.get(attachment.mime_type) or attachment.mime_type[:20] or "?"
     return t("files.line", name=name, type=kind, size=size_text(attachment.file_size))
 
 
@@ -41,8 +43,13 @@ def file_lines(t: Translate, attachments: Sequence[Attachment], indent: str = ""
     return [indent + file_line(t, a) for a in attachments]
 
 
+def downloadable(attachments: Sequence[Attachment]) -> list[Attachment]:
+    """Those kept in Telegram; a file known by name only has nothing to send back."""
+    return [a for a in attachments if a.file_id is not None]
+
+
 def file_buttons(t: Translate, attachments: Sequence[Attachment]) -> list[tuple[str, str]]:
-    return [(t("btn.file", name=a.file_name[:24]), f"af:{a.id}") for a in attachments]
+    return [(t("btn.file", name=a.file_name[:24]), f"af:{a.id}") for a in downloadable(attachments)]
 
 
 async def file_button(update: Update, context: BotContext) -> None:
@@ -53,6 +60,10 @@ async def file_button(update: Update, context: BotContext) -> None:
     async with context.session() as session:
         attachment = await readable_attachment(session, context.user_id, args[0])
     chat, file_id = update.effective_chat.id, attachment.file_id
+    if file_id is None:  # an old or forged button of a file known by name only
+        name = short(attachment.file_name, NAME_SHOWN)
+        await answer(update, context, context.t("files.paper", name=name))
+        return
     caption = file_line(context.t, attachment)
     # A photo's file_id only goes back as a photo, a document's only as a document.
     is_photo = attachment.mime_type.startswith("image/") and attachment.file_name == "photo.jpg"

@@ -649,6 +649,8 @@ MESSAGES: dict[str, str] = {
     "files.line": "📎 {name} ({type}, {size})",
     "files.more": "…{count} files in all; /export lists every file name",
     "files.gone": "That file cannot be found, or you may not see it.",
+    "files.line_paper": "📎 {name} (on paper / not uploaded)",
+    "files.paper": "Only the name of “{name}” is on record (on paper, or never uploaded): there is no file to send. Ask the studio or the union for the original.",
     "btn.file": "📎 {name}",
     "perm.panel": "🔑 <b>{studio}</b>: who may record activities (/activity)?{page}\nAll members: {everyone}\n{items}\nPress to switch.",
     "perm.line": "· {name}: {state}",

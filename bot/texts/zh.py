@@ -661,6 +661,8 @@ MESSAGES: dict[str, str] = {
     "files.line": "📎 {name}（{type}，{size}）",
     "files.more": "…共 {count} 个文件，/export 里有全部文件名",
     "files.gone": "这个文件找不到了，或者你没有权限查看。",
+    "files.line_paper": "📎 {name}（纸质/未上传）",
+    "files.paper": "「{name}」只登记了文件名（纸质件或没有上传），系统里没有这个文件可以发送；原件请向工作室或工会索取。",
     "btn.file": "📎 {name}",
     "perm.panel": "🔑 <b>{studio}</b>：谁可以记录活动（/activity）？{page}\n全体成员：{everyone}\n{items}\n点按钮开启或关闭。",
     "perm.line": "· {name}：{state}",

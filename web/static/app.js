@@ -151,7 +151,9 @@ async function studio(id) {
   const table = (title, head, rows) => el("div", { class: "card" }, el("h3", {}, title),
     el("table", {}, el("thead", {}, el("tr", {}, head.map((h) => el("th", {}, h)))),
       el("tbody", {}, rows.map((r) => el("tr", {}, r.map((c) => el("td", {}, c)))))));
-  const files = (list) => list.map((f) => el("a", { href: "#", onclick: (e) => { e.preventDefault(); download("/api/files/" + f.id); } }, "📎" + f.name + " "));
+  const files = (list) => list.map((f) => f.paper
+    ? el("span", { class: "paper" }, "📎" + f.name + T["studio.paper"] + " ")
+    : el("a", { href: "#", onclick: (e) => { e.preventDefault(); download("/api/files/" + f.id); } }, "📎" + f.name + " "));
   main.replaceChildren(
     el("p", {}, el("a", { href: "#/" }, T["studio.back"]),
       " ", el("button", { type: "button", onclick: () => download("/api/export.xlsx?studio=" + s.id) }, "⬇ " + T["download"])),

@@ -15,7 +15,7 @@ from bot.callbacks import Codec
 from bot.context import BotContext
 from bot.forms import Form
 from bot.handlers.common import answer, private_only, show, studio_label
-from bot.handlers.files import file_buttons, file_lines, short
+from bot.handlers.files import downloadable, file_buttons, file_lines, short
 from bot.handlers.ledgers.ack import ask_ack
 from bot.handlers.ledgers.base import readable_studios, revoked_note
 from bot.handlers.ledgers.buttons import (
@@ -168,7 +168,7 @@ async def _show(
     hint = context.t(
         "ledger.hint_write" if mine else ("ledger.hint_revoked" if note else "ledger.hint_read")
     )
-    if any(files.get(r.id) for r in on_page):
+    if any(downloadable(files.get(r.id, [])) for r in on_page):
         hint += " " + context.t("ledger.hint_files")
     text = context.t(
         "ledger.list", ledger=ledger, count=len(records), page=Raw(page_label(context, shown)),

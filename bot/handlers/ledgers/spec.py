@@ -317,9 +317,17 @@ def _review(record: Any, label: Label, _: Sequence[str]) -> str:
     return label(f"review.{record.review_status.value}")
 
 
+FILE_NAMES_SEP = "\n"  # one name a line: a name may hold 、 or a comma, never a line break
+
+
 def _file_names(_: Any, __: Label, names: Sequence[str]) -> str:
-    # The files stay in Telegram (/ledger sends them back); the sheet names them.
-    return "、".join(names)
+    # The files stay in Telegram (/ledger sends them back); the sheet names them, and an
+    # import brings the names back (as files known by name only).
+    return FILE_NAMES_SEP.join(names)
+
+
+def is_file_names(column: Column) -> bool:
+    return column.get is _file_names
 
 
 def _reviewed(context: BotContext, record: Any) -> str:
