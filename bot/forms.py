@@ -62,6 +62,9 @@ class Step:
     multi: bool = False  # with files: collect several, until the "done" button
     label: str | None = None  # catalog key naming the field on the summary; field.<name>
     shown: Callable[[Any], str] | None = None  # the current value, as it would be typed
+    # With files (one file): what the received file becomes as the step's answer, worked out
+    # once when it arrives (e.g. a workbook read); FieldError refuses the file.
+    receive: Callable[[dict[str, Any], BotContext, dict[str, Any]], Awaitable[Any]] | None = None
 
     @property
     def label_key(self) -> str:
@@ -405,7 +408,9 @@ async def on_file(update: Update, context: BotContext) -> bool:
         return file
 
     if not step.multi:
-        await _apply(update, context, form, draft, step, check)
+        receive, data = step.receive, state["data"]
+        compute = (lambda: receive(check(), context, data)) if receive is not None else check
+        await _apply(update, context, form, draft, step, compute)
         return True
     try:
         checked = check()

@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.__main__ import main
 from bot.exports import build_workbook
+from bot.handlers import imports as import_chat
 from bot.i18n import t
 from bot.imports import describe, read_workbook
 from bot.offline import Person
@@ -421,3 +422,49 @@ async def test_a_long_list_of_problems_comes_as_a_file(bot: BotHarness) -> None:
     listing = next(v for k, v in call.params.items() if k.startswith("_file_"))[1].decode()
     assert len(listing.splitlines()) == 16
     assert "经费 第 5 行" in listing and "攻关项目 第 2 行" in listing
+
+
+async def test_the_workbook_is_read_once_and_an_old_confirm_imports_once(
+    bot: BotHarness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    admin, officer = Person(ADMIN, "州管理员"), Person(OFFICER, "刀丽")
+    async with bot.session() as session:
+        await _people(session)
+        await _records(session)
+        content = await _export(session)
+        await _wipe(session)
+    reads: list[int] = []
+    read = import_chat.read_workbook
+    monkeypatch.setattr(import_chat, "read_workbook",
+                        lambda *a, **kw: reads.append(1) or read(*a, **kw))  # fmt: skip
+
+    # The summary shown again (✏ then ↩, a refused confirm, again) reads nothing again.
+    await bot.send(officer, "/import")
+    assert (
+        "这个工作室的工会不在您的管辖范围内" in (await _send_file(bot, officer, content, "o"))[-1]
+    )
+    await bot.press(officer, "✏ 文件")
+    again = (await bot.press(officer, "保持不变"))[-1]
+    assert "工作室：2 个" in again and "管辖范围" in again
+    await bot.press(officer, "确认提交")
+    assert "没有导入任何内容" in bot.last(officer)
+    await bot.press(officer, "确认提交")
+    assert "没有导入任何内容" in bot.last(officer)
+    assert len(reads) == 1
+    await bot.send(officer, "/cancel")
+
+    await bot.send(admin, "/import")
+    summary = (await _send_file(bot, admin, content, "a"))[-1]
+    assert "工作室：2 个" in summary and "问题" not in summary
+    assert len(reads) == 2
+    confirm = next(b["callback_data"] for b in bot.chat.buttons(bot.last_message(admin))
+                   if "确认提交" in b["text"])  # fmt: skip
+    # A restart forgets what was read: confirming reads the file again, from Telegram, once.
+    import_chat.PLANS.clear()
+    assert "已导入 2 个工作室" in "".join(await bot.press_data(admin, confirm))
+    assert len(reads) == 3
+    # The same (old) confirm pressed again imports nothing more.
+    assert "已经提交或取消过了" in "".join(await bot.press_data(admin, confirm))
+    async with bot.session() as session:
+        assert await _studios(session) == 2
+    assert len(reads) == 3

@@ -6,6 +6,8 @@ row); confirming writes everything in one transaction, or nothing."""
 from __future__ import annotations
 
 import asyncio
+import secrets
+from collections import OrderedDict
 from typing import Any
 
 from sqlalchemy import select
@@ -19,60 +21,143 @@ from bot.handlers.common import answer, private_only
 from bot.imports import ImportPlan, describe, read_workbook
 from storage.access import load_access
 from storage.errors import DomainError
-from storage.imports import ImportService
-from storage.models import Union
+from storage.imports import ImportIssue, ImportService, StudioImport
+from storage.models import Honour, StudioStatus, Union
 
 SHOWN_ISSUES = 15  # in the summary; the rest are counted (a message holds 4,096 characters)
+KEPT_PLANS = 4  # workbooks read and not yet imported, kept in this process
 
 
-async def _read(context: BotContext, data: dict[str, Any], session: AsyncSession) -> ImportPlan:
-    file = await context.bot.get_file(data["file"]["file_id"])
+class _Plans:
+    """Workbooks read once, on arrival, until their import is confirmed: showing the summary
+    again (✏, ⬅, resuming, a refused confirm) reads nothing again. A bounded memory cache; the
+    draft keeps the small part (counts, problems, each studio's name and union), so after a
+    restart or on another instance only confirming reads the file again, from Telegram."""
+
+    def __init__(self) -> None:
+        self._plans: OrderedDict[str, ImportPlan] = OrderedDict()
+
+    def keep(self, plan: ImportPlan) -> str:
+        key = secrets.token_hex(8)
+        self._plans[key] = plan
+        while len(self._plans) > KEPT_PLANS:
+            self._plans.popitem(last=False)
+        return key
+
+    def get(self, key: str | None) -> ImportPlan | None:
+        return self._plans.get(key) if key else None
+
+    def drop(self, key: str | None) -> None:
+        self._plans.pop(key or "", None)
+
+    def clear(self) -> None:
+        self._plans.clear()
+
+
+PLANS = _Plans()
+
+
+async def _read(context: BotContext, file_id: str) -> ImportPlan:
+    file = await context.bot.get_file(file_id)
     content = bytes(await file.download_as_bytearray())
-    unions = {u.name: u.id for u in await session.scalars(select(Union))}
+    async with context.session() as session:
+        unions = {u.name: u.id for u in await session.scalars(select(Union))}
     # openpyxl in a worker thread: a large workbook must not stall everyone else's chat.
     return await asyncio.to_thread(read_workbook, content, today=context.today(), unions=unions)
 
 
-def _issues(context: BotContext, plan: ImportPlan, issues: list[Any]) -> str:
-    lines = describe(issues[:SHOWN_ISSUES], context.lang)
-    more = len(issues) - SHOWN_ISSUES
-    if more > 0:
-        lines.append(context.t("import.more_issues", count=more))
-    return "\n".join(lines)
+def _issue(issue: ImportIssue) -> list[Any]:
+    return [issue.sheet, issue.row, issue.key, issue.params]
 
 
-async def _summary(context: BotContext, data: dict[str, Any]) -> str:
-    async with context.session() as session:
-        plan = await _read(context, data, session)
-    rows = context.t("list.sep").join(
-        f"{context.t(f'ledger.{kind}')} {count}" for kind, count in plan.rows.items()
-    )
-    text = context.t("import.summary", studios=len(plan.studios), rows=rows or "-")
+def _heads(kept: dict[str, Any]) -> list[StudioImport]:
+    """The studios as the database check needs them (name, union, where), from the draft."""
+    return [
+        StudioImport(name=name, leader_name="", leader_honour=Honour.OTHER, union_id=union_id,
+                     status=StudioStatus.NAMED, named_on=None, naming_document=None,
+                     revoked_on=None, where=(sheet, row))
+        for name, union_id, sheet, row in kept["studios"]
+    ]  # fmt: skip
+
+
+async def _receive(file: dict[str, Any], context: BotContext, _: dict[str, Any]) -> Any:
+    """The workbook, read once as it arrives; the answer keeps what the summary shows."""
+    plan = await _read(context, file["file_id"])
     issues = plan.issues
-    if not issues:  # what the database says too (jurisdiction, names taken), before confirming
+    if not issues:  # what the database says too (jurisdiction, names taken)
         async with context.session() as session:
             issues = await ImportService(session).check(context.user_id, plan.studios)
-    if issues:
-        problems = _issues(context, plan, issues)
-        text += "\n" + context.t("import.summary_issues", count=len(issues), list=problems)
-    if len(issues) > SHOWN_ISSUES:  # the whole list, as a file beside the summary
+    if len(issues) > SHOWN_ISSUES:  # the whole list, as a file beside the summary, once
         everything = "\n".join(describe(issues, context.lang)).encode()
         await context.bot.send_document(
             context.user_id, document=everything, filename="import-problems.txt",
             caption=context.t("import.issues_file", count=len(issues)),
         )  # fmt: skip
+    kept = {
+        "plan": PLANS.keep(plan),
+        "studios": [[s.name, s.union_id, *s.where] for s in plan.studios],
+        "rows": plan.rows,
+        # The workbook's own problems (the database's are asked again on each showing).
+        "issues": [_issue(i) for i in plan.issues[:SHOWN_ISSUES]],
+        "issue_count": len(plan.issues),
+    }
+    return {**file, "read": kept}
+
+
+def _issues(context: BotContext, issues: list[ImportIssue], count: int) -> str:
+    lines = describe(issues[:SHOWN_ISSUES], context.lang)
+    more = count - len(lines)
+    if more > 0:
+        lines.append(context.t("import.more_issues", count=more))
+    return "\n".join(lines)
+
+
+async def _kept(context: BotContext, data: dict[str, Any]) -> dict[str, Any]:
+    """What was read of the workbook; a draft from before it was kept is read now."""
+    kept = data["file"].get("read")
+    if kept is None:
+        kept = (await _receive(data["file"], context, data))["read"]
+    return dict(kept)
+
+
+def _stored(kept: dict[str, Any]) -> list[ImportIssue]:
+    return [ImportIssue(sheet, row, key, params) for sheet, row, key, params in kept["issues"]]
+
+
+async def _summary(context: BotContext, data: dict[str, Any]) -> str:
+    kept = await _kept(context, data)
+    rows = context.t("list.sep").join(
+        f"{context.t(f'ledger.{kind}')} {count}" for kind, count in kept["rows"].items()
+    )
+    text = context.t("import.summary", studios=len(kept["studios"]), rows=rows or "-")
+    issues, count = _stored(kept), kept["issue_count"]
+    if not count:  # the database may have changed since the file came: asked again
+        async with context.session() as session:
+            issues = await ImportService(session).check(context.user_id, _heads(kept))
+        count = len(issues)
+    if count:
+        problems = _issues(context, issues, count)
+        text += "\n" + context.t("import.summary_issues", count=count, list=problems)
     return text
 
 
 async def _submit(
     update: Update, context: BotContext, session: AsyncSession, data: dict[str, Any]
 ) -> None:
-    plan = await _read(context, data, session)  # the session the draft was claimed in
+    kept = await _kept(context, data)
+    if kept["issue_count"]:  # the workbook's own problems: nothing to read again
+        problems = _issues(context, _stored(kept), kept["issue_count"])
+        raise DomainError("import.refused", count=kept["issue_count"], list=problems)
+    # Read on arrival; after a restart (or on another instance), read again from Telegram.
+    plan = PLANS.get(kept["plan"]) or await _read(context, data["file"]["file_id"])
+    # In the session the draft was claimed in: the claim and every row, or nothing.
     issues = plan.issues or await ImportService(session).apply(
         context.user_id, plan.studios, now=context.now()
     )
     if issues:
-        raise DomainError("import.refused", count=len(issues), list=_issues(context, plan, issues))
+        problems = _issues(context, issues, len(issues))
+        raise DomainError("import.refused", count=len(issues), list=problems)
+    PLANS.drop(kept["plan"])
     await answer(update, context, context.t("import.done", studios=len(plan.studios)))
 
 
@@ -84,7 +169,16 @@ IMPORT = forms.register(
     Form(
         name="import",
         title="import.title",
-        steps=(Step("file", "import.ask_file", parse=_typed, files=True, label="import.file"),),
+        steps=(
+            Step(
+                "file",
+                "import.ask_file",
+                parse=_typed,
+                files=True,
+                label="import.file",
+                receive=_receive,
+            ),
+        ),  # fmt: skip
         summary=_summary,
         submit=_submit,
     )
