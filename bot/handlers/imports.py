@@ -178,7 +178,7 @@ IMPORT = forms.register(
                 label="import.file",
                 receive=_receive,
             ),
-        ),  # fmt: skip
+        ),
         summary=_summary,
         submit=_submit,
     )
