@@ -4,7 +4,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: install run console test lint eval bench clean
+.PHONY: install run console test lint eval bench clean model
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -34,7 +34,7 @@ test: lint
 # Policy Q&A accuracy per set, per kind (answered, silent, none, multi) and per language:
 # the public dev set, the held-out sets written blind, then our own tuning sets.
 eval: install
-	$(PY) -m policy.eval tests/policy/dev_questions.tsv tests/policy/heldout_questions.tsv tests/policy/heldout2_questions.tsv tests/policy/heldout3_questions.tsv tests/policy/blindA_questions.tsv tests/policy/blindB_questions.tsv tests/policy/blindC_questions.tsv $(sort $(wildcard tests/policy/tuning*_questions.tsv))
+	$(PY) -m policy.eval tests/policy/dev_questions.tsv tests/policy/heldout_questions.tsv tests/policy/heldout2_questions.tsv tests/policy/heldout3_questions.tsv tests/policy/blindA_questions.tsv tests/policy/blindB_questions.tsv tests/policy/blindC_questions.tsv tests/policy/blindD_questions.tsv tests/policy/blindE_questions.tsv $(sort $(wildcard tests/policy/tuning*_questions.tsv))
 
 bench: install
 	$(PY) scripts/bench_policy.py
@@ -44,3 +44,7 @@ bench: install
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+
+# Retrain the Q&A engine's learned second opinion after changing a question set (policy/learned.py).
+model: install
+	$(PY) scripts/train_qa.py

@@ -530,6 +530,7 @@ MISSING_ZH: dict[str, str] = {
     "remedy": "整改期或补救办法",
     "standard": "具体标准或评分办法",
     "body": "由哪个部门或单位负责",
+    "point": "您问的这一点",  # no facet named: the learned model judged it silent
 }
 MISSING_EN: dict[str, str] = {
     "amount": "the amount",
@@ -575,4 +576,5 @@ MISSING_EN: dict[str, str] = {
     "remedy": "any grace period or remedy",
     "standard": "the criteria or scoring",
     "body": "which body is responsible",
+    "point": "the point you ask about",
 }

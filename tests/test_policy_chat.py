@@ -241,3 +241,18 @@ async def test_a_self_introduction_does_not_choose_the_article(bot: BotHarness) 
     assert replies[0].startswith("✅ 所属工会要建立劳模创新工作室管理台帐")
     replies = await bot.send(ASKER, "我们市还用不用自己订管理办法")
     assert replies[0].startswith("✅") and "第十八条" in replies[0]
+
+
+async def test_a_point_the_article_never_states_is_silent_even_without_an_asking_word(
+    bot: BotHarness,
+) -> None:
+    # "有啥子处罚没得": Art. 17 says an unqualified studio's title is revoked at re-review,
+    # nothing about penalties; the learned second opinion (policy.learned) hears it.
+    replies = await bot.send(ASKER, "年度考核不合格有啥子处罚没得")
+    first = replies[0].splitlines()[0]
+    assert first.startswith("🟡 第十七条规定：")
+    assert "《办法》本身没有规定" in first
+    assert not replies[0].startswith("✅")
+    # and a question the article does answer is still answered outright
+    replies = await bot.send(ASKER, "啥子人可以当工作室负责人")
+    assert replies[0].startswith("✅") and "第三条" in replies[0]

@@ -19,7 +19,7 @@ def test_evaluate_counts_in_and_out_of_scope(tmp_path: Path) -> None:
     path.write_text(TSV, encoding="utf-8")
     cases = read_cases(path)
     assert [c.expected for c in cases] == ["11", "notice", "notice", "0", "9"]
-    result = evaluate(path, QAEngine(), today=date(2026, 6, 1))
+    result = evaluate(path, QAEngine(model=None), today=date(2026, 6, 1))
     assert result.in_scope == (2, 4)
     assert result.out_of_scope == (1, 1)
     assert result.overall == (3, 5)
@@ -55,7 +55,7 @@ def test_kind_column_and_its_scoring(tmp_path: Path) -> None:
     path.write_text(KINDS_TSV, encoding="utf-8")
     cases = read_cases(path)
     assert [c.kind for c in cases][:2] == ["silent", "none"] and cases[0].note == "amount"
-    result = evaluate(path, QAEngine(), today=date(2026, 6, 1))
+    result = evaluate(path, QAEngine(model=None), today=date(2026, 6, 1))
     assert [o.correct for o in result.outcomes] == [True, False, False, True, True, False, True]
     assert result.count(kind="silent") == (2, 2)
     assert result.count(kind="multi") == (1, 2)

@@ -432,6 +432,12 @@ HELDOUT_FLOORS = {
     # blindB: written blind, 81.5% at its first run; its misses were then studied (qa3)
     "blindB_questions.tsv": 0.94,
     "blindC_questions.tsv": 0.86,
+    # Since the learned second opinion (policy.learned), every set above and blindD are
+    # training data: these floors only guard against regressions.  blindE is the one set
+    # no model and no tuner has seen (policy.training.HELD_OUT): 85.4% at its first and
+    # only run (the lexical engine alone: 79.2%).  Never tune on it.
+    "blindD_questions.tsv": 0.95,
+    "blindE_questions.tsv": 0.85,
 }
 
 
@@ -468,9 +474,11 @@ def test_floors_per_kind_and_language(engine: QAEngine) -> None:
 
 def test_every_facet_can_be_said_in_both_languages() -> None:
     from policy.answers import DIRECT, FACET_PATTERNS, MISSING_EN, MISSING_ZH
+    from policy.qa import GENERIC_MISSING
 
     names = {name for name, _ in FACET_PATTERNS}
-    assert names == set(MISSING_ZH) == set(MISSING_EN)
+    # "point": the learned model judged a question silent without a facet naming the point
+    assert names | {GENERIC_MISSING} == set(MISSING_ZH) == set(MISSING_EN)
     for unit, direct in DIRECT.items():
         assert direct.present <= names, unit
         assert direct.zh and direct.en, unit

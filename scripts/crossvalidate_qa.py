@@ -1,0 +1,66 @@
+"""Choose when the engine follows its learned second opinion, by leave-one-set-out CV.
+
+Usage: python scripts/crossvalidate_qa.py [SET ...]   (default: the blind sets in the new format)
+
+For each held set: train the model on every other training set (policy.training), then
+score the held set through the same renderer as the chat (policy.eval) at each point of a
+grid of thresholds (policy.qa.LEARNED_*), "off" included.  Prints, per point, the total
+over the held sets, the point chosen, and each set's score with the model off (the lexical
+engine alone) and at the chosen point.  Each set is scored by a model that never saw it.
+"""
+
+from __future__ import annotations
+
+import itertools
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from policy import qa  # noqa: E402
+from policy.eval import evaluate  # noqa: E402
+from policy.training import QUESTION_DIR, fit, rows, training_files  # noqa: E402
+
+OFF = 9.0  # a probability never reached
+GRID = {
+    "LEARNED_SWITCH": (0.4, 0.5, 0.6, 0.7, OFF),
+    "LEARNED_RESCUE": (0.4, 0.5, 0.7, OFF),
+    "LEARNED_SILENT": (0.6, 0.7, 0.8, 0.9, OFF),
+}
+DEFAULT_SETS = ("blindA", "blindB", "blindC", "blindD", "tuning24", "tuning25")
+
+
+def main() -> int:
+    held_sets = sys.argv[1:] or DEFAULT_SETS
+    names = list(GRID)
+    engine = qa.QAEngine(model=None)
+    files = training_files()
+    all_rows = rows(files, engine)
+    right: dict[tuple[float, ...], dict[str, tuple[int, int]]] = {}
+    for held in held_sets:
+        path = QUESTION_DIR / f"{held}_questions.tsv"
+        engine.model = fit([r for r in all_rows if r.source != path.name])
+        for point in itertools.product(*GRID.values()):
+            for name, value in zip(names, point, strict=True):
+                setattr(qa, name, value)
+            engine.forget()
+            right.setdefault(point, {})[held] = evaluate(path, engine).overall
+        print(f"{held}: done", file=sys.stderr)
+    totals = {p: sum(r for r, _ in v.values()) for p, v in right.items()}
+    count = sum(t for _, t in next(iter(right.values())).values())
+    for point, total in sorted(totals.items(), key=lambda kv: -kv[1])[:12]:
+        print(f"{point}: {total}/{count} ({100 * total / count:.1f}%)")
+    best = max(totals, key=lambda p: totals[p])
+    off = (OFF, OFF, OFF)
+    print(f"chosen {dict(zip(names, best, strict=True))}")
+    for held in held_sets:
+        (a, n), (b, _) = right[off][held], right[best][held]
+        print(
+            f"  {held:10} engine alone {a}/{n} ({100 * a / n:.1f}%) -> {b}/{n} ({100 * b / n:.1f}%)"
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
