@@ -50,7 +50,7 @@ from storage.models import (
     User,
 )
 from tests.factories import add_grassroots, union_named
-from tests.harness import BotHarness
+from tests.harness import BotHarness, Database
 
 ADMIN, OFFICER = 1, 2
 NOW = datetime(2026, 11, 29, 4, 0, tzinfo=UTC)
@@ -468,3 +468,67 @@ async def test_the_workbook_is_read_once_and_an_old_confirm_imports_once(
     async with bot.session() as session:
         assert await _studios(session) == 2
     assert len(reads) == 3
+
+
+@pytest.mark.postgres
+async def test_two_instances_confirming_the_same_import_import_once(database: Database) -> None:
+    admin = Person(ADMIN, "州管理员")
+    async with (
+        BotHarness.started(database) as first,
+        BotHarness.started(database) as second,
+    ):
+        async with first.session() as session:
+            await _people(session)
+            await _records(session)
+            content = await _export(session)
+            await _wipe(session)
+        await first.send(admin, "/import")
+        await _send_file(first, admin, content, "doc-twice")
+        message = first.last_message(admin)
+        confirm = next(b["callback_data"] for b in first.chat.buttons(message)
+                       if "确认提交" in b["text"])  # fmt: skip
+        # The other instance never read the file: it fetches it from Telegram itself.
+        import_chat.PLANS.clear()
+        second.fake.files["doc-twice"] = content
+        second.fake.chats[admin.id] = first.fake.chats[admin.id]
+        second.fake.sent[admin.id] = [message]
+        results = await asyncio.gather(
+            first.chat.press_data(admin, message, confirm),
+            second.chat.press_data(admin, message, confirm),
+        )
+        texts = [m.get("text", "") for replies in results for m in replies]
+        assert sum("已导入 2 个工作室" in text for text in texts) == 1, texts
+        assert sum("已经提交" in text or "有了变化" in text for text in texts) == 1, texts
+        async with first.session() as session:
+            assert await _studios(session) == 2
+
+
+async def test_a_crash_mid_import_writes_nothing_and_keeps_the_form(
+    bot: BotHarness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    admin = Person(ADMIN, "州管理员")
+    async with bot.session() as session:
+        await _people(session)
+        await _records(session)
+        content = await _export(session)
+        await _wipe(session)
+    await bot.send(admin, "/import")
+    await _send_file(bot, admin, content, "doc-crash")
+    real_apply = ImportService.apply
+
+    async def dies_half_way(self: ImportService, *args: Any, **kwargs: Any) -> Any:
+        async def connection_lost() -> None:  # every row written and flushed, none committed
+            raise ConnectionError("database went away mid-import")
+
+        monkeypatch.setattr(self.session, "commit", connection_lost)
+        return await real_apply(self, *args, **kwargs)
+
+    monkeypatch.setattr(ImportService, "apply", dies_half_way)
+    replies = await bot.press(admin, "确认提交")
+    assert any("没有保存成功" in r for r in replies), replies
+    async with bot.session() as session:
+        assert await _studios(session) == 0
+    monkeypatch.setattr(ImportService, "apply", real_apply)
+    assert "已导入 2 个工作室" in "".join(await bot.press(admin, "确认提交"))
+    async with bot.session() as session:
+        assert await _studios(session) == 2
