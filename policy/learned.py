@@ -89,8 +89,9 @@ class LearnedModel:
         norm = math.sqrt(sum(v * v for v in vector.values()))
         return {g: v / norm for g, v in vector.items()} if norm else {}
 
-    def guess(self, head: str, text: str) -> Guess:
-        return self.heads[head].guess(self.features(text))
+    def guess(self, head: str, features: dict[str, float]) -> Guess:
+        """``features``: the question read once (``features(text)``) for every head."""
+        return self.heads[head].guess(features)
 
     @classmethod
     def from_json(cls, data: dict[str, object]) -> LearnedModel:

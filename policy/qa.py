@@ -469,8 +469,8 @@ class QAEngine:
         """Follow the learned model where it is confident and the engine is not, or where
         it disagrees strongly (thresholds fitted by scripts/crossvalidate_qa.py)."""
         assert self.model is not None
-        text_read = self.model_text(text)
-        guess = self.model.guess("article", text_read)
+        features = self.model.features(self.model_text(text))
+        guess = self.model.guess("article", features)
         mine = _label_of(found)
         label = mine
         if guess.label != mine and not (guess.label == "0" and found.kind == SILENT):
@@ -482,8 +482,11 @@ class QAEngine:
             why = f"learned {guess.label} p={guess.probability:.2f} over {mine}"
             if label == "0":
                 return _not_covered(why, round(guess.probability, 3))
-            forced = self._retrieve(text, force=NOTICE if label == "notice" else int(label))
-            forced = replace(forced, score=round(guess.probability, 3))
+            forced = self._retrieve(
+                text,
+                force=NOTICE if label == "notice" else int(label),
+                sure=round(guess.probability, 3),
+            )
             if forced.about_notice:
                 return replace(forced, reason=why)
             found = self._judge(forced, answers.asked_facets(text), why)
@@ -492,7 +495,7 @@ class QAEngine:
             # when each piece is this clear, _split)
             found = replace(found, score=max(found.score, round(guess.probability, 3)))
         if found.kind == ANSWERED and not found.about_notice:
-            kind = self.model.guess("kind", text_read)
+            kind = self.model.guess("kind", features)
             if kind.label == SILENT and kind.probability >= LEARNED_SILENT:
                 return replace(
                     found,
@@ -563,9 +566,10 @@ class QAEngine:
                 )
         return found
 
-    def _retrieve(self, text: str, force: int | None = None) -> Answer:
-        """The best article for ``text``; ``force``: this label, chosen elsewhere, without
-        the abstain gates (its quote and related articles still come from the ranking)."""
+    def _retrieve(self, text: str, force: int | None = None, sure: float = 0.0) -> Answer:
+        """The best article for ``text``; ``force``: this label, chosen elsewhere (``sure``
+        of it), without the abstain gates (its quote and related articles still come from
+        the ranking)."""
         mapped = apply_synonyms(text)
         groups = list(dict.fromkeys(self._tokenizer.groups(mapped)))
         tokens = {t for group in groups for t in group}
@@ -576,8 +580,8 @@ class QAEngine:
             chosen = next(r for r in ranked if r.label == force)
             ranked = [chosen] + [r for r in ranked if r is not chosen and r.label >= 0]
             if force == NOTICE:
-                return self._notice_answer(mapped, 0.5)
-            return self._cite(ranked, tokens, mapped, 0.5, "learned")
+                return self._notice_answer(mapped, sure)
+            return self._cite(ranked, tokens, mapped, sure, "learned")
         if not knowledge.NOTICE_WORDS.search(mapped):
             ranked = [r for r in ranked if r.label != NOTICE]
         if (

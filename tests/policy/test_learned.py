@@ -58,7 +58,8 @@ def test_pure_python_reading_equals_scikit_learn(plain: QAEngine, tmp_path: Path
     assert again is not None
     for row in held:
         for head in ("article", "kind"):
-            a, b = model.guess(head, row.text), again.guess(head, row.text)
+            a = model.guess(head, model.features(row.text))
+            b = again.guess(head, again.features(row.text))
             assert a.label == b.label and abs(a.probability - b.probability) < 1e-2
 
 
@@ -80,7 +81,7 @@ def test_the_article_head_agrees_with_scikit_learn_probabilities(plain: QAEngine
         text = plain.model_text(text)
         probabilities = clf.predict_proba(vectorizer.transform([text]))[0]
         best = int(probabilities.argmax())
-        guess = model.guess("article", text)
+        guess = model.guess("article", model.features(text))
         assert guess.label == str(clf.classes_[best])
         assert abs(guess.probability - probabilities[best]) < 1e-4
 
