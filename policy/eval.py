@@ -21,13 +21,15 @@ Scoring per kind:
 from __future__ import annotations
 
 import argparse
+import itertools
 import sys
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
+from policy import qa
 from policy.deadlines import local_today
 from policy.english import is_english
 from policy.qa import ANSWERED, MULTI, NONE, SILENT, QAEngine, Reply
@@ -200,6 +202,30 @@ def evaluate(
         rendered = to_plain(render_reply(reply, engine.regulation, today, reply.lang).text)
         outcomes.append(Outcome(case, reply, judge(case, reply, rendered), rendered))
     return EvalResult(path=str(path), outcomes=tuple(outcomes))
+
+
+Point = tuple[float, ...]
+
+
+def score_grid(
+    engine: QAEngine, files: Sequence[str | Path], grid: Mapping[str, Sequence[float]]
+) -> dict[Point, dict[str, tuple[int, int]]]:
+    """Each file's (right, total) at each point of a grid of policy.qa's thresholds, named
+    by ``grid``'s keys (the calibration scripts); the thresholds are restored after."""
+    names = list(grid)
+    current = tuple(getattr(qa, name) for name in names)
+    right: dict[Point, dict[str, tuple[int, int]]] = {}
+    try:
+        for point in itertools.product(*grid.values()):
+            for name, value in zip(names, point, strict=True):
+                setattr(qa, name, value)
+            engine.forget()  # replies remembered under the previous thresholds
+            right[point] = {str(f): evaluate(f, engine).overall for f in files}
+    finally:
+        for name, value in zip(names, current, strict=True):
+            setattr(qa, name, value)
+        engine.forget()
+    return right
 
 
 def _pct(pair: tuple[int, int]) -> str:

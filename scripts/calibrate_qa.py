@@ -17,7 +17,6 @@ cross-validation should replace the constants in ``policy/qa.py``.
 from __future__ import annotations
 
 import argparse
-import itertools
 import sys
 from pathlib import Path
 
@@ -25,7 +24,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from policy import qa  # noqa: E402
-from policy.eval import evaluate  # noqa: E402
+from policy.eval import score_grid  # noqa: E402
 
 GRID = {
     "MIN_COVERAGE": (0.4, 0.45, 0.5, 0.55, 0.6),
@@ -43,15 +42,7 @@ def main() -> int:
     current = tuple(getattr(qa, n) for n in names)
     engine = qa.QAEngine()
     engine.warm()
-    # right[point][file] = (right, total)
-    right: dict[tuple[float, ...], dict[str, tuple[int, int]]] = {}
-    for point in itertools.product(*GRID.values()):
-        for name, value in zip(names, point, strict=True):
-            setattr(qa, name, value)
-        engine.forget()  # replies remembered under the previous thresholds
-        right[point] = {f: evaluate(f, engine).overall for f in files}
-    for name, value in zip(names, current, strict=True):
-        setattr(qa, name, value)
+    right = score_grid(engine, files, GRID)  # right[point][file] = (right, total)
 
     def distance(point: tuple[float, ...]) -> float:
         return sum(abs(a - b) / b for a, b in zip(point, current, strict=True))

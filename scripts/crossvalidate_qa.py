@@ -11,7 +11,6 @@ engine alone) and at the chosen point.  Each set is scored by a model that never
 
 from __future__ import annotations
 
-import itertools
 import sys
 from pathlib import Path
 
@@ -19,7 +18,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from policy import qa  # noqa: E402
-from policy.eval import evaluate  # noqa: E402
+from policy.eval import score_grid  # noqa: E402
 from policy.training import QUESTION_DIR, fit, rows, training_files  # noqa: E402
 
 OFF = 9.0  # a probability never reached
@@ -41,11 +40,8 @@ def main() -> int:
     for held in held_sets:
         path = QUESTION_DIR / f"{held}_questions.tsv"
         engine.model = fit([r for r in all_rows if r.source != path.name])
-        for point in itertools.product(*GRID.values()):
-            for name, value in zip(names, point, strict=True):
-                setattr(qa, name, value)
-            engine.forget()
-            right.setdefault(point, {})[held] = evaluate(path, engine).overall
+        for point, scores in score_grid(engine, [path], GRID).items():
+            right.setdefault(point, {})[held] = scores[str(path)]
         print(f"{held}: done", file=sys.stderr)
     totals = {p: sum(r for r, _ in v.values()) for p, v in right.items()}
     count = sum(t for _, t in next(iter(right.values())).values())
