@@ -4,6 +4,7 @@ and the buttons that move a studio along. Each press is re-checked by StudioServ
 from __future__ import annotations
 
 import html
+from collections.abc import Awaitable, Callable
 from dataclasses import asdict, replace
 from datetime import date
 from functools import partial
@@ -660,22 +661,45 @@ REREVIEW_PAGE = Codec("rrp")  # rrp:<page>
 REREVIEW_OPEN = Codec("rro")  # rro:<studio>
 
 
+_ListView = Callable[[Update, BotContext, int], Awaitable[int | None]]
+_ItemView = Callable[[Update, BotContext, int], Awaitable[None]]
+
+
+async def _list_or_only(
+    update: Update, context: BotContext, show_list: _ListView, show_one: _ItemView
+) -> None:
+    """A list's first page; when it holds just one item, that item opens below it."""
+    only = await show_list(update, context, 0)
+    if only is not None:
+        await show_one(update, context, only)
+
+
+async def _page_or_open(
+    update: Update,
+    context: BotContext,
+    pages: tuple[Codec, Codec],
+    show_list: _ListView,
+    show_one: _ItemView,
+) -> None:
+    """A list's buttons: <page codec>:<page> turns it in place, <open codec>:<id> opens one."""
+    assert update.callback_query is not None and update.callback_query.data is not None
+    page_codec, open_codec = pages
+    if page_codec.matches(update.callback_query.data):
+        (page,) = await read(page_codec, update, number)
+        await show_list(update, context, page)
+        return
+    (item_id,) = await read(open_codec, update, number)
+    await show_one(update, context, item_id)
+
+
 @private_only
 async def review_command(update: Update, context: BotContext) -> None:
-    only = await _review_list(update, context, 0)
-    if only is not None:  # just one waiting: it opens straight away, below the list
-        await _review_one(update, context, only)
+    await _list_or_only(update, context, _review_list, _review_one)
 
 
 async def review_button(update: Update, context: BotContext) -> None:
     """rvp:<page> turns the list's page in place; rvo:<studio> opens that application."""
-    assert update.callback_query is not None and update.callback_query.data is not None
-    if REVIEW_PAGE.matches(update.callback_query.data):
-        (page,) = await read(REVIEW_PAGE, update, number)
-        await _review_list(update, context, page)
-    else:
-        (studio_id,) = await read(REVIEW_OPEN, update, number)
-        await _review_one(update, context, studio_id)
+    await _page_or_open(update, context, (REVIEW_PAGE, REVIEW_OPEN), _review_list, _review_one)
 
 
 async def _review_list(update: Update, context: BotContext, page: int) -> int | None:
@@ -878,20 +902,14 @@ def _reason_line(context: BotContext, reason: str) -> str:
 
 @private_only
 async def rereview_command(update: Update, context: BotContext) -> None:
-    only = await _rereview_list(update, context, 0)
-    if only is not None:  # just one due: it opens straight away, below the list
-        await _rereview_one(update, context, only)
+    await _list_or_only(update, context, _rereview_list, _rereview_one)
 
 
 async def rereview_button(update: Update, context: BotContext) -> None:
     """rrp:<page> turns the list's page in place; rro:<studio> opens that studio's item."""
-    assert update.callback_query is not None and update.callback_query.data is not None
-    if REREVIEW_PAGE.matches(update.callback_query.data):
-        (page,) = await read(REREVIEW_PAGE, update, number)
-        await _rereview_list(update, context, page)
-        return
-    (studio_id,) = await read(REREVIEW_OPEN, update, number)
-    await _rereview_one(update, context, studio_id)
+    await _page_or_open(
+        update, context, (REREVIEW_PAGE, REREVIEW_OPEN), _rereview_list, _rereview_one
+    )
 
 
 async def _rereview_one(update: Update, context: BotContext, studio_id: int) -> None:
