@@ -497,9 +497,22 @@ def is_english(text: str) -> bool:
     return letters >= 4 and letters >= 2 * len(_CJK.findall(text))
 
 
+# Other English words for the regulation's own terms, read as the words the phrases know.
+_VARIANTS = tuple(
+    (re.compile(rf"(?<![a-z]){pattern}(?![a-z])"), word)
+    for pattern, word in (
+        (r"workshops", "studios"),  # 工作室 is often rendered "innovation workshop"
+        (r"workshop", "studio"),
+        (r"re-?(?:check|examin|evaluat|assess)(?:e|es|ed|ing|ation|ment)?s?", "re-review"),
+    )
+)
+
+
 def to_chinese(text: str) -> str:
     """The regulation's terms an English question names, in the order it names them."""
     lowered = text.lower().replace("’", "'")
+    for variant, word in _VARIANTS:
+        lowered = variant.sub(word, lowered)
     found: list[tuple[int, str]] = []
     taken = [False] * len(lowered)
     for pattern, zh in _COMPILED:

@@ -1,9 +1,10 @@
 """A second opinion learned from labelled questions (issue 10).
 
 The lexical engine (policy.qa) reads a question through hand-made synonyms and context
-rules; each new way of asking cost another pass over them.  This module adds what ~2,900
-questions written blind by people who never saw the engine teach: a linear classifier
-over character 1–3-grams (TF-IDF, logistic regression), with two heads:
+rules; each new way of asking cost another pass over them.  This module adds what ~3,300
+questions written blind by people who never saw the engine teach: a linear classifier over
+character 1–3-grams and English words and word pairs (TF-IDF, logistic regression), with
+two heads:
 
 - ``article``: which article answers the question ("1".."19"), the notice header
   ("notice") or nothing in the regulation ("0");
@@ -18,6 +19,7 @@ question, one sparse dot product per class.  The engine decides when to follow i
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 import re
@@ -45,6 +47,20 @@ def char_wb_ngrams(text: str, low: int = NGRAMS[0], high: int = NGRAMS[1]) -> li
             if offset == 0:  # a word shorter than n is counted once
                 break
     return grams
+
+
+_ENGLISH_WORD = re.compile(r"[a-z][a-z']+")
+
+
+def analyze(text: str) -> list[str]:
+    """What the model reads of a question: character 1–3-grams, and English words and word
+    pairs (an English question is read in its own words as well as in translation)."""
+    words = _ENGLISH_WORD.findall(text.lower())
+    return [
+        *char_wb_ngrams(text),
+        *(f"w:{w}" for w in words),
+        *(f"w:{a} {b}" for a, b in itertools.pairwise(words)),
+    ]
 
 
 @dataclass(frozen=True)
@@ -84,7 +100,7 @@ class LearnedModel:
 
     def features(self, text: str) -> dict[str, float]:
         """TF-IDF with sublinear term frequency and L2 norm, as the vectorizer was fitted."""
-        counts = Counter(g for g in char_wb_ngrams(text) if g in self.idf)
+        counts = Counter(g for g in analyze(text) if g in self.idf)
         vector = {g: (1.0 + math.log(c)) * self.idf[g] for g, c in counts.items()}
         norm = math.sqrt(sum(v * v for v in vector.values()))
         return {g: v / norm for g, v in vector.items()} if norm else {}

@@ -74,7 +74,7 @@ SILENT = "silent"
 NONE = "none"
 MULTI = "multi"
 MAX_PARTS = 3
-WEAK_SPLIT_CONFIDENCE = 0.8  # each piece of an unpunctuated run-on must be this clear
+WEAK_SPLIT_CONFIDENCE = 0.75  # each piece of an unpunctuated run-on must be this clear
 # ... unless it asks three times ("帮不帮转化 会不会宣传 能优先吗"): then this clear
 CLEAR = 0.5  # the whole's article must explain this share of the last clause to keep it
 CLEAR_PIECE = 0.8  # a run-on piece the whole leaves unexplained must be this well explained
@@ -85,7 +85,11 @@ REPLY_CACHE = 4096
 # cross-validation on the blind sets (scripts/crossvalidate_qa.py):
 LEARNED_SWITCH = 0.5  # its article over the engine's, when this sure
 LEARNED_RESCUE = 0.7  # an article where the engine found none
-LEARNED_SILENT = 0.65  # "silent" where the engine would answer
+LEARNED_SILENT = 0.7  # "silent" where the engine would answer
+# English reaches the engine through a phrase map that loses words; the model reads the
+# question's own words too, so it is followed sooner there.
+LEARNED_SWITCH_EN = 0.2
+LEARNED_RESCUE_EN = 0.2
 GENERIC_MISSING = "point"  # policy.answers.MISSING_*: "the point asked"
 
 
@@ -475,7 +479,10 @@ class QAEngine:
         label = mine
         if guess.label != mine and not (guess.label == "0" and found.kind == SILENT):
             # (a near miss the engine found the topic of stays "related but silent")
-            threshold = LEARNED_RESCUE if found.kind == NONE else LEARNED_SWITCH
+            if text in self._english:
+                threshold = LEARNED_RESCUE_EN if found.kind == NONE else LEARNED_SWITCH_EN
+            else:
+                threshold = LEARNED_RESCUE if found.kind == NONE else LEARNED_SWITCH
             if guess.probability >= threshold:
                 label = guess.label
         if label != mine:

@@ -14,12 +14,12 @@ from pathlib import Path
 from typing import Any
 
 from policy.eval import LEGACY_OUT, read_cases
-from policy.learned import NGRAMS, LearnedModel, _Head
+from policy.learned import LearnedModel, _Head, analyze
 from policy.qa import ANSWERED, MULTI, NONE, SILENT, QAEngine
 
 QUESTION_DIR = Path(__file__).resolve().parents[1] / "tests" / "policy"
 # Never trained on: the last blind set stays untouched, the honest estimate (issue 10).
-HELD_OUT = frozenset({"blindE_questions.tsv"})
+HELD_OUT = frozenset({"blindG_questions.tsv"})
 MIN_DF = 2
 ARTICLE_C = 20.0
 KIND_C = 5.0
@@ -79,9 +79,7 @@ def fit(training: Sequence[Row]) -> LearnedModel:
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.linear_model import LogisticRegression
 
-    vectorizer = TfidfVectorizer(
-        analyzer="char_wb", ngram_range=NGRAMS, sublinear_tf=True, min_df=MIN_DF
-    )
+    vectorizer = TfidfVectorizer(analyzer=analyze, sublinear_tf=True, min_df=MIN_DF)
     matrix = vectorizer.fit_transform([r.text for r in training])
     vocabulary = {str(g): int(i) for g, i in vectorizer.vocabulary_.items()}
     article = LogisticRegression(C=ARTICLE_C, max_iter=5000)

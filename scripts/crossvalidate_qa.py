@@ -23,11 +23,22 @@ from policy.training import QUESTION_DIR, fit, rows, training_files  # noqa: E40
 
 OFF = 9.0  # a probability never reached
 GRID = {
-    "LEARNED_SWITCH": (0.4, 0.5, 0.6, 0.7, OFF),
-    "LEARNED_RESCUE": (0.4, 0.5, 0.7, OFF),
-    "LEARNED_SILENT": (0.6, 0.7, 0.8, 0.9, OFF),
+    "LEARNED_SWITCH": (0.4, 0.5, OFF),
+    "LEARNED_RESCUE": (0.7, OFF),
+    "LEARNED_SILENT": (0.7, OFF),
+    "LEARNED_SWITCH_EN": (0.2, 0.5, OFF),
+    "LEARNED_RESCUE_EN": (0.2, 0.7, OFF),
 }
-DEFAULT_SETS = ("blindA", "blindB", "blindC", "blindD", "tuning24", "tuning25")
+DEFAULT_SETS = (
+    "blindC",
+    "blindD",
+    "blindE",
+    "blindF",
+    "tuning24",
+    "tuning25",
+    "tuning26",
+    "tuning27",
+)
 
 
 def main() -> int:
@@ -48,7 +59,7 @@ def main() -> int:
     for point, total in sorted(totals.items(), key=lambda kv: -kv[1])[:12]:
         print(f"{point}: {total}/{count} ({100 * total / count:.1f}%)")
     best = max(totals, key=lambda p: totals[p])
-    off = (OFF, OFF, OFF)
+    off = (OFF,) * len(names)
     print(f"chosen {dict(zip(names, best, strict=True))}")
     for held in held_sets:
         (a, n), (b, _) = right[off][held], right[best][held]

@@ -39,13 +39,14 @@ def test_pure_python_reading_equals_scikit_learn(plain: QAEngine, tmp_path: Path
     # the same vectorizer, fitted again, and the same classifier through scikit-learn
     from policy.training import MIN_DF
 
-    vectorizer = TfidfVectorizer(
-        analyzer="char_wb", ngram_range=learned.NGRAMS, sublinear_tf=True, min_df=MIN_DF
-    ).fit([r.text for r in training])
+    vectorizer = TfidfVectorizer(analyzer=learned.analyze, sublinear_tf=True, min_df=MIN_DF).fit(
+        [r.text for r in training]
+    )
     assert {str(g) for g in vectorizer.vocabulary_} == set(model.idf)
-    analyzer = vectorizer.build_analyzer()
+    # the character n-grams are scikit-learn's own "char_wb" analyzer's, exactly
+    char_wb = TfidfVectorizer(analyzer="char_wb", ngram_range=learned.NGRAMS).build_analyzer()
     for row in held:
-        assert learned.char_wb_ngrams(row.text) == analyzer(row.text)
+        assert learned.char_wb_ngrams(row.text) == char_wb(row.text)
         ours = model.features(row.text)
         theirs = vectorizer.transform([row.text])
         expected = {str(g): theirs[0, i] for g, i in vectorizer.vocabulary_.items() if theirs[0, i]}
@@ -71,9 +72,7 @@ def test_the_article_head_agrees_with_scikit_learn_probabilities(plain: QAEngine
 
     training = rows([f for f in training_files() if f.name.startswith("blindA")], plain)
     model = fit(training)
-    vectorizer = TfidfVectorizer(
-        analyzer="char_wb", ngram_range=learned.NGRAMS, sublinear_tf=True, min_df=MIN_DF
-    )
+    vectorizer = TfidfVectorizer(analyzer=learned.analyze, sublinear_tf=True, min_df=MIN_DF)
     matrix = vectorizer.fit_transform([r.text for r in training])
     clf = LogisticRegression(C=ARTICLE_C, max_iter=5000).fit(matrix, [r.label for r in training])
     for question in ("补助有多少钱", "工作室要建哪些台账", "Who interprets the regulation?"):
@@ -97,5 +96,7 @@ def test_without_a_model_the_lexical_engine_answers_alone(tmp_path: Path) -> Non
 def test_an_english_question_is_read_in_its_own_words_too(plain: QAEngine) -> None:
     _, text = plain.prepare("What logbooks does the studio have to keep?")
     assert plain.model_text(text).endswith("what logbooks does the studio have to keep?")
+    read = learned.analyze(plain.model_text(text))
+    assert "w:logbooks" in read and "w:have to" in read
     _, chinese = plain.prepare("工作室要建哪些台账")
     assert plain.model_text(chinese) == chinese

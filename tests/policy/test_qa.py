@@ -248,10 +248,16 @@ def test_dev_set_floor(engine: QAEngine) -> None:
     assert result.accuracy >= 0.95, [m.case.question for m in result.misses]
 
 
+# tuning26: 220 questions all in English, written blind; 62.3% at its first run, and
+# still the hardest set the engine knows (English reaches it through a phrase map).
+TUNING_FLOORS = {"tuning26_questions.tsv": 0.89}
+
+
 @pytest.mark.parametrize("path", TUNING_SETS, ids=lambda p: p.name)
 def test_tuning_set_floor(engine: QAEngine, path: Path) -> None:
     result = evaluate(path, engine, today=date(2026, 6, 1))
-    assert result.accuracy >= 0.9, [m.case.question for m in result.misses]
+    floor = TUNING_FLOORS.get(path.name, 0.9)
+    assert result.accuracy >= floor, [m.case.question for m in result.misses]
 
 
 @pytest.mark.parametrize(
@@ -432,12 +438,13 @@ HELDOUT_FLOORS = {
     # blindB: written blind, 81.5% at its first run; its misses were then studied (qa3)
     "blindB_questions.tsv": 0.94,
     "blindC_questions.tsv": 0.86,
-    # Since the learned second opinion (policy.learned), every set above and blindD are
-    # training data: these floors only guard against regressions.  blindE is the one set
-    # no model and no tuner has seen (policy.training.HELD_OUT): 85.4% at its first and
-    # only run (the lexical engine alone: 79.2%).  Never tune on it.
+    # Since the learned second opinion (policy.learned), every set above, blindD, blindE and
+    # blindF are training data: these floors only guard against regressions.  First runs:
+    # blindD 86.9%, blindE 85.4%, blindF 90.0%.  blindG is the one set no model and no
+    # tuner has seen (policy.training.HELD_OUT).  Never tune on it.
     "blindD_questions.tsv": 0.95,
-    "blindE_questions.tsv": 0.85,
+    "blindE_questions.tsv": 0.95,
+    "blindF_questions.tsv": 0.95,
 }
 
 
