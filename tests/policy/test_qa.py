@@ -445,6 +445,9 @@ HELDOUT_FLOORS = {
     "blindD_questions.tsv": 0.95,
     "blindE_questions.tsv": 0.95,
     "blindF_questions.tsv": 0.95,
+    # blindG, never trained or tuned on: 83.8% at its first and only run (98cce95; the
+    # lexical engine alone: 76.2%).
+    "blindG_questions.tsv": 0.83,
 }
 
 
