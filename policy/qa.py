@@ -333,22 +333,28 @@ class QAEngine:
         # Not a follow-up: the previous question plays no part, so everyone shares the reply.
         return self._cached_reply(message, None)
 
-    def _read(self, message: str) -> tuple[str, str, str, str | None]:
-        """The message as typed, its language, its plain text, and its follow-up topic."""
+    def _read(self, message: str) -> tuple[str, str, str, str | None, str | None]:
+        """The message as typed, its language, its plain text, its follow-up topic, and
+        (English) its own words."""
         # As typed (NFKC, spaces collapsed, case kept): what each part is headed with.
         raw = re.sub(r"\s+", " ", unicodedata.normalize("NFKC", message)).strip()
         raw = raw[:MAX_QUESTION_CHARS]
         lang, text = self.prepare(message)
-        return raw, lang, text, _follow_up_topic(raw, lang, text)
+        words = self._english.get(text) if lang == "en" else None
+        return raw, lang, text, _follow_up_topic(raw, lang, text), words
 
     def _reply(self, message: str, previous: str | None) -> Reply:
-        raw, lang, text, topic = self._cached_read(message)
+        raw, lang, text, topic, words = self._cached_read(message)
         if previous and topic is not None:
             _, before = self.prepare(previous)
             for candidate in _follow_up_candidates(topic, before):
                 answer = self._answer(candidate)
                 if answer.kind != NONE:
                     return Reply((replace(answer, question=raw),), lang, candidate)
+        if words is not None:
+            # A remembered read skipped prepare(): the model reads this message's own
+            # words, not another English question's that translated to the same terms.
+            self._english[text] = words
         whole = self._answer(text)
         parts = self._split(raw, lang, whole)
         if parts:

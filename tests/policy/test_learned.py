@@ -100,3 +100,17 @@ def test_an_english_question_is_read_in_its_own_words_too(plain: QAEngine) -> No
     assert "w:logbooks" in read and "w:have to" in read
     _, chinese = plain.prepare("工作室要建哪些台账")
     assert plain.model_text(chinese) == chinese
+
+
+def test_two_english_questions_with_the_same_translation_keep_their_own_words() -> None:
+    engine = QAEngine()
+    logbooks = "What logbooks does the studio have to keep?"
+    focus = "Which problems is a studio expected to focus its innovation on?"
+    assert engine.prepare(logbooks)[1] == engine.prepare(focus)[1]  # the phrase map: 工作室?
+    assert engine.reply(logbooks).parts[0].article == 11
+    assert engine.reply(focus).parts[0].article == 4
+    # The reply forgotten (as the full cache forgets) while the read is still remembered:
+    # answered anew after the second, the first is still read in its own words.
+    engine._cached_reply.cache_clear()
+    again = engine.reply(logbooks)
+    assert again.parts[0].article == 11, again.parts[0].reason
