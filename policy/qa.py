@@ -74,7 +74,7 @@ SILENT = "silent"
 NONE = "none"
 MULTI = "multi"
 MAX_PARTS = 3
-WEAK_SPLIT_CONFIDENCE = 0.75  # each piece of an unpunctuated run-on must be this clear
+WEAK_SPLIT_CONFIDENCE = 0.7  # each piece of an unpunctuated run-on must be this clear
 # ... unless it asks three times ("帮不帮转化 会不会宣传 能优先吗"): then this clear
 CLEAR = 0.5  # the whole's article must explain this share of the last clause to keep it
 CLEAR_PIECE = 0.8  # a run-on piece the whole leaves unexplained must be this well explained
@@ -379,6 +379,8 @@ class QAEngine:
                 refused = answer.kind == NONE and answer.reason.startswith("signal:")
                 if groups == 0 or (weak and answer.kind == NONE and groups < 2 and not refused):
                     continue  # "谢谢", "请问一下": not a question of its own
+                if weak and answer.kind == NONE and not refused and len(pieces) > 2:
+                    continue  # "…两个有啥区别": a third piece asking about the other two
                 if (
                     weak
                     and not refused  # clearly outside the regulation is clear too
@@ -935,6 +937,7 @@ _GENERIC_ASK = re.compile(
 _ASKS = re.compile(
     r"吗|呢|么|嘛|多少|好多|多[久长大高]|几|谁|什么|啥|哪|怎|咋|如何|是否|能否|要不要|能不能|可不可以|有没有|"
     r"是不是|行不行|得不得|要得|[不噻撒哈咩没得]\s*$|[?？]|"
+    r"(?<=.)还是|"  # "补助是一次性的还是每年都有" ("…吗 还是…" goes on the question before)
     # A-not-A: 帮不帮, 会不会, 考核不考核
     r"([\u4e00-\u9fff]{1,2})[不没]\1"
 )

@@ -440,14 +440,12 @@ HELDOUT_FLOORS = {
     "blindC_questions.tsv": 0.86,
     # Since the learned second opinion (policy.learned), every set above, blindD, blindE and
     # blindF are training data: these floors only guard against regressions.  First runs:
-    # blindD 86.9%, blindE 85.4%, blindF 90.0%.  blindG is the one set no model and no
-    # tuner has seen (policy.training.HELD_OUT).  Never tune on it.
+    # blindD 86.9%, blindE 85.4%, blindF 90.0%, blindG 83.8%.  blindH is the one set no
+    # model and no tuner has seen (policy.training.HELD_OUT).  Never tune on it.
     "blindD_questions.tsv": 0.95,
     "blindE_questions.tsv": 0.95,
     "blindF_questions.tsv": 0.95,
-    # blindG, never trained or tuned on: 83.8% at its first and only run (98cce95; the
-    # lexical engine alone: 76.2%).
-    "blindG_questions.tsv": 0.83,
+    "blindG_questions.tsv": 0.9,
 }
 
 
