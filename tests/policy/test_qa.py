@@ -446,6 +446,9 @@ HELDOUT_FLOORS = {
     "blindE_questions.tsv": 0.95,
     "blindF_questions.tsv": 0.95,
     "blindG_questions.tsv": 0.9,
+    # blindH, never trained or tuned on: 87.7% at its first and only run (2b8447b; the
+    # lexical engine alone: 78.5%).
+    "blindH_questions.tsv": 0.87,
 }
 
 
