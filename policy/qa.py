@@ -965,7 +965,7 @@ _STRONG_SPLIT = re.compile(
 )
 # ... and, in voice input without punctuation, spaces and question particles.
 _WEAK_SPLIT = re.compile(
-    r"\s+|(?:(?<=[吗呢嘛])|(?<=[^什怎那这多要]么)|(?<=[^有]没有))(?=\S{4,})"
+    r"\s+|[,，]|(?:(?<=[吗呢嘛])|(?<=[^什怎那这多要]么)|(?<=[^有]没有))(?=\S{4,})"
     # a voice run-on with no pause at all: "…是哪样级别的劳模然后这个办法哪个解释"
     r"|(?<=\S{4})(?:然后|还有就是|还有|另外|再一个)(?!几天|多少天|多久|效|没有)(?=\S{4,})"
 )
