@@ -411,6 +411,8 @@ _PHRASES: tuple[tuple[tuple[str, ...], str], ...] = (
         ),
         "撤消 称号",
     ),
+    # a plain "review" is the yearly assessment or the five-yearly re-review, both Art. 17
+    ((r"reviews?", r"reviewed", r"reviewing"), "考核 复核"),
     ((r"fail(?:s|ed)?", r"not up to standard", r"below standard"), "不达标"),
     ((r"deadline", r"due date", r"due", r"cut-?off"), "截止"),
     ((r"days? left", r"how many days", r"days remaining"), "还有几天"),
@@ -426,6 +428,7 @@ _PHRASES: tuple[tuple[tuple[str, ...], str], ...] = (
     # question words the facet detector reads
     ((r"how many people", r"how many members", r"minimum number of (?:people|members)"), "多少人"),
     ((r"how many", r"number of"), "几个"),
+    ((r"how often", r"how frequently"), "多久"),
     ((r"at most", r"maximum", r"upper limit", r"cap\b", r"limit"), "最多"),
     (
         (

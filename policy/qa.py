@@ -85,7 +85,8 @@ REPLY_CACHE = 4096
 # cross-validation on the blind sets (scripts/crossvalidate_qa.py):
 LEARNED_SWITCH = 0.5  # its article over the engine's, when this sure
 LEARNED_RESCUE = 0.7  # an article where the engine found none
-LEARNED_SILENT = 0.7  # "silent" where the engine would answer
+LEARNED_SILENT = 0.6  # "silent" where the engine would answer
+LEARNED_ANSWERED = 0.75  # "answered" where the engine's rules said silent
 # English reaches the engine through a phrase map that loses words; the model reads the
 # question's own words too, so it is followed sooner there.
 LEARNED_SWITCH_EN = 0.2
@@ -473,7 +474,9 @@ class QAEngine:
     def _answer_one(self, text: str) -> Answer:
         """One question: the lexical engine's answer, corrected by the learned model."""
         found = self._lexical_one(text)
-        if self.model is None or not text or found.reason == "article reference":
+        # (an English question the phrase map has no word for is still read by the model,
+        # in its own words)
+        if self.model is None or not self.model_text(text) or found.reason == "article reference":
             return found
         return self._second_opinion(text, found)
 
@@ -487,7 +490,9 @@ class QAEngine:
         label = mine
         if guess.label != mine and not (guess.label == "0" and found.kind == SILENT):
             # (a near miss the engine found the topic of stays "related but silent")
-            if text in self._english:
+            if not text:  # English the phrase map has no word for: the model alone
+                threshold = LEARNED_RESCUE
+            elif text in self._english:
                 threshold = LEARNED_RESCUE_EN if found.kind == NONE else LEARNED_SWITCH_EN
             else:
                 threshold = LEARNED_RESCUE if found.kind == NONE else LEARNED_SWITCH
@@ -509,6 +514,14 @@ class QAEngine:
             # both agree: as sure as the surer of the two (a run-on's piece is believed
             # when each piece is this clear, _split)
             found = replace(found, score=max(found.score, round(guess.probability, 3)))
+        if found.kind == SILENT and label == mine and found.article is not None:
+            kind = self.model.guess("kind", features)
+            if kind.label == ANSWERED and kind.probability >= LEARNED_ANSWERED:
+                # the engine's asking-word rules saw a point the article does state
+                forced = self._retrieve(text, force=found.article, sure=found.score)
+                return replace(
+                    forced, reason=f"learned answered p={kind.probability:.2f}; {found.reason}"
+                )
         if found.kind == ANSWERED and not found.about_notice:
             kind = self.model.guess("kind", features)
             if kind.label == SILENT and kind.probability >= LEARNED_SILENT:

@@ -362,6 +362,8 @@ def test_phone_typing(engine: QAEngine, question: str, article: int) -> None:
         ("When must the annual assessment be reported?", ANSWERED, 17),
         ("How much is the one-time subsidy?", SILENT, 9),
         ("How do I claim travel expenses?", NONE, None),
+        # "how often" and a plain "review" were words the phrase map did not know
+        ("How often are named studios reviewed?", ANSWERED, 17),
     ],
 )
 def test_english_questions(engine: QAEngine, question: str, kind: str, article: int | None) -> None:
@@ -564,6 +566,9 @@ def test_neighbouring_articles_and_kinds(
         ("每年考核啥时候报 还有这个办法归哪个解释", {17, 19}),
         ("县总是要每年考核还是要自己订办法 还是两样都要整", {17, 18}),
         ("文号是好多 哪天开始实施的", {None, 19}),  # None: the notice header
+        # a comma between two questions is a pause like a space
+        ("台账要建哪几本，考核结果几号前报上去", {11, 17}),
+        ("who names the studios and how often are they reviewed after that", {8, 17}),
     ],
 )
 def test_second_questions_are_not_lost(engine: QAEngine, message: str, articles: set) -> None:
@@ -582,6 +587,31 @@ def test_second_questions_are_not_lost(engine: QAEngine, message: str, articles:
 )
 def test_one_question_stays_one(engine: QAEngine, message: str) -> None:
     assert len(engine.reply(message).parts) == 1
+
+
+@pytest.mark.parametrize(
+    ("message", "articles"),
+    [
+        # "第几条" and "找哪个" read as asking for a number and a body the article lacks;
+        # the learned model knows such questions are answered (policy.qa.LEARNED_ANSWERED)
+        ("高师带徒这个说法出自办法第几条", [4]),
+        ("哪些工作室归这办法管，出了争议找哪个解释", [2, 19]),
+    ],
+)
+def test_asking_words_misread_as_a_missing_point_are_answered(
+    engine: QAEngine, message: str, articles: list[int]
+) -> None:
+    reply = engine.reply(message)
+    assert [(p.kind, p.article) for p in reply.parts] == [(ANSWERED, a) for a in articles]
+
+
+def test_english_the_phrase_map_cannot_read_is_not_guessed_from_nothing(
+    engine: QAEngine,
+) -> None:
+    # An English question with no word the phrase map knows is read by the learned model
+    # alone, and then only when it is as sure as a rescue needs (LEARNED_RESCUE).
+    reply = engine.reply("what happens to the bananas")
+    assert (reply.kind, reply.lang) == (NONE, "en")
 
 
 def test_a_part_outside_the_regulation_does_not_silence_the_part_inside(
