@@ -35,7 +35,17 @@ _PHRASES: tuple[tuple[tuple[str, ...], str], ...] = (
     ((r"cover(?:s|ed)?", r"set up (?:on (?:its|their) own|by (?:itself|themselves))"), "适用"),
     ((r"park(?:ing)?", r"canteen", r"lunch"), "停车"),
     # the regulation itself, the notice
-    ((r"document number", r"reference number", r"file number", r"doc(?:ument)? no"), "文号"),
+    (
+        (
+            r"document number",
+            r"reference number",
+            r"file number",
+            r"doc(?:ument)? no",
+            r"doc number",
+            r"wen ?hao",
+        ),
+        "文号",
+    ),
     ((r"who issued", r"issued by", r"issuer", r"who published"), "谁发 通知"),
     (
         (
@@ -190,7 +200,17 @@ _PHRASES: tuple[tuple[tuple[str, ...], str], ...] = (
     ((r"training",), "培训"),
     # who sits on a panel: its members, which no article names (answers: panel)
     ((r"panel", r"committee", r"jury", r"judges", r"experts?"), "评委"),
-    ((r"goals?", r"objectives?", r"role", r"think tank", r"incubator"), "工作目标"),
+    (
+        (
+            r"goals?",
+            r"objectives?",
+            r"role",
+            r"think tank",
+            r"incubator",
+            r"(?:meant|supposed|expected) to achieve",
+        ),
+        "工作目标",
+    ),
     (
         (
             r"kinds? of innovation",

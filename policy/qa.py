@@ -84,6 +84,7 @@ REPLY_CACHE = 4096
 # Following the learned model (policy.learned), fitted by leave-one-set-out
 # cross-validation on the blind sets (scripts/crossvalidate_qa.py):
 LEARNED_SWITCH = 0.5  # its article over the engine's, when this sure
+LEARNED_REFUSE = 0.6  # "not covered" over the engine's article, when this sure
 LEARNED_RESCUE = 0.7  # an article where the engine found none
 LEARNED_SILENT = 0.6  # "silent" where the engine would answer
 LEARNED_ANSWERED = 0.75  # "answered" where the engine's rules said silent
@@ -378,7 +379,11 @@ class QAEngine:
                 answer = replace(self._answer(text), question=piece)
                 groups = len(self._tokenizer.groups(apply_synonyms(text)))
                 refused = answer.kind == NONE and answer.reason.startswith("signal:")
-                if groups == 0 or (weak and answer.kind == NONE and groups < 2 and not refused):
+                # (an English piece the phrase map reads as question words only, "from when
+                # is it valid", may still be one the model understood)
+                if (groups == 0 and (lang != "en" or answer.kind == NONE)) or (
+                    weak and answer.kind == NONE and groups < 2 and not refused
+                ):
                     continue  # "谢谢", "请问一下": not a question of its own
                 if weak and answer.kind == NONE and not refused and len(pieces) > 2:
                     continue  # "…两个有啥区别": a third piece asking about the other two
@@ -494,6 +499,8 @@ class QAEngine:
                 threshold = LEARNED_RESCUE
             elif text in self._english:
                 threshold = LEARNED_RESCUE_EN if found.kind == NONE else LEARNED_SWITCH_EN
+            elif guess.label == "0":
+                threshold = LEARNED_REFUSE
             else:
                 threshold = LEARNED_RESCUE if found.kind == NONE else LEARNED_SWITCH
             if guess.probability >= threshold:
@@ -973,7 +980,8 @@ _STRONG_SPLIT = re.compile(
     # after a pause (a space in voice input, a comma), "还有 / 然后 / 以及" start a new question
     r"(?:(?<=\s)|(?<=[,，]))(?:还有|然后|以及|再一个|再就是)(?!几天|多少天|多久|效|没有)(?=\S{4,})|"
     r"[,，]?(?:一是|二是|三是|第一个|第二个|第三个))"
-    r"|,?\s+(?:and|also)\s+(?=(?:who|what|how|when|which|where|why|is|are|do|does|can|must|should)\b)",
+    r"|,?\s+(?:and|also|\+|&)\s+(?=(?:from |since )?"
+    r"(?:who|what|how|when|which|where|why|is|are|do|does|can|must|should)\b)",
     re.IGNORECASE,
 )
 # ... and, in voice input without punctuation, spaces and question particles.

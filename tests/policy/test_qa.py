@@ -569,6 +569,7 @@ def test_neighbouring_articles_and_kinds(
         # a comma between two questions is a pause like a space
         ("台账要建哪几本，考核结果几号前报上去", {11, 17}),
         ("who names the studios and how often are they reviewed after that", {8, 17}),
+        ("doc number + from when is it valid", {None, 19}),
     ],
 )
 def test_second_questions_are_not_lost(engine: QAEngine, message: str, articles: set) -> None:
