@@ -1,7 +1,7 @@
 """A second opinion learned from labelled questions (issue 10).
 
 The lexical engine (policy.qa) reads a question through hand-made synonyms and context
-rules; each new way of asking cost another pass over them.  This module adds what ~3,500
+rules; each new way of asking cost another pass over them.  This module adds what ~4,500
 questions written blind by people who never saw the engine teach: a linear classifier over
 character 1–3-grams and English words and word pairs (TF-IDF, logistic regression), with
 two heads:
