@@ -307,6 +307,10 @@ class QAEngine:
             if len(self._english) >= REPLY_CACHE:
                 self._english.clear()
             self._english[text] = " ".join(source.split())
+        else:
+            # a Chinese question is read in its own words, never in those of an English one
+            # that came out the same (or, like "👍", empty)
+            self._english.pop(text, None)
         return lang, text
 
     def model_text(self, text: str) -> str:
@@ -353,10 +357,12 @@ class QAEngine:
                 answer = self._answer(candidate)
                 if answer.kind != NONE:
                     return Reply((replace(answer, question=raw),), lang, candidate)
+        # A remembered read skipped prepare(): the model reads this message's own words,
+        # not another English question's that translated to the same terms.
         if words is not None:
-            # A remembered read skipped prepare(): the model reads this message's own
-            # words, not another English question's that translated to the same terms.
             self._english[text] = words
+        else:
+            self._english.pop(text, None)
         whole = self._answer(text)
         parts = self._split(raw, lang, whole)
         if parts:

@@ -24,9 +24,10 @@ from policy.training import QUESTION_DIR, fit, rows, training_files  # noqa: E40
 OFF = 9.0  # a probability never reached
 GRID = {
     "LEARNED_SWITCH": (0.35, 0.5),
+    "LEARNED_REFUSE": (0.5, 0.6),
     "LEARNED_RESCUE": (0.7,),
     "LEARNED_SILENT": (0.6, 0.7),
-    "LEARNED_ANSWERED": (0.75, 0.9, OFF),
+    "LEARNED_ANSWERED": (0.75, OFF),
     "LEARNED_SWITCH_EN": (0.2,),
     "LEARNED_RESCUE_EN": (0.2,),
 }

@@ -618,6 +618,20 @@ def test_english_the_phrase_map_cannot_read_is_not_guessed_from_nothing(
     assert (reply.kind, reply.lang) == (NONE, "en")
 
 
+@pytest.mark.parametrize("chinese", ["👍👍", "文号 什么时候"])
+def test_a_chinese_question_is_never_read_in_an_english_ones_words(
+    engine: QAEngine, chinese: str
+) -> None:
+    # "doc number when" translates to what "文号 什么时候" is; "what about gao shi dai tu"
+    # and "👍👍" both come out empty.
+    for english in ("doc number when", "what about gao shi dai tu"):
+        engine.reply(english)
+        _, text = engine.prepare(chinese)
+        assert engine.model_text(text) == text
+        engine.reply(chinese)  # a remembered read, too
+        assert engine.model_text(text) == text
+
+
 def test_a_part_outside_the_regulation_does_not_silence_the_part_inside(
     engine: QAEngine,
 ) -> None:
