@@ -52,6 +52,9 @@ _PHRASES: tuple[tuple[tuple[str, ...], str], ...] = (
             r"when was (?:it|this|the regulation|the notice|the document) issued",
             r"issue date",
             r"date of issue",
+            r"released",
+            r"put (?:this|it) out",
+            r"came out",
         ),
         "哪年 印发 通知",
     ),
@@ -454,6 +457,7 @@ _PHRASES: tuple[tuple[tuple[str, ...], str], ...] = (
         (
             r"how long",
             r"how soon",
+            r"(?:which|what) year",
             r"when",
             r"what date",
             r"which date",
@@ -526,6 +530,7 @@ _VARIANTS = tuple(
     for pattern, word in (
         (r"workshops", "studios"),  # 工作室 is often rendered "innovation workshop"
         (r"workshop", "studio"),
+        (r"mgmt", "management"),
         (r"re-?(?:check|examin|evaluat|assess)(?:e|es|ed|ing|ation|ment)?s?", "re-review"),
     )
 )
