@@ -34,7 +34,7 @@ test: lint
 # Policy Q&A accuracy per set, per kind (answered, silent, none, multi) and per language:
 # the public dev set, the held-out sets written blind, then our own tuning sets.
 eval: install
-	$(PY) -m policy.eval tests/policy/dev_questions.tsv tests/policy/heldout_questions.tsv tests/policy/heldout2_questions.tsv tests/policy/heldout3_questions.tsv tests/policy/blindA_questions.tsv tests/policy/blindB_questions.tsv tests/policy/blindC_questions.tsv tests/policy/blindD_questions.tsv tests/policy/blindE_questions.tsv tests/policy/blindF_questions.tsv tests/policy/blindG_questions.tsv tests/policy/blindH_questions.tsv tests/policy/blindI_questions.tsv $(sort $(wildcard tests/policy/tuning*_questions.tsv))
+	$(PY) -m policy.eval tests/policy/dev_questions.tsv tests/policy/heldout_questions.tsv tests/policy/heldout2_questions.tsv tests/policy/heldout3_questions.tsv tests/policy/blindA_questions.tsv tests/policy/blindB_questions.tsv tests/policy/blindC_questions.tsv tests/policy/blindD_questions.tsv tests/policy/blindE_questions.tsv tests/policy/blindF_questions.tsv tests/policy/blindG_questions.tsv tests/policy/blindH_questions.tsv tests/policy/blindI_questions.tsv tests/policy/blindJ_questions.tsv $(sort $(wildcard tests/policy/tuning*_questions.tsv))
 
 bench: install
 	$(PY) scripts/bench_policy.py
