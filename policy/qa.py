@@ -303,15 +303,19 @@ class QAEngine:
             source = unicodedata.normalize("NFKC", question).lower()
             text = normalize(english.to_chinese(text))
         text = normalize(self._phone.clean(text))
-        if lang == "en":
-            if len(self._english) >= REPLY_CACHE:
-                self._english.clear()
-            self._english[text] = " ".join(source.split())
-        else:
-            # a Chinese question is read in its own words, never in those of an English one
-            # that came out the same (or, like "👍", empty)
-            self._english.pop(text, None)
+        self._read_in(text, " ".join(source.split()) if lang == "en" else None)
         return lang, text
+
+    def _read_in(self, text: str, words: str | None) -> None:
+        """The words the model reads a prepared question in beside ``text``: an English
+        question's own (``words``); a Chinese one's never those of an English one that came
+        out the same (or, like "👍", empty)."""
+        if words is None:
+            self._english.pop(text, None)
+            return
+        if len(self._english) >= REPLY_CACHE:
+            self._english.clear()
+        self._english[text] = words
 
     def model_text(self, text: str) -> str:
         """What the learned model reads for a prepared question: for English, the
@@ -359,10 +363,7 @@ class QAEngine:
                     return Reply((replace(answer, question=raw),), lang, candidate)
         # A remembered read skipped prepare(): the model reads this message's own words,
         # not another English question's that translated to the same terms.
-        if words is not None:
-            self._english[text] = words
-        else:
-            self._english.pop(text, None)
+        self._read_in(text, words)
         whole = self._answer(text)
         parts = self._split(raw, lang, whole)
         if parts:
